@@ -1,0 +1,67 @@
+"""Portal KIM: the application factory."""
+
+from pathlib import Path
+
+from flask import Flask, session
+from flask_login import current_user
+
+from kim_app.config import Config, TestConfig, config_for_environment
+from kim_app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def select_locale() -> str:
+    """Bahasa Indonesia unless the person chose otherwise (account, then session)."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def create_app(config: Config | type[Config] | str | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    if config is None:
+        config = config_for_environment(app.instance_path)
+    elif config == "test":
+        config = TestConfig(app.instance_path)
+    elif isinstance(config, type):
+        config = config(app.instance_path)
+    app.config.from_object(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from kim_app import auth, cli, errors, kim, main, security, templating
+    from kim_app.account import bp as account_bp
+
+    auth.init_login(login_manager)
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp, url_prefix="/auth")
+    app.register_blueprint(account_bp, url_prefix="/akun")
+    app.register_blueprint(kim.bp, url_prefix="/kim")
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+    cli.register(app)
+
+    return app

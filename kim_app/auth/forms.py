@@ -1,0 +1,111 @@
+"""Registration, login and password forms. Every message goes through Flask-Babel."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from kim_app.auth import services
+from kim_app.regions import district_choices, village_choices, village_in_district
+
+
+class PasswordRules:
+    """Minimum length and not a common password; the message says which rule failed."""
+
+    def __call__(self, form, field):
+        problem = services.password_problem(field.data or "")
+        if problem == "short":
+            raise ValidationError(_l("Kata sandi minimal 8 karakter."))
+        if problem == "common":
+            raise ValidationError(
+                _l("Kata sandi ini terlalu umum dan mudah ditebak. Pilih yang lain.")
+            )
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(
+        _l("Nama lengkap"),
+        validators=[DataRequired(_l("Nama wajib diisi.")),
+                    Length(min=2, max=120, message=_l("Nama 2 sampai 120 karakter."))],
+    )
+    phone = StringField(
+        _l("Nomor HP"),
+        validators=[DataRequired(_l("Nomor HP wajib diisi."))],
+        description=_l("Contoh: 0812 3456 7890. Tidak ditampilkan kepada publik."),
+    )
+    email = EmailField(
+        _l("Email (tidak wajib)"),
+        validators=[Optional(), Length(max=254),
+                    Email(_l("Alamat email tidak valid."), check_deliverability=False)],
+    )
+    password = PasswordField(
+        _l("Kata sandi"),
+        validators=[DataRequired(_l("Kata sandi wajib diisi.")), PasswordRules()],
+        description=_l("Minimal 8 karakter, bukan kata sandi yang umum."),
+    )
+    password_confirm = PasswordField(
+        _l("Ulangi kata sandi"),
+        validators=[DataRequired(_l("Ulangi kata sandi.")),
+                    EqualTo("password", _l("Kedua kata sandi tidak sama."))],
+    )
+    district = SelectField(_l("Kecamatan"), validate_choice=False)
+    village = SelectField(_l("Desa/kelurahan"), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.district.choices = [("", _l("— Pilih kecamatan —"))] + district_choices()
+        self.village.choices = [("", _l("— Pilih desa/kelurahan —"))] + village_choices(
+            self.district.data
+        )
+
+    def validate_phone(self, field):
+        try:
+            field.normalised = services.normalise_phone(field.data)
+        except services.InvalidPhone:
+            raise ValidationError(
+                _l("Nomor HP tidak valid. Gunakan nomor Indonesia, misalnya 0812 3456 7890.")
+            ) from None
+        if services.phone_taken(field.normalised):
+            raise ValidationError(_l("Nomor HP ini sudah terdaftar. Silakan masuk."))
+
+    def validate_email(self, field):
+        email = services.normalise_email(field.data)
+        if email and services.email_taken(email):
+            raise ValidationError(_l("Email ini sudah dipakai akun lain."))
+
+    def validate_district(self, field):
+        if not field.data or field.data not in {code for code, _name in self.district.choices}:
+            raise ValidationError(_l("Pilih kecamatan tempat tinggal Anda."))
+
+    def validate_village(self, field):
+        if not field.data:
+            raise ValidationError(_l("Pilih desa/kelurahan tempat tinggal Anda."))
+        if not village_in_district(field.data, self.district.data):
+            raise ValidationError(_l("Desa/kelurahan ini tidak ada di kecamatan yang dipilih."))
+
+
+class LoginForm(FlaskForm):
+    identifier = StringField(
+        _l("Nomor HP atau email"),
+        validators=[DataRequired(_l("Isi nomor HP atau email Anda."))],
+    )
+    password = PasswordField(
+        _l("Kata sandi"), validators=[DataRequired(_l("Kata sandi wajib diisi."))]
+    )
+    remember = BooleanField(_l("Tetap masuk di perangkat ini"), default=True)
+    next = HiddenField()
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Kata sandi sekarang"), validators=[DataRequired(_l("Kata sandi wajib diisi."))]
+    )
+    password = PasswordField(
+        _l("Kata sandi baru"),
+        validators=[DataRequired(_l("Kata sandi wajib diisi.")), PasswordRules()],
+    )
+    password_confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[DataRequired(_l("Ulangi kata sandi.")),
+                    EqualTo("password", _l("Kedua kata sandi tidak sama."))],
+    )

@@ -1,0 +1,125 @@
+"""Register, log in, log out. Thin: the rules live in `auth.services` and the forms."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from kim_app.auth import bp, services
+from kim_app.auth.forms import LoginForm, RegisterForm
+from kim_app.common.htmx import fragment_response
+from kim_app.extensions import db, limiter
+from kim_app.regions import village_choices
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only paths on this site: never an absolute or protocol-relative URL."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _login_key() -> str:
+    return "login:" + services.identifier_key(request.form.get("identifier", ""))
+
+
+def _register_key() -> str:
+    return "register:" + services.identifier_key(request.form.get("phone", ""))
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
+
+
+def _login_limited(_limit):
+    form = LoginForm()
+    form.identifier.errors = [
+        _("Terlalu banyak percobaan masuk untuk akun ini. Tunggu beberapa menit, lalu coba lagi.")
+    ]
+    return make_response(render_template("auth/login.html", form=form), 429)
+
+
+def _register_limited(_limit):
+    form = RegisterForm()
+    form.phone.errors = [
+        _("Terlalu banyak pendaftaran dari nomor atau jaringan ini. "
+          "Tunggu sebentar, lalu coba lagi.")
+    ]
+    return make_response(render_template("auth/register.html", form=form), 429)
+
+
+@bp.route("/daftar", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_PHONE"], key_func=_register_key,
+               methods=["POST"], on_breach=_register_limited)
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_IP"], methods=["POST"],
+               scope="register-ip", on_breach=_register_limited)
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    choosing_district = request.method == "POST" and "choose_district" in request.form
+    if not choosing_district and form.validate_on_submit():
+        user = services.create_user(
+            name=form.name.data,
+            phone=form.phone.data,
+            email=form.email.data,
+            password=form.password.data,
+            village_code=form.village.data,
+            locale=session.get("locale"),
+        )
+        db.session.commit()
+        session.clear()
+        login_user(user, remember=True)
+        flash(_("Selamat datang, %(name)s! Akun Anda sudah dibuat.", name=user.name), "success")
+        return redirect(url_for("main.home"))
+    status = 422 if request.method == "POST" and not choosing_district else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.get("/desa")
+def village_options():
+    """The village <select> for a kecamatan, swapped into the registration form by htmx."""
+    form = RegisterForm(formdata=None, district=request.args.get("district", ""))
+    form.village.choices = [("", _("— Pilih desa/kelurahan —"))] + village_choices(
+        form.district.data
+    )
+    return fragment_response("auth/_village_field.html", form=form)
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_key,
+               methods=["POST"], deduct_when=_failed, on_breach=_login_limited)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
+               scope="login-ip", on_breach=_login_limited)
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = services.authenticate(form.identifier.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            next_url = safe_next(form.next.data)
+            session.clear()
+            login_user(user, remember=form.remember.data)
+            flash(_("Anda sudah masuk sebagai %(name)s.", name=user.name), "success")
+            return redirect(next_url or url_for("main.home"))
+        form.password.errors = [_("Nomor HP/email atau kata sandi salah.")]
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/keluar")
+def logout():
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
+        logout_user()
+    flash(_("Anda sudah keluar."), "success")
+    return redirect(url_for("main.home"))

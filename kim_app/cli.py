@@ -1,0 +1,85 @@
+"""Command-line tasks: `flask --app wsgi seed | demo | create-admin`."""
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from kim_app.auth import services as accounts
+from kim_app.extensions import db
+from kim_app.models import Role, User
+from kim_app.seeding import SeedError, seed_reference_data
+
+DEMO_PASSWORD = "pati-kim-demo"  # noqa: S105 - documented demo password, refused in production
+
+DEMO_ACCOUNTS = [
+    # phone, name, role, village code
+    ("081100000001", "Admin Demo", Role.ADMIN, None),
+    ("081100000002", "Petugas Diskominfo Demo", Role.PETUGAS, None),
+    ("081100000003", "Siti Warga Demo", Role.WARGA, "33.18.17.2003"),
+    ("081100000004", "Budi Warga Demo", Role.WARGA, "33.18.14.2003"),
+]
+
+
+@click.command("seed")
+def seed_command() -> None:
+    """Load the official regions and the 18 KIM groups (idempotent)."""
+    try:
+        report = seed_reference_data()
+    except SeedError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not report.changed:
+        click.echo("Seed: nothing to change.")
+        return
+    for kind, counts in (("created", report.created), ("updated", report.updated)):
+        for what, number in sorted(counts.items()):
+            click.echo(f"Seed: {what} {kind}: {number}")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Create demo accounts for each role (refused in production)."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("demo data is refused when KIM_ENV=production")
+    created = 0
+    for phone, name, role, village in DEMO_ACCOUNTS:
+        if accounts.find_by_identifier(phone) is None:
+            accounts.create_user(name=name, phone=phone, password=DEMO_PASSWORD,
+                                 village_code=village, role=role)
+            created += 1
+    db.session.commit()
+    click.echo(f"Demo: {created} accounts created (password: {DEMO_PASSWORD})."
+               if created else "Demo: demo data already present.")
+
+
+@click.command("create-admin")
+@click.option("--name", prompt="Name")
+@click.option("--phone", prompt="Phone number")
+@click.option("--email", default="", help="Optional email address.")
+@click.password_option("--password", help="Read from a prompt when not given.")
+def create_admin_command(name: str, phone: str, email: str, password: str) -> None:
+    """Make an admin account, or promote the account with this phone number."""
+    try:
+        normalised = accounts.normalise_phone(phone)
+    except accounts.InvalidPhone as exc:
+        raise click.BadParameter("not a valid Indonesian phone number", param_hint="--phone") from exc
+    user = db.session.scalar(select(User).where(User.phone == normalised))
+    if user is not None:
+        user.role = Role.ADMIN
+        db.session.commit()
+        click.echo(f"Account {normalised} is now an admin.")
+        return
+    problem = accounts.password_problem(password)
+    if problem:
+        raise click.BadParameter(
+            "at least 8 characters" if problem == "short" else "this password is too common",
+            param_hint="--password",
+        )
+    accounts.create_user(name=name, phone=normalised, email=email or None,
+                         password=password, role=Role.ADMIN)
+    db.session.commit()
+    click.echo(f"Admin {normalised} created.")
+
+
+def register(app: Flask) -> None:
+    for command in (seed_command, demo_command, create_admin_command):
+        app.cli.add_command(command)

@@ -1,0 +1,1 @@
+"""What two or more areas share: htmx responses, pagination, permissions, search, uploads."""

@@ -1,0 +1,125 @@
+"""Configuration classes, read from the environment.
+
+`DATABASE_URL` unset means an SQLite file in `instance/`; PostgreSQL is reached through
+`DATABASE_URL` with the psycopg 3 driver. `SECRET_KEY` comes from the environment; in
+development a random key is generated once into `instance/secret_key`, in production the
+app refuses to start without one.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start with this configuration."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Send plain PostgreSQL URLs (as hosting providers hand them out) to psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    ENV_NAME = "development"
+    TESTING = False
+
+    REGENCY_CODE = os.environ.get("KIM_REGENCY", "33.18")
+    REGENCY_NAME = os.environ.get("KIM_REGENCY_NAME", "Kabupaten Pati")
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
+
+    # The token lives as long as the session: a form left open on a phone for an hour
+    # must still submit.
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = _env_int("KIM_MAX_UPLOAD_BYTES", 12 * 1024 * 1024)
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Villagers share carrier IPs, so per-IP limits stay generous; the tight limits are
+    # keyed on the phone number or account being used.
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("KIM_LOGIN_LIMIT_ACCOUNT", "5 per minute;20 per hour")
+    LOGIN_LIMIT_PER_IP = os.environ.get("KIM_LOGIN_LIMIT_IP", "300 per hour")
+    REGISTER_LIMIT_PER_PHONE = os.environ.get("KIM_REGISTER_LIMIT_PHONE", "5 per hour")
+    REGISTER_LIMIT_PER_IP = os.environ.get("KIM_REGISTER_LIMIT_IP", "100 per hour")
+
+    PASSWORD_MIN_LENGTH = 8
+    HSTS = False
+
+    def __init__(self, instance_path: str | None = None):
+        self.instance_path = Path(instance_path or "instance")
+        url = os.environ.get("DATABASE_URL")
+        if url:
+            self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
+        else:
+            self.SQLALCHEMY_DATABASE_URI = "sqlite:///" + str(
+                (self.instance_path / "kim.sqlite3").resolve()
+            )
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._development_secret()
+
+    def _development_secret(self) -> str:
+        key_file = self.instance_path / "secret_key"
+        if key_file.exists():
+            return key_file.read_text().strip()
+        self.instance_path.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+
+    def _development_secret(self) -> str:
+        raise ConfigError("SECRET_KEY must be set when KIM_ENV=production")
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+
+    def __init__(self, instance_path: str | None = None):
+        super().__init__(instance_path)
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("TEST_DATABASE_URL", "sqlite://")
+        )
+        self.SECRET_KEY = "test-secret-key"  # noqa: S105
+        self.RATELIMIT_STORAGE_URI = "memory://"
+
+    def _development_secret(self) -> str:
+        return "test-secret-key"
+
+
+def config_for_environment(instance_path: str) -> Config:
+    if os.environ.get("KIM_ENV") == "production":
+        return ProductionConfig(instance_path)
+    return Config(instance_path)

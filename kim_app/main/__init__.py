@@ -1,0 +1,56 @@
+"""Home, language switch and health check."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import text
+
+from kim_app.auth.routes import safe_next
+from kim_app.extensions import db
+from kim_app.kim import services as kim_services
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home():
+    districts = kim_services.districts_with_groups()
+    return render_template(
+        "main/home.html",
+        districts=districts,
+        kim_total=sum(count for _code, _name, count in districts),
+    )
+
+
+@bp.post("/bahasa")
+def set_language():
+    language = request.form.get("lang", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["locale"] = language
+        if current_user.is_authenticated:
+            current_user.locale = language
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("main.home"))
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+        db.session.rollback()
+        database = "error"
+    healthy = database == "ok"
+    response = jsonify(status="ok" if healthy else "error", database=database)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,47 @@
+"""Template globals and filters: static URLs with a content hash, dates for Indonesia."""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
+from flask_babel import format_date, get_locale
+
+
+@cache
+def _file_hash(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def static_url(filename: str) -> str:
+    """`url_for('static')` plus a content hash, so files can be cached for a year."""
+    path = Path(current_app.static_folder) / filename
+    version = _file_hash(str(path)) if path.is_file() else "0"
+    return url_for("static", filename=filename, v=version)
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals["field_attrs"] = field_attrs
+    app.jinja_env.filters["date"] = lambda value, fmt="long": (
+        format_date(value, fmt) if value else ""
+    )
+
+    @app.context_processor
+    def locale_context():
+        return {
+            "current_locale": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+            "languages": app.config["LANGUAGES"],
+            "regency_name": app.config["REGENCY_NAME"],
+        }
+
+
+def field_attrs(field, extra: dict | None = None) -> dict:
+    """`extra` plus the ARIA attributes that tie a form field to its error or hint text."""
+    attrs: dict = dict(extra or {})
+    if field.errors:
+        attrs["aria_invalid"] = "true"
+        attrs["aria_describedby"] = f"{field.id}-error"
+    elif field.description:
+        attrs["aria_describedby"] = f"{field.id}-hint"
+    return attrs

@@ -1,0 +1,62 @@
+/* Portal KIM: the little JavaScript the pages need; htmx does the rest.
+   No inline scripts anywhere: the Content-Security-Policy allows scripts from this site only. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  var lastFailed = null;
+
+  function statusBox() { return document.getElementById("net-status"); }
+
+  function showProblem(kind, detail) {
+    var box = statusBox();
+    if (!box) { return; }
+    box.textContent = "";
+    var text = document.createElement("span");
+    text.textContent = box.dataset[kind] || box.dataset.failed;
+    box.appendChild(text);
+    lastFailed = detail && detail.elt ? detail : null;
+    if (lastFailed) {
+      var retry = document.createElement("button");
+      retry.type = "button";
+      retry.className = "secondary";
+      retry.textContent = box.dataset.retry;
+      retry.addEventListener("click", retryLast);
+      box.appendChild(retry);
+    }
+    box.hidden = false;
+  }
+
+  function hideProblem() {
+    var box = statusBox();
+    if (box) { box.hidden = true; box.textContent = ""; }
+  }
+
+  function retryLast() {
+    var failed = lastFailed;
+    hideProblem();
+    if (!failed) { return; }
+    var event = failed.requestConfig && failed.requestConfig.triggeringEvent;
+    if (event && event.type && document.body.contains(failed.elt)) {
+      htmx.trigger(failed.elt, event.type);
+    } else {
+      window.location.reload();
+    }
+  }
+
+  document.addEventListener("htmx:timeout", function (evt) { showProblem("timeout", evt.detail); });
+  document.addEventListener("htmx:sendError", function (evt) {
+    showProblem(navigator.onLine === false ? "offline" : "failed", evt.detail);
+  });
+  document.addEventListener("htmx:responseError", function (evt) { showProblem("failed", evt.detail); });
+  document.addEventListener("htmx:beforeRequest", hideProblem);
+
+  /* Errors from the server that carry HX-Retarget (a message for #flash) are shown. */
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var xhr = evt.detail.xhr;
+    if (xhr.status >= 400 && xhr.getResponseHeader("HX-Retarget")) {
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+    }
+  });
+})();
