@@ -58,6 +58,8 @@ def register(app: Flask) -> None:
         code = error.code or 500
         if code < 400:
             return error
+        if error.response is not None:  # a view prepared its own answer (e.g. a rate limit)
+            return error.response
         return render_error(code)
 
     @app.errorhandler(500)

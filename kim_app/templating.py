@@ -38,7 +38,11 @@ def register(app: Flask) -> None:
 
 def field_attrs(field, extra: dict | None = None) -> dict:
     """`extra` plus the ARIA attributes that tie a form field to its error or hint text."""
-    attrs: dict = dict(extra or {})
+    # WTForms turns only data_/aria_ underscores into dashes; htmx needs hx-* attributes.
+    attrs: dict = {
+        (key.replace("_", "-") if key.startswith("hx_") else key): value
+        for key, value in (extra or {}).items()
+    }
     if field.errors:
         attrs["aria_invalid"] = "true"
         attrs["aria_describedby"] = f"{field.id}-error"
