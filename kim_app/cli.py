@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from kim_app.auth import services as accounts
@@ -21,6 +22,7 @@ DEMO_ACCOUNTS = [
 
 
 @click.command("seed")
+@with_appcontext
 def seed_command() -> None:
     """Load the official regions and the 18 KIM groups (idempotent)."""
     try:
@@ -36,6 +38,7 @@ def seed_command() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Create demo accounts for each role (refused in production)."""
     if current_app.config["ENV_NAME"] == "production":
@@ -52,6 +55,7 @@ def demo_command() -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--name", prompt="Name")
 @click.option("--phone", prompt="Phone number")
 @click.option("--email", default="", help="Optional email address.")
@@ -60,8 +64,10 @@ def create_admin_command(name: str, phone: str, email: str, password: str) -> No
     """Make an admin account, or promote the account with this phone number."""
     try:
         normalised = accounts.normalise_phone(phone)
-    except accounts.InvalidPhone as exc:
-        raise click.BadParameter("not a valid Indonesian phone number", param_hint="--phone") from exc
+    except accounts.InvalidPhoneError as exc:
+        raise click.BadParameter(
+            "not a valid Indonesian phone number", param_hint="--phone"
+        ) from exc
     user = db.session.scalar(select(User).where(User.phone == normalised))
     if user is not None:
         user.role = Role.ADMIN

@@ -34,8 +34,10 @@ def add_security_headers(response: Response) -> Response:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.endpoint == "static":
         # static_url() puts a content hash in every link, so a file can be kept a year.
-        cache = "public, max-age=31536000, immutable" if "v" in request.args else "public, max-age=3600"
-        headers["Cache-Control"] = cache
+        hashed = "v" in request.args
+        headers["Cache-Control"] = (
+            "public, max-age=31536000, immutable" if hashed else "public, max-age=3600"
+        )
     return response
 
 

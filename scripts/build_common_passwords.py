@@ -81,7 +81,7 @@ def read_passwords(wheel: Path) -> list[str]:
         source = zf.read(f"{PACKAGE}/frequency_lists.py").decode("utf-8")
     for stmt in ast.parse(source).body:
         if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Dict):
-            for key, value in zip(stmt.value.keys, stmt.value.values):
+            for key, value in zip(stmt.value.keys, stmt.value.values, strict=True):
                 if key is not None and ast.literal_eval(key) == "passwords":
                     return _literal_list(value)
     sys.exit("passwords list not found in frequency_lists.py")

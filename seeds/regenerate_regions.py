@@ -112,10 +112,7 @@ def npm_pack(dest: Path) -> Path:
         stdout=subprocess.PIPE, text=True)
     tgz = dest / result.stdout.strip().splitlines()[-1]
     with tarfile.open(tgz) as tar:
-        if hasattr(tarfile, "data_filter"):
-            tar.extractall(dest, filter="data")
-        else:  # Python < 3.11.4: members are from the npm registry
-            tar.extractall(dest)
+        tar.extractall(dest, filter="data")  # the project needs Python >= 3.11.4
     return dest / "package"
 
 

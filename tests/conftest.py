@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from flask import has_app_context
@@ -24,8 +25,24 @@ from kim_app.extensions import db as _db
 from kim_app.models import Role, User
 from kim_app.seeding import SeedReport, load_kim_groups, seed_reference_data
 
+ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "sawah-hijau-2026"
 REFERENCE_TABLES = {"district", "village"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """`make test` compiles the catalogues; a bare `pytest` gets them compiled here too."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (ROOT / "kim_app" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file)
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog)
 
 
 @pytest.fixture(scope="session")
@@ -128,8 +145,8 @@ def runner(app):
 _phone_counter = iter(range(10_000, 99_999))
 
 
-def make_user(role: Role = Role.WARGA, name: str | None = None, village: str | None = "33.18.17.2003",
-              email: str | None = None) -> User:
+def make_user(role: Role = Role.WARGA, name: str | None = None,
+              village: str | None = "33.18.17.2003", email: str | None = None) -> User:
     number = next(_phone_counter)
     user = accounts.create_user(
         name=name or f"Pengguna {number}",

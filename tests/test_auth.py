@@ -129,7 +129,9 @@ def test_login_with_phone_or_email(client, app, identifier):
 
 
 def test_login_wrong_password_keeps_identifier(client, warga):
-    response = client.post("/auth/masuk", data={"identifier": warga.phone, "password": "salah-sekali"})
+    response = client.post(
+        "/auth/masuk", data={"identifier": warga.phone, "password": "salah-sekali"}
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "salah" in field_error(html, "password")
@@ -238,7 +240,9 @@ def test_login_rate_limit_is_per_account(client, app):
     target = make_user(name="Target")
     other = make_user(name="Lain")
     for _ in range(5):
-        response = client.post("/auth/masuk", data={"identifier": target.phone, "password": "x" * 9})
+        response = client.post(
+            "/auth/masuk", data={"identifier": target.phone, "password": "x" * 9}
+        )
         assert response.status_code == 422
     response = client.post("/auth/masuk", data={"identifier": target.phone, "password": PASSWORD})
     assert response.status_code == 429

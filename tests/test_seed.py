@@ -65,9 +65,9 @@ def test_ambiguous_names_resolve_within_their_kecamatan(db):
 def test_seed_is_idempotent(runner, db):
     def snapshot():
         return (
-            sorted(db.session.execute(select(District.code, District.name)).all()),
-            sorted(db.session.execute(select(Village.code, Village.district_code, Village.name)).all()),
-            sorted(db.session.execute(select(KimGroup.slug, KimGroup.name, KimGroup.village_code)).all()),
+            sorted(db.session.execute(select(District.code, District.name))),
+            sorted(db.session.execute(select(Village.code, Village.district_code, Village.name))),
+            sorted(db.session.execute(select(KimGroup.slug, KimGroup.name, KimGroup.village_code))),
         )
 
     before = snapshot()

@@ -61,7 +61,7 @@ class RegisterForm(FlaskForm):
     def validate_phone(self, field):
         try:
             field.normalised = services.normalise_phone(field.data)
-        except services.InvalidPhone:
+        except services.InvalidPhoneError:
             raise ValidationError(
                 _l("Nomor HP tidak valid. Gunakan nomor Indonesia, misalnya 0812 3456 7890.")
             ) from None

@@ -2,7 +2,16 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -108,7 +117,7 @@ def login():
             next_url = safe_next(form.next.data)
             session.clear()
             login_user(user, remember=form.remember.data)
-            flash(_("Anda sudah masuk sebagai %(name)s.", name=user.name), "success")
+            flash(_("Anda berhasil masuk sebagai %(name)s.", name=user.name), "success")
             return redirect(next_url or url_for("main.home"))
         form.password.errors = [_("Nomor HP/email atau kata sandi salah.")]
     status = 422 if request.method == "POST" else 200

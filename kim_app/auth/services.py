@@ -25,21 +25,21 @@ _hasher = PasswordHasher()  # Argon2id with the library's current recommended pa
 _DUMMY_HASH = _hasher.hash("portal-kim-timing-equaliser")
 
 
-class InvalidPhone(ValueError):
+class InvalidPhoneError(ValueError):
     pass
 
 
 def normalise_phone(raw: str) -> str:
-    """Return an Indonesian phone number as `+62…`, or raise InvalidPhone."""
+    """Return an Indonesian phone number as `+62…`, or raise InvalidPhoneError."""
     cleaned = (raw or "").strip()
     if not cleaned:
-        raise InvalidPhone(raw)
+        raise InvalidPhoneError(raw)
     try:
         number = phonenumbers.parse(cleaned, "ID")
     except phonenumbers.NumberParseException as exc:
-        raise InvalidPhone(raw) from exc
+        raise InvalidPhoneError(raw) from exc
     if number.country_code != 62 or not phonenumbers.is_valid_number(number):
-        raise InvalidPhone(raw)
+        raise InvalidPhoneError(raw)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -101,7 +101,7 @@ def find_by_identifier(identifier: str) -> User | None:
         )
     try:
         phone = normalise_phone(identifier)
-    except InvalidPhone:
+    except InvalidPhoneError:
         return None
     return db.session.scalar(select(User).where(User.phone == phone))
 
@@ -113,7 +113,7 @@ def identifier_key(identifier: str) -> str:
         return identifier.lower()
     try:
         return normalise_phone(identifier)
-    except InvalidPhone:
+    except InvalidPhoneError:
         return identifier.lower()
 
 

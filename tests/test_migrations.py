@@ -1,0 +1,46 @@
+"""The migrations build the schema from empty to head, and it matches the models."""
+
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from kim_app.extensions import db as _db
+from tests.conftest import make_app
+
+
+@pytest.fixture
+def empty_database_url(database_url, tmp_path):
+    """A database of the same kind as the suite's, empty, dropped afterwards."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    name = f"kim_migrations_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_migrations_from_empty_to_head_match_the_models(empty_database_url):
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade()
+        tables = set(inspect(_db.engine).get_table_names())
+        assert {"district", "village", "kim_group", "user_account", "alembic_version"} <= tables
+        with _db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), _db.metadata)
+        assert diff == [], diff
+        downgrade(revision="base")
+        assert set(inspect(_db.engine).get_table_names()) <= {"alembic_version"}
+        _db.engine.dispose()
