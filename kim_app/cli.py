@@ -51,7 +51,17 @@ def demo_command() -> None:
             created += 1
     db.session.commit()
     click.echo(f"Demo: {created} accounts created (password: {DEMO_PASSWORD})."
-               if created else "Demo: demo data already present.")
+               if created else "Demo: demo accounts already present.")
+    # Each area adds its demo content after the accounts exist; every loader is idempotent
+    # and prints one line.
+    for load in demo_loaders():
+        click.echo(load())
+        db.session.commit()
+
+
+def demo_loaders() -> list:
+    """The areas' demo loaders, in dependency order. Each returns a one-line summary."""
+    return []
 
 
 @click.command("create-admin")

@@ -4,8 +4,10 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app, url_for
-from flask_babel import format_date, get_locale
+from babel.numbers import format_currency
+from flask import Flask, current_app, g, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
 
 
 @cache
@@ -23,9 +25,14 @@ def static_url(filename: str) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["field_attrs"] = field_attrs
+    app.jinja_env.globals["unread_notifications"] = unread_notifications
     app.jinja_env.filters["date"] = lambda value, fmt="long": (
         format_date(value, fmt) if value else ""
     )
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["rupiah"] = rupiah
 
     @app.context_processor
     def locale_context():
@@ -49,3 +56,20 @@ def field_attrs(field, extra: dict | None = None) -> dict:
     elif field.description:
         attrs["aria_describedby"] = f"{field.id}-hint"
     return attrs
+
+
+def unread_notifications() -> int:
+    """The header bell's count: one small indexed query, once per request."""
+    if "unread_notifications" not in g:
+        from kim_app.common.notify import unread_count
+
+        g.unread_notifications = unread_count(current_user)
+    return g.unread_notifications
+
+
+def rupiah(value: int | None) -> str:
+    """Whole rupiah the Indonesian way, `Rp 25.000`, whatever the page language."""
+    if value is None:
+        return ""
+    return format_currency(value, "IDR", format="¤\u00a0#,##0", locale="id_ID",
+                           currency_digits=False)

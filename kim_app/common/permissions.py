@@ -1,0 +1,77 @@
+"""Who may do what, by object. Routes ask these; no route decides on its own.
+
+A request for something the user may not see answers 404 when the object is private (do
+not reveal that it exists) and 403 otherwise: use `deny(private=...)`.
+"""
+
+from flask import abort
+from sqlalchemy import select
+
+from kim_app.extensions import db
+from kim_app.models import KimGroup, MemberRole, Membership, MembershipStatus, User
+
+
+def deny(private: bool = False):
+    abort(404 if private else 403)
+
+
+def _authenticated(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def open_membership(user, group: KimGroup) -> Membership | None:
+    """The user's pending or active membership of this group, if any."""
+    if not _authenticated(user):
+        return None
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id,
+            Membership.group_id == group.id,
+            Membership.status.in_((MembershipStatus.PENDING, MembershipStatus.ACTIVE)),
+        )
+    )
+
+
+def active_membership(user, group: KimGroup) -> Membership | None:
+    membership = open_membership(user, group)
+    return membership if membership and membership.status == MembershipStatus.ACTIVE else None
+
+
+def is_member(user, group: KimGroup) -> bool:
+    return active_membership(user, group) is not None
+
+
+def is_pengurus(user, group: KimGroup) -> bool:
+    membership = active_membership(user, group)
+    return membership is not None and membership.role.is_pengurus
+
+
+def is_ketua(user, group: KimGroup) -> bool:
+    membership = active_membership(user, group)
+    return membership is not None and membership.role == MemberRole.KETUA
+
+
+def is_admin(user) -> bool:
+    return _authenticated(user) and user.is_admin
+
+
+def is_petugas(user) -> bool:
+    """Officers; admins can do whatever officers can."""
+    return _authenticated(user) and user.is_petugas
+
+
+def can_manage_kim(user, group: KimGroup) -> bool:
+    """Pengurus of this group, or an admin."""
+    return is_admin(user) or is_pengurus(user, group)
+
+
+def group_ids_where(user: User, *, pengurus_only: bool = False) -> set[int]:
+    """Ids of the groups where the user is an active member (or pengurus), in one query."""
+    if not _authenticated(user):
+        return set()
+    query = select(Membership.group_id).where(
+        Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE
+    )
+    if pengurus_only:
+        query = query.where(Membership.role != MemberRole.ANGGOTA)
+    return set(db.session.scalars(query))
