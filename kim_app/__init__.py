@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, session
+from flask import Flask, has_request_context, session
 from flask_login import current_user
 
 from kim_app.config import Config, TestConfig, config_for_environment
@@ -16,6 +16,8 @@ def select_locale() -> str:
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")

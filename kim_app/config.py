@@ -53,7 +53,12 @@ class Config:
     # The token lives as long as the session: a form left open on a phone for an hour
     # must still submit.
     WTF_CSRF_TIME_LIMIT = None
-    MAX_CONTENT_LENGTH = _env_int("KIM_MAX_UPLOAD_BYTES", 12 * 1024 * 1024)
+    # One photo at most UPLOAD_MAX_BYTES; a request carries at most five photos and a form.
+    UPLOAD_MAX_BYTES = _env_int("KIM_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
+    UPLOAD_MAX_PIXELS = _env_int("KIM_UPLOAD_MAX_PIXELS", 40_000_000)
+    MAX_CONTENT_LENGTH = 5 * UPLOAD_MAX_BYTES + 1024 * 1024
+    # Widths of the stored WebP renditions: a list thumbnail and a full-width view.
+    PHOTO_WIDTHS = (320, 1024)
 
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
@@ -79,6 +84,7 @@ class Config:
                 (self.instance_path / "kim.sqlite3").resolve()
             )
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.UPLOAD_DIR = os.environ.get("KIM_UPLOAD_DIR") or str(self.instance_path / "uploads")
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._development_secret()
 
     def _development_secret(self) -> str:

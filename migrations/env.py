@@ -62,6 +62,12 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_name(name, type_, parent_names):
+    """Full-text search objects (`fts_…`, see kim_app/common/search.py) are not in the
+    models' metadata; autogenerate must leave them alone."""
+    return not (name or "").startswith("fts_")
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -81,6 +87,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -20,6 +20,8 @@ from sqlalchemy import delete, event
 
 from kim_app import create_app
 from kim_app.auth import services as accounts
+from kim_app.common import search
+from kim_app.common.search import FULLTEXT
 from kim_app.config import TestConfig
 from kim_app.extensions import db as _db
 from kim_app.models import Role, User
@@ -83,8 +85,14 @@ def make_app(database_url: str, **overrides):
 def _schema(database_url):
     app = make_app(database_url)
     with app.app_context():
+        with _db.engine.begin() as conn:
+            for table in FULLTEXT:
+                search.uninstall(conn, table)
         _db.drop_all()
         _db.create_all()
+        with _db.engine.begin() as conn:
+            for table, columns in FULLTEXT.items():
+                search.install(conn, table, columns)
         seed_reference_data()
         _db.session.remove()
         _db.engine.dispose()

@@ -2,11 +2,13 @@
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     jsonify,
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -14,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from kim_app.auth.routes import safe_next
+from kim_app.common.uploads import photo_path
 from kim_app.extensions import db
 from kim_app.kim import services as kim_services
 
@@ -39,6 +42,19 @@ def set_language():
             current_user.locale = language
             db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("main.home"))
+
+
+@bp.get("/media/<token>-<int:width>.webp")
+def media(token: str, width: int):
+    """A stored photo rendition. Names are random tokens; files never change, so cache long."""
+    if not token.isalnum() or len(token) > 32:
+        abort(404)
+    path = photo_path(token, width)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/webp", max_age=31536000, conditional=True)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 @bp.get("/healthz")

@@ -10,13 +10,28 @@ from kim_app.models.kim import (
     Membership,
     MembershipStatus,
 )
+from kim_app.models.media import Photo
 from kim_app.models.notifications import Notification
 from kim_app.models.regions import District, Village
+from kim_app.models.threads import (
+    Agency,
+    Category,
+    Post,
+    PostKind,
+    RejectReason,
+    Thread,
+    ThreadFollow,
+    ThreadPhoto,
+    ThreadStatus,
+    Visibility,
+)
 from kim_app.models.users import Role, User
 
 __all__ = [
     "OPEN_STATUSES",
+    "Agency",
     "AuditEvent",
+    "Category",
     "District",
     "KimGroup",
     "KimStatus",
@@ -24,8 +39,17 @@ __all__ = [
     "Membership",
     "MembershipStatus",
     "Notification",
+    "Photo",
+    "Post",
+    "PostKind",
+    "RejectReason",
     "Role",
+    "Thread",
+    "ThreadFollow",
+    "ThreadPhoto",
+    "ThreadStatus",
     "User",
     "Village",
+    "Visibility",
     "utcnow",
 ]

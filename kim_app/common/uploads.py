@@ -1,0 +1,144 @@
+"""Photo uploads: verified, re-encoded, stripped, stored at the sizes the pages show.
+
+Rules:
+- only JPEG, PNG and WebP, recognised by their content (Pillow), not by name or MIME type;
+- at most `UPLOAD_MAX_BYTES` bytes and `UPLOAD_MAX_PIXELS` pixels: larger images, and
+  decompression bombs, are refused before they are decoded;
+- the image is turned upright (EXIF orientation), then re-encoded to WebP renditions at
+  `PHOTO_WIDTHS` without any metadata: phone photos carry GPS positions, which must never be
+  published; the original file is not kept;
+- files live in `UPLOAD_DIR` under a random token and are served with a one-year cache.
+
+Callers get an `UploadError` with a translated message to show next to the form field.
+"""
+
+import io
+import secrets
+import warnings
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from kim_app.extensions import db
+from kim_app.models.media import Photo
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+class UploadError(ValueError):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def upload_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def photo_path(token: str, width: int) -> Path:
+    return upload_dir() / token[:2] / f"{token}-{width}.webp"
+
+
+def _read_limited(file_storage) -> bytes:
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    data = file_storage.stream.read(limit + 1)
+    if len(data) > limit:
+        raise UploadError(_l("Foto terlalu besar. Ukuran maksimal %(mb)s MB.",
+                             mb=f"{limit / 1024 / 1024:g}"))
+    if not data:
+        raise UploadError(_l("Berkas foto kosong."))
+    return data
+
+
+def _open_checked(data: bytes) -> Image.Image:
+    max_pixels = current_app.config["UPLOAD_MAX_PIXELS"]
+    not_an_image = UploadError(_l("Berkas ini bukan foto JPEG, PNG, atau WebP."))
+    too_large = UploadError(_l("Foto ini terlalu besar (terlalu banyak piksel). "
+                               "Kirim foto dengan resolusi lebih kecil."))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+            if probe.format not in ALLOWED_FORMATS:
+                raise not_an_image
+            if probe.width * probe.height > max_pixels:
+                raise too_large
+            probe.verify()
+            image = Image.open(io.BytesIO(data))
+            image.load()
+    except UploadError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise not_an_image from None
+    return image
+
+
+def _renditions(image: Image.Image, widths: list[int]) -> dict[int, bytes]:
+    image = ImageOps.exif_transpose(image)
+    has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+    image = image.convert("RGBA" if has_alpha else "RGB")
+    out: dict[int, bytes] = {}
+    for width in widths:
+        if width > image.width and out:
+            break  # no upscaling; the largest rendition is the image's own width
+        target = min(width, image.width)
+        copy = image.copy()
+        copy.thumbnail((target, 10 * target), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        quality = 70 if width <= 480 else 80
+        copy.save(buffer, "WEBP", quality=quality, method=4)  # no exif= : metadata is dropped
+        out[target] = buffer.getvalue()
+    return out
+
+
+def store_photo(file_storage, uploaded_by=None) -> Photo:
+    """Validate and store one uploaded photo; returns the (added, unflushed) Photo."""
+    data = _read_limited(file_storage)
+    image = _open_checked(data)
+    upright = ImageOps.exif_transpose(image)
+    renditions = _renditions(image, sorted(current_app.config["PHOTO_WIDTHS"]))
+    token = secrets.token_urlsafe(16).replace("-", "a").replace("_", "b")
+    for width, body in renditions.items():
+        path = photo_path(token, width)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+        _pending(db.session(), "created").append(path)
+    photo = Photo(token=token, width=upright.width, height=upright.height,
+                  widths=sorted(renditions), uploaded_by_id=getattr(uploaded_by, "id", None))
+    db.session.add(photo)
+    return photo
+
+
+def delete_photo(photo: Photo) -> None:
+    """Delete the row; its files go when the transaction commits (and stay if it fails)."""
+    files = _pending(db.session(), "deleted")
+    files.extend(photo_path(photo.token, width) for width in photo.widths or [])
+    db.session.delete(photo)
+
+
+# Files follow the database transaction: files written for a photo whose transaction rolls
+# back are removed, and files of a deleted photo are removed only once the delete commits.
+# So nothing is left orphaned on disk and nothing referenced goes missing.
+
+def _pending(session: Session, kind: str) -> list[Path]:
+    return session.info.setdefault(f"kim_upload_{kind}", [])
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    for path in session.info.pop("kim_upload_deleted", []):
+        path.unlink(missing_ok=True)
+    session.info.pop("kim_upload_created", None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    for path in session.info.pop("kim_upload_created", []):
+        path.unlink(missing_ok=True)
+    session.info.pop("kim_upload_deleted", None)

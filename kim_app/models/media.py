@@ -1,0 +1,33 @@
+"""Uploaded photos: the original is never kept, only WebP renditions at the widths shown."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kim_app.extensions import db
+from kim_app.models.base import utcnow
+
+
+class Photo(db.Model):
+    __tablename__ = "photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Random and unguessable: it names the files and the public URL.
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    # Widths of the renditions on disk, smallest first, e.g. [320, 1024].
+    widths: Mapped[list[int]] = mapped_column(JSON, default=list)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def rendition(self, at_least: int) -> int:
+        """The smallest stored width that is at least `at_least` (or the largest there is)."""
+        for width in self.widths:
+            if width >= at_least:
+                return width
+        return self.widths[-1]
+
+    def height_at(self, width: int) -> int:
+        return max(1, round(self.height * min(width, self.width) / self.width))

@@ -1,0 +1,186 @@
+"""Question threads between villagers and government (PRODUCT.md §4).
+
+A Thread is one question with a short tracking code; its Posts are replies, the official
+answer, officers' internal notes and status changes (every transition is a post, so a
+thread carries its whole history). The lifecycle rules live in `kim_app.threads`, not here.
+"""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kim_app.extensions import db
+from kim_app.models.base import utcnow
+from kim_app.models.kim import KimGroup
+from kim_app.models.media import Photo
+from kim_app.models.regions import Village
+from kim_app.models.users import User
+
+
+def _enum(cls, length=20):
+    return Enum(cls, native_enum=False, length=length,
+                values_callable=lambda e: [m.value for m in e])
+
+
+class ThreadStatus(enum.StrEnum):
+    BARU = "baru"
+    DIVERIFIKASI = "diverifikasi"
+    DIPROSES = "diproses"
+    DIJAWAB = "dijawab"
+    SELESAI = "selesai"
+    DITOLAK = "ditolak"
+
+
+class Visibility(enum.StrEnum):
+    PUBLIC = "public"
+    ANONYMOUS = "anonymous"
+    PRIVATE = "private"
+
+
+class RejectReason(enum.StrEnum):
+    SPAM = "spam"
+    DUPLIKAT = "duplikat"
+    DI_LUAR_KEWENANGAN = "di_luar_kewenangan"
+
+
+class PostKind(enum.StrEnum):
+    REPLY = "reply"
+    OFFICIAL_ANSWER = "official_answer"
+    INTERNAL_NOTE = "internal_note"
+    STATUS_CHANGE = "status_change"
+
+
+class Category(db.Model):
+    __tablename__ = "category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Agency(db.Model):
+    """An OPD (organisasi perangkat daerah), e.g. Dinas Kesehatan."""
+
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    short_name: Mapped[str] = mapped_column(String(40), default="")
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Thread(db.Model):
+    __tablename__ = "thread"
+    __table_args__ = (
+        Index("ix_thread_status_created", "status", "created_at"),
+        Index("ix_thread_created", "created_at"),
+        Index("ix_thread_answer_due", "status", "answer_due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # Asked for a villager who is not online, by an active member of this KIM.
+    on_behalf_name: Mapped[str | None] = mapped_column(String(120))
+    submitted_via_kim_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kim_group.id"), index=True
+    )
+    village_code: Mapped[str] = mapped_column(ForeignKey("village.code"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
+    title: Mapped[str] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text)
+    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.PUBLIC)
+    status: Mapped[ThreadStatus] = mapped_column(_enum(ThreadStatus), default=ThreadStatus.BARU)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    reject_reason: Mapped[RejectReason | None] = mapped_column(_enum(RejectReason))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("thread.id"))
+    # Due dates in working days (Indonesian holidays skipped), set on creation/verification.
+    verify_due_on: Mapped[date | None] = mapped_column(Date)
+    answer_due_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reopen_count: Mapped[int] = mapped_column(SmallInteger, default=0)
+    last_activity_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    rating_comment: Mapped[str] = mapped_column(String(500), default="")
+    rated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A random key sent with the ask form: a second submit of the same form finds the
+    # thread the first one created instead of creating another.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    village: Mapped[Village] = relationship()
+    category: Mapped[Category] = relationship()
+    agency: Mapped[Agency | None] = relationship()
+    submitted_via_kim: Mapped[KimGroup | None] = relationship()
+    duplicate_of: Mapped["Thread | None"] = relationship(remote_side=[id])
+    posts: Mapped[list["Post"]] = relationship(
+        back_populates="thread", order_by="Post.created_at, Post.id",
+        cascade="all, delete-orphan",
+    )
+    photos: Mapped[list["ThreadPhoto"]] = relationship(
+        order_by="ThreadPhoto.position", cascade="all, delete-orphan"
+    )
+
+
+class ThreadPhoto(db.Model):
+    __tablename__ = "thread_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id"), index=True)
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photo.id"))
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+    photo: Mapped[Photo] = relationship(lazy="joined")
+
+
+class Post(db.Model):
+    __tablename__ = "post"
+    __table_args__ = (Index("ix_post_thread_created", "thread_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    kind: Mapped[PostKind] = mapped_column(_enum(PostKind), default=PostKind.REPLY)
+    body: Mapped[str] = mapped_column(Text, default="")
+    from_status: Mapped[ThreadStatus | None] = mapped_column(_enum(ThreadStatus))
+    to_status: Mapped[ThreadStatus | None] = mapped_column(_enum(ThreadStatus))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    # For an official answer: the agency it speaks for.
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    thread: Mapped[Thread] = relationship(back_populates="posts")
+    author: Mapped[User | None] = relationship()
+    agency: Mapped[Agency | None] = relationship()
+
+
+class ThreadFollow(db.Model):
+    __tablename__ = "thread_follow"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id"), primary_key=True,
+                                           index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

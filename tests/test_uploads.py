@@ -1,0 +1,144 @@
+"""Photo uploads: formats, limits, decompression bombs, EXIF and GPS stripped, files on disk."""
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from werkzeug.datastructures import FileStorage
+
+from kim_app.common.uploads import UploadError, delete_photo, photo_path, store_photo
+from kim_app.models.media import Photo
+
+
+def image_bytes(fmt="JPEG", size=(1600, 1200), mode="RGB", exif=None, color=(200, 120, 40)):
+    buffer = io.BytesIO()
+    image = Image.new(mode, size, color if mode == "RGB" else (*color, 128))
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(buffer, fmt, **kwargs)
+    return buffer.getvalue()
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A small valid PNG with its IHDR rewritten to claim another size (CRC fixed)."""
+    data = bytearray(image_bytes("PNG", size=(8, 8)))
+    ihdr = 8  # after the signature: length(4) type(4) data(13) crc(4)
+    data[ihdr + 8:ihdr + 16] = struct.pack(">II", width, height)
+    crc = zlib.crc32(bytes(data[ihdr + 4:ihdr + 21])) & 0xFFFFFFFF
+    data[ihdr + 21:ihdr + 25] = struct.pack(">I", crc)
+    return bytes(data)
+
+
+def phone_exif(orientation=6):
+    exif = Image.Exif()
+    exif[0x0112] = orientation  # Orientation: rotate 90° when shown
+    exif[0x010F] = "PhoneMaker"  # Make
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "S"
+    gps[2] = (6.0, 45.0, 0.0)  # latitude of Pati
+    exif[0x8825] = gps
+    return exif
+
+
+def upload(data: bytes, name="foto.jpg") -> FileStorage:
+    return FileStorage(stream=io.BytesIO(data), filename=name)
+
+
+@pytest.fixture
+def upload_dir(app, tmp_path):
+    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+    return tmp_path / "uploads"
+
+
+def test_jpeg_is_reencoded_upright_without_metadata(app, db, upload_dir):
+    photo = store_photo(upload(image_bytes(exif=phone_exif(6))))
+    db.session.commit()
+    # Orientation 6 means the camera held it sideways: stored upright, portrait.
+    assert (photo.width, photo.height) == (1200, 1600)
+    assert photo.widths == [320, 1024]
+    for width in photo.widths:
+        with Image.open(photo_path(photo.token, width)) as stored:
+            assert stored.format == "WEBP"
+            assert stored.width == width
+            assert not stored.getexif()
+            assert "exif" not in stored.info and "xmp" not in stored.info
+        assert b"PhoneMaker" not in photo_path(photo.token, width).read_bytes()
+
+
+def test_small_image_is_not_upscaled(app, db, upload_dir):
+    photo = store_photo(upload(image_bytes("PNG", size=(200, 100)), "kecil.png"))
+    db.session.commit()
+    assert photo.widths == [200]
+    assert photo.rendition(1024) == 200
+
+
+def test_png_with_transparency_and_webp_are_accepted(app, db, upload_dir):
+    store_photo(upload(image_bytes("PNG", mode="RGBA", size=(500, 500)), "logo.png"))
+    store_photo(upload(image_bytes("WEBP", size=(800, 600)), "a.webp"))
+    db.session.commit()
+    assert db.session.query(Photo).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"%PDF-1.4 bukan foto", "bukan foto"),
+        (b"GIF89a" + b"\x00" * 100, "bukan foto"),
+        (b"", "kosong"),
+        (image_bytes("GIF", size=(10, 10)), "bukan foto"),
+        (image_bytes()[:200], "bukan foto"),  # truncated JPEG
+    ],
+)
+def test_bad_files_are_refused_with_a_message(app, db, upload_dir, data, message):
+    with app.test_request_context("/"), pytest.raises(UploadError) as error:
+        store_photo(upload(data))
+    assert message in str(error.value.message)
+    assert not upload_dir.exists() or not any(upload_dir.rglob("*.webp"))
+
+
+def test_too_many_bytes_is_refused(app, db, upload_dir):
+    app.config["UPLOAD_MAX_BYTES"] = 10_000
+    with app.test_request_context("/"), pytest.raises(UploadError) as error:
+        store_photo(upload(image_bytes(size=(2000, 2000))))
+    assert "terlalu besar" in str(error.value.message)
+
+
+def test_decompression_bomb_is_refused_before_decoding(app, db, upload_dir):
+    # A tiny PNG whose header claims 30,000 x 30,000 pixels: 900 megapixels once decoded.
+    bomb = png_claiming(30_000, 30_000)
+    assert len(bomb) < 1_000
+    with app.test_request_context("/"), pytest.raises(UploadError) as error:
+        store_photo(upload(bomb))
+    assert "piksel" in str(error.value.message)
+
+
+def test_files_of_a_rolled_back_upload_are_removed(app, db, upload_dir):
+    store_photo(upload(image_bytes()))
+    assert len(list(upload_dir.rglob("*.webp"))) == 2
+    db.session.rollback()
+    assert list(upload_dir.rglob("*.webp")) == []
+
+
+def test_deleting_a_photo_removes_its_files_after_commit(app, db, upload_dir):
+    photo = store_photo(upload(image_bytes()))
+    db.session.commit()
+    paths = [photo_path(photo.token, w) for w in photo.widths]
+    delete_photo(photo)
+    assert all(Path(p).exists() for p in paths)  # not before the delete is committed
+    db.session.commit()
+    assert not any(Path(p).exists() for p in paths)
+
+
+def test_media_route_serves_with_long_cache(app, db, client, upload_dir):
+    photo = store_photo(upload(image_bytes()))
+    db.session.commit()
+    response = client.get(f"/media/{photo.token}-320.webp")
+    assert response.status_code == 200
+    assert response.mimetype == "image/webp"
+    assert "immutable" in response.headers["Cache-Control"]
+    assert len(response.data) < 40_000
+    response.close()
+    assert client.get(f"/media/{photo.token}-999.webp").status_code == 404
+    assert client.get("/media/..-320.webp").status_code == 404
