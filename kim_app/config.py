@@ -8,6 +8,7 @@ app refuses to start without one.
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 
@@ -72,6 +73,16 @@ class Config:
     REGISTER_LIMIT_PER_IP = os.environ.get("KIM_REGISTER_LIMIT_IP", "100 per hour")
 
     PASSWORD_MIN_LENGTH = 8
+
+    # Question threads (PRODUCT.md §4): due dates in working days.
+    VERIFY_DUE_WORKDAYS = _env_int("KIM_VERIFY_DUE_WORKDAYS", 3)
+    ANSWER_DUE_WORKDAYS = _env_int("KIM_ANSWER_DUE_WORKDAYS", 10)
+    # Cuti bersama: collective-leave days set yearly by the government, ISO dates.
+    COLLECTIVE_LEAVE_DAYS = tuple(
+        date.fromisoformat(day.strip())
+        for day in os.environ.get("KIM_COLLECTIVE_LEAVE", "").split(",")
+        if day.strip()
+    )
     HSTS = False
 
     def __init__(self, instance_path: str | None = None):
