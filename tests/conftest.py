@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import delete, event
+from sqlalchemy import delete, event, text
 
 from kim_app import create_app
 from kim_app.auth import services as accounts
@@ -86,8 +86,13 @@ def _schema(database_url):
     app = make_app(database_url)
     with app.app_context():
         with _db.engine.begin() as conn:
-            for table in FULLTEXT:
-                search.uninstall(conn, table)
+            if conn.dialect.name == "postgresql":
+                # Leftovers of another branch's schema would block drop_all().
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+            else:
+                for table in FULLTEXT:
+                    search.uninstall(conn, table)
         _db.drop_all()
         _db.create_all()
         with _db.engine.begin() as conn:

@@ -51,6 +51,22 @@
   document.addEventListener("htmx:responseError", function (evt) { showProblem("failed", evt.detail); });
   document.addEventListener("htmx:beforeRequest", hideProblem);
 
+  /* htmx restores a page from its history snapshot with the filter fields as first
+     rendered, not as last chosen: set every filter that pushes its values into the address
+     bar back from the address bar, so the form and the list agree after Back/Forward. */
+  document.addEventListener("htmx:historyRestore", function () {
+    var params = new URLSearchParams(window.location.search);
+    document.querySelectorAll("form[hx-push-url] [name]").forEach(function (field) {
+      if (field.type === "checkbox" || field.type === "radio") {
+        field.checked = params.getAll(field.name).indexOf(field.value) !== -1;
+      } else if (field.tagName === "SELECT" || field.tagName === "INPUT") {
+        if (field.type !== "hidden" && field.type !== "submit") {
+          field.value = params.get(field.name) || "";
+        }
+      }
+    });
+  });
+
   /* Errors from the server that carry HX-Retarget (a message for #flash) are shown. */
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var xhr = evt.detail.xhr;

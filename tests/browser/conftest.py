@@ -1,0 +1,109 @@
+"""Browser fixtures: Playwright drives Debian's Chromium against a live server.
+
+The app under test is a real HTTP server (werkzeug, in a background thread) on the
+session's test database, with CSRF protection on, as in production. Playwright's own
+browsers are never downloaded: the tests launch the `chromium` package's binary, and they
+are skipped, with the reason, on a machine without it (`.ci/run` installs it).
+"""
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_TESTS = Path(__file__).parent
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+# Reports a CSP violation on the console in a wording the tests look for, whatever the
+# browser's own message. Init scripts are injected by Playwright, outside the page's CSP.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("Content Security Policy violation: " + event.violatedDirective
+                + " blocked " + (event.blockedURI || "inline code"));
+});
+"""
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test here `browser`; skip them all when Chromium is missing.
+
+    Skipping at collection means the session-scoped browser fixture is never set up, so
+    Playwright never tries to launch (or download) anything.
+    """
+    skip = None
+    if not CHROMIUM.exists():
+        skip = pytest.mark.skip(
+            reason=f"Debian's Chromium ({CHROMIUM}) is not installed; .ci/run installs it"
+        )
+    for item in items:
+        if BROWSER_TESTS not in item.path.parents:
+            continue
+        item.add_marker(pytest.mark.browser)
+        if skip is not None:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # `--headed` on the command line still wins over the headless default.
+    return {
+        "headless": True,
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # The base URL is the live server's, known per test: see `context` below.
+    args = {key: value for key, value in browser_context_args.items() if key != "base_url"}
+    return {**args, "locale": "id-ID", "timezone_id": "Asia/Jakarta"}
+
+
+@pytest.fixture
+def live_server(app_factory) -> Iterator[str]:
+    """The app served over HTTP on a free local port; yields its base URL."""
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def context(new_context, live_server):
+    context = new_context(base_url=live_server)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    return context
+
+
+@pytest.fixture
+def console_errors(page) -> list[str]:
+    """Console errors and uncaught exceptions of the page, CSP violations included."""
+    errors: list[str] = []
+
+    def on_console(message):
+        text, url = message.text, message.location.get("url", "")
+        if message.type == "error" or "Content Security Policy" in text or "Refused" in text:
+            errors.append(f"{message.type}: {text} ({url})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    return errors
