@@ -77,3 +77,28 @@ def test_pages_with_personal_data_are_kept_out_of_htmx_history(client, warga):
     assert 'hx-history="false"' not in client.get("/").get_data(as_text=True)
     login(client, warga)
     assert 'hx-history="false"' in client.get("/akun").get_data(as_text=True)
+
+
+def test_server_error_is_a_friendly_indonesian_page(app_factory):
+    from flask import abort
+
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/_boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    @app.get("/_forbidden")
+    def forbidden():
+        abort(403)
+
+    client = app.test_client()
+    response = client.get("/_boom")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Terjadi kesalahan pada server" in html and "kaboom" not in html
+    response = client.get("/_boom", headers=HX)
+    assert response.status_code == 500 and response.headers["HX-Retarget"] == "#flash"
+    response = client.get("/_forbidden")
+    assert response.status_code == 403
+    assert "Akses ditolak" in response.get_data(as_text=True)
