@@ -10,7 +10,8 @@ from kim_app.extensions import db
 from kim_app.models import Role, User
 from kim_app.seeding import SeedError, seed_reference_data
 
-DEMO_PASSWORD = "pati-kim-demo"  # noqa: S105 - documented demo password, refused in production
+# The documented demo password; the demo command is refused in production.
+DEMO_PASSWORD = "pati-kim-demo"  # noqa: S105  # nosec B105
 
 DEMO_ACCOUNTS = [
     # phone, name, role, village code

@@ -129,7 +129,7 @@ class TestConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
             os.environ.get("TEST_DATABASE_URL", "sqlite://")
         )
-        self.SECRET_KEY = "test-secret-key"  # noqa: S105
+        self.SECRET_KEY = "test-secret-key"  # noqa: S105  # nosec B105
         self.RATELIMIT_STORAGE_URI = "memory://"
 
     def _development_secret(self) -> str:

@@ -58,14 +58,14 @@ def install(bind: Connection, table: str, columns: tuple[str, ...]) -> None:
         statements = [
             f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', "
             "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
+            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "  # nosec B608
             f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END",
-            f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
+            f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "  # nosec B608
             f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); END",
-            f"CREATE TRIGGER {fts}_au AFTER UPDATE ON {table} BEGIN "
+            f"CREATE TRIGGER {fts}_au AFTER UPDATE ON {table} BEGIN "  # nosec B608
             f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); "
             f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END",
-            f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+            f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",  # nosec B608
         ]
     elif bind.dialect.name == "postgresql":
         statements = [
@@ -94,7 +94,7 @@ def matches(model, query: str):
         return literal_column("1") == literal_column("1")
     if db.session.get_bind().dialect.name == "sqlite":
         expression = " ".join(f'"{term}"*' for term in terms)
-        ids = text(f"SELECT rowid FROM fts_{table} WHERE fts_{table} MATCH :fts_query")
+        ids = text(f"SELECT rowid FROM fts_{table} WHERE fts_{table} MATCH :fts_query")  # nosec B608
         return model.id.in_(ids.bindparams(fts_query=expression))
     tsquery = " & ".join(f"{term}:*" for term in terms)
     return literal_column(_pg_document(table)).op("@@")(
