@@ -60,6 +60,16 @@ class Config:
     MAX_CONTENT_LENGTH = 5 * UPLOAD_MAX_BYTES + 1024 * 1024
     # Widths of the stored WebP renditions: a list thumbnail and a full-width view.
     PHOTO_WIDTHS = (320, 1024)
+    # Product photos are also shown across a phone screen (about 360 CSS px at 2x).
+    PRODUCT_PHOTO_WIDTHS = (320, 640, 1024)
+    PRODUCT_MAX_PHOTOS = 5
+    # Creating products and uploading photos, per account and (generously) per IP.
+    PRODUCT_LIMIT_PER_ACCOUNT = os.environ.get("KIM_PRODUCT_LIMIT_ACCOUNT",
+                                               "30 per hour;200 per day")
+    PRODUCT_LIMIT_PER_IP = os.environ.get("KIM_PRODUCT_LIMIT_IP", "300 per hour")
+    CATALOG_PAGE_SIZE = 24
+    # Offset pagination stays cheap only so deep; beyond it, search or filter.
+    CATALOG_MAX_PAGES = 50
 
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True

@@ -4,11 +4,22 @@ A request for something the user may not see answers 404 when the object is priv
 not reveal that it exists) and 403 otherwise: use `deny(private=...)`.
 """
 
+from dataclasses import dataclass
+
 from flask import abort
 from sqlalchemy import select
 
 from kim_app.extensions import db
-from kim_app.models import KimGroup, MemberRole, Membership, MembershipStatus, User
+from kim_app.models import (
+    BusinessGroup,
+    BusinessMember,
+    BusinessMemberStatus,
+    KimGroup,
+    MemberRole,
+    Membership,
+    MembershipStatus,
+    User,
+)
 
 
 def deny(private: bool = False):
@@ -75,3 +86,65 @@ def group_ids_where(user: User, *, pengurus_only: bool = False) -> set[int]:
     if pengurus_only:
         query = query.where(Membership.role != MemberRole.ANGGOTA)
     return set(db.session.scalars(query))
+
+
+# ---------------------------------------------------------------------------------------
+# Business groups (kelompok usaha)
+
+
+@dataclass(frozen=True)
+class BusinessAuthority:
+    """What one person may do in one business group, worked out in two small queries.
+
+    A manager (pengelola) keeps the role only while still an active member of the group's
+    KIM: someone who left or was removed from the KIM loses access at once.
+    """
+
+    membership: BusinessMember | None = None
+    kim_member: bool = False
+    kim_pengurus: bool = False
+    admin: bool = False
+
+    @property
+    def manager(self) -> bool:
+        return self.kim_member and self.membership is not None and self.membership.is_manager
+
+    @property
+    def manages_products(self) -> bool:
+        """Create, edit, publish and delete the group's products and photos."""
+        return self.admin or self.manager
+
+    @property
+    def leads(self) -> bool:
+        """Edit the group's profile and decide join requests."""
+        return self.admin or self.kim_pengurus or self.manager
+
+    @property
+    def appoints(self) -> bool:
+        """Appoint and dismiss managers: the KIM's pengurus (and admins)."""
+        return self.admin or self.kim_pengurus
+
+    @property
+    def may_request_join(self) -> bool:
+        return self.kim_member and self.membership is None
+
+
+def business_authority(user, group: BusinessGroup) -> BusinessAuthority:
+    if not _authenticated(user):
+        return BusinessAuthority()
+    kim_membership = active_membership(user, group.kim_group)
+    membership = db.session.scalar(
+        select(BusinessMember).where(
+            BusinessMember.user_id == user.id,
+            BusinessMember.business_group_id == group.id,
+            BusinessMember.status.in_(
+                (BusinessMemberStatus.PENDING, BusinessMemberStatus.ACTIVE)
+            ),
+        )
+    )
+    return BusinessAuthority(
+        membership=membership,
+        kim_member=kim_membership is not None,
+        kim_pengurus=kim_membership is not None and kim_membership.role.is_pengurus,
+        admin=is_admin(user),
+    )

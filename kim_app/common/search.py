@@ -22,6 +22,7 @@ from kim_app.extensions import db
 # indexed expression exactly, so this is the one place that lists them.
 FULLTEXT: dict[str, tuple[str, ...]] = {
     "thread": ("title", "body"),
+    "product": ("name", "description"),
 }
 
 _WORD = re.compile(r"\w+", re.UNICODE)

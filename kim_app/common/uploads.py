@@ -97,12 +97,16 @@ def _renditions(image: Image.Image, widths: list[int]) -> dict[int, bytes]:
     return out
 
 
-def store_photo(file_storage, uploaded_by=None) -> Photo:
-    """Validate and store one uploaded photo; returns the (added, unflushed) Photo."""
+def store_photo(file_storage, uploaded_by=None, widths=None) -> Photo:
+    """Validate and store one uploaded photo; returns the (added, unflushed) Photo.
+
+    `widths` are the renditions to make (default: config `PHOTO_WIDTHS`); a page that shows
+    photos at more sizes (product pages) asks for more.
+    """
     data = _read_limited(file_storage)
     image = _open_checked(data)
     upright = ImageOps.exif_transpose(image)
-    renditions = _renditions(image, sorted(current_app.config["PHOTO_WIDTHS"]))
+    renditions = _renditions(image, sorted(widths or current_app.config["PHOTO_WIDTHS"]))
     token = secrets.token_urlsafe(16).replace("-", "a").replace("_", "b")
     for width, body in renditions.items():
         path = photo_path(token, width)

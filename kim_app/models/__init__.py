@@ -2,6 +2,16 @@
 
 from kim_app.models.audit import AuditEvent
 from kim_app.models.base import utcnow
+from kim_app.models.business import (
+    Availability,
+    BusinessGroup,
+    BusinessMember,
+    BusinessMemberStatus,
+    BusinessRole,
+    Product,
+    ProductCategory,
+    ProductPhoto,
+)
 from kim_app.models.kim import (
     OPEN_STATUSES,
     KimGroup,
@@ -31,6 +41,11 @@ __all__ = [
     "OPEN_STATUSES",
     "Agency",
     "AuditEvent",
+    "Availability",
+    "BusinessGroup",
+    "BusinessMember",
+    "BusinessMemberStatus",
+    "BusinessRole",
     "Category",
     "District",
     "KimGroup",
@@ -42,6 +57,9 @@ __all__ = [
     "Photo",
     "Post",
     "PostKind",
+    "Product",
+    "ProductCategory",
+    "ProductPhoto",
     "RejectReason",
     "Role",
     "Thread",

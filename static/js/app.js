@@ -75,4 +75,18 @@
       evt.detail.isError = false;
     }
   });
+
+  /* Upload progress: forms marked data-upload-progress show how much of their photos has
+     been sent, so a slow connection does not look like a stuck page. */
+  document.addEventListener("htmx:xhr:progress", function (evt) {
+    var form = evt.target.closest && evt.target.closest("[data-upload-progress]");
+    var box = form && form.querySelector(".upload-progress");
+    if (!box || !evt.detail.total) { return; }
+    var percent = Math.round(evt.detail.loaded / evt.detail.total * 100);
+    var text = box.querySelector(".upload-progress-text");
+    box.hidden = false;
+    box.querySelector("progress").value = percent;
+    text.textContent = percent >= 100 ? text.dataset.done
+      : text.dataset.label.replace("{percent}", String(percent));
+  });
 })();

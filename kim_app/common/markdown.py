@@ -1,0 +1,45 @@
+"""Markdown written by people, turned into safe HTML.
+
+markdown-it-py parses CommonMark with raw HTML switched off (a `<script>` typed by someone
+comes out as text), and nh3 then keeps only a short list of tags and attributes, allows
+http, https and mailto links only, and marks every link `rel="nofollow noopener ugc"` (user
+content: no search-engine credit, no access to this window). No images: photos go through
+the upload path, which strips their metadata.
+"""
+
+from functools import cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",
+    "a", "h3", "h4", "h5", "h6", "hr",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow noopener ugc"
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Safe HTML for `text` (markdown); headings start at h3 so pages keep their outline."""
+    if not text or not text.strip():
+        return Markup("")
+    html = _parser().render(text)
+    for level in (2, 1):  # h1/h2 belong to the page; shift written headings below them
+        html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+    return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above
