@@ -139,10 +139,14 @@ def _limited(_limit):
 
 
 def _upload_limits(view):
-    view = limiter.limit(lambda: current_app.config["PRODUCT_LIMIT_PER_ACCOUNT"],
-                         key_func=_account_key, methods=["POST"], on_breach=_limited)(view)
-    return limiter.limit(lambda: current_app.config["PRODUCT_LIMIT_PER_IP"], methods=["POST"],
-                         scope="product-ip", on_breach=_limited)(view)
+    """New products and photo uploads share one budget per account (and a generous one per
+    IP, since villagers share carrier addresses)."""
+    view = limiter.shared_limit(lambda: current_app.config["PRODUCT_LIMIT_PER_ACCOUNT"],
+                                scope="product-uploads", key_func=_account_key,
+                                methods=["POST"], on_breach=_limited)(view)
+    return limiter.shared_limit(lambda: current_app.config["PRODUCT_LIMIT_PER_IP"],
+                                scope="product-uploads-ip", methods=["POST"],
+                                on_breach=_limited)(view)
 
 
 # ---------------------------------------------------------------------------------------
@@ -480,7 +484,7 @@ def set_availability(group_slug: str, product_slug: str):
     product = _product_or_404(group, product_slug, authority)
     form = AvailabilityForm()
     if not form.validate_on_submit():
-        message = " ".join(form.availability.errors) or _("Pilih ketersediaan.")
+        message = " ".join(map(str, form.availability.errors)) or _("Pilih ketersediaan.")
         if wants_fragment():
             return retarget_to_flash(message, "error", 422)
         flash(message, "error")
