@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from kim_app.business import services
 from kim_app.extensions import db
+
+__all__ = ["count_queries", "db"]
 from kim_app.models import (
     Availability,
     BusinessGroup,
@@ -24,7 +26,7 @@ from kim_app.models import (
     ProductPhoto,
     Role,
 )
-from tests.conftest import login, make_user
+from tests.conftest import count_queries, login, make_user
 
 
 def kim(slug: str | None = None) -> KimGroup:
