@@ -6,7 +6,7 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from kim_app.common.uploads import photo_path, store_photo
@@ -260,3 +260,23 @@ def test_media_is_served_with_a_long_cache(client, app, db, tmp_path):
     assert response.status_code == 200 and response.mimetype == "image/webp"
     assert "immutable" in response.headers["Cache-Control"]
     response.close()
+
+
+def test_demo_creates_groups_products_and_photos_once(app, runner, db, tmp_path):
+    from kim_app.models import BusinessGroup, Photo, Product
+
+    app.config["UPLOAD_DIR"] = str(tmp_path)
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "Usaha: 3 business groups and 9 products with generated photos created." in first.output
+    assert db.session.scalar(select(func.count()).select_from(BusinessGroup)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Product)) == 9
+    photos = db.session.scalar(select(func.count()).select_from(Photo))
+    assert photos == 14 and len(list(tmp_path.rglob("*.webp"))) == 14 * 3
+    second = runner.invoke(args=["demo"])
+    assert "Usaha: demo business groups already present." in second.output
+    assert db.session.scalar(select(func.count()).select_from(Product)) == 9
+    client = app.test_client()
+    html = client.get("/usaha/?q=batik").get_data(as_text=True)
+    assert "Kain Batik Tulis Motif Gandrung" in html
+    assert "/media/" in client.get("/").get_data(as_text=True)
