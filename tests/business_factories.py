@@ -1,9 +1,10 @@
 """Building blocks for the business tests: KIM memberships, groups, products, photos."""
 
 import io
+import random
 import secrets
 
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageDraw
 from sqlalchemy import select
 
 from kim_app.business import services
@@ -115,17 +116,31 @@ def image_bytes(fmt: str = "JPEG", size=(1200, 900), color=(200, 120, 40)) -> by
     return buffer.getvalue()
 
 
-def phone_photo(size=(4000, 3000)) -> bytes:
-    """Like a phone camera's JPEG: a colour gradient with sensor noise, high quality."""
+def phone_photo(size=(4000, 3000), seed: int = 1) -> bytes:
+    """Like a phone camera's JPEG (megabytes at 4000x3000): light falling across the frame,
+    texture at several scales, hard edges, sensor grain; saved at quality 90."""
+    rng = random.Random(seed)
     width, height = size
-    gradient = Image.linear_gradient("L").resize(size)
-    noise = Image.effect_noise(size, 40)
-    red = ImageChops.add(gradient, noise, scale=2.0)
-    green = gradient.rotate(90).resize(size)
-    blue = ImageChops.blend(noise, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT), 0.7)
-    image = Image.merge("RGB", (red, green, blue))
+    light = Image.linear_gradient("L").resize(size).rotate(30)
+    channels = []
+    for _ in range(3):
+        coarse = Image.effect_noise((max(width // 50, 2), max(height // 50, 2)), 60)
+        middle = Image.effect_noise((max(width // 12, 2), max(height // 12, 2)), 50)
+        texture = ImageChops.blend(coarse.resize(size, Image.Resampling.BICUBIC),
+                                   middle.resize(size, Image.Resampling.BICUBIC), 0.35)
+        channels.append(ImageChops.add(texture, light, scale=2.0))
+    image = Image.merge("RGB", channels)
+    draw = ImageDraw.Draw(image)
+    for _ in range(25):
+        x, y = rng.randint(0, width), rng.randint(0, height)
+        radius = rng.randint(height // 30, height // 6)
+        colour = tuple(rng.randint(0, 255) for _ in range(3))
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), outline=colour,
+                     width=rng.randint(max(width // 1000, 1), max(width // 130, 2)))
+    grain = Image.effect_noise(size, 12).convert("RGB")
+    image = ImageChops.add(image, grain, scale=1.0, offset=-128)
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=92)
+    image.save(buffer, "JPEG", quality=90)
     return buffer.getvalue()
 
 

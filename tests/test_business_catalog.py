@@ -47,7 +47,7 @@ def test_catalog_lists_published_products_newest_first(client, shop):
 
 @pytest.mark.parametrize(("args", "expected"), [
     ("q=keripik", {"Keripik Tempe Pedas", "Keripik Singkong Balado"}),
-    ("q=kerip", {"Keripik Tempe Pedas", "Keripik Singkong Balado"}),
+    ("q=singk", {"Keripik Singkong Balado"}),  # as you type
     ("q=batik+tulis", {"Kain Batik Tulis Bakaran"}),
     ("q=rahasia", set()),
     ("kategori=batik", {"Kain Batik Tulis Bakaran", "Kemeja Batik Cap"}),
@@ -239,7 +239,7 @@ def test_query_counts_do_not_grow_with_products(app_factory, path):
 def test_thumbnail_of_a_phone_photo_is_small(app, db, tmp_path):
     app.config["UPLOAD_DIR"] = str(tmp_path)
     data = bf.phone_photo((4000, 3000))
-    assert len(data) > 1_000_000  # a real phone photo is megabytes
+    assert len(data) > 3_000_000  # a real phone photo is megabytes
     with app.test_request_context("/"):
         photo = store_photo(FileStorage(stream=io.BytesIO(data), filename="IMG_0001.jpg"),
                             widths=app.config["PRODUCT_PHOTO_WIDTHS"])
@@ -247,7 +247,8 @@ def test_thumbnail_of_a_phone_photo_is_small(app, db, tmp_path):
     sizes = {width: photo_path(photo.token, width).stat().st_size for width in photo.widths}
     assert photo.widths == [320, 640, 1024]
     assert sizes[320] < 40_000, sizes
-    assert sizes[1024] < 250_000, sizes
+    assert sizes[320] > 5_000  # a real picture, not a flat colour
+    assert sizes[1024] < 200_000, sizes
 
 
 def test_media_is_served_with_a_long_cache(client, app, db, tmp_path):

@@ -102,7 +102,7 @@ def _ensure_manager(user: User, group: BusinessGroup) -> None:
 
 def photo_file(colour: tuple[int, int, int], seed: int, size=(1600, 1200)) -> FileStorage:
     """A photo-like JPEG: a lit gradient, a few soft shapes, some grain."""
-    rng = random.Random(seed)  # noqa: S311 - decoration, not security
+    rng = random.Random(seed)  # noqa: S311  # nosec B311 - decoration, not security
     width, height = size
     light = Image.linear_gradient("L").resize(size).rotate(rng.choice((0, 90, 180, 270)))
     base = Image.new("RGB", size, colour)
