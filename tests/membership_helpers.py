@@ -1,7 +1,11 @@
 """Shared set-up for the membership tests: groups by slug and memberships in a given state."""
 
+from functools import cache
+from itertools import count as counter
+
 from sqlalchemy import func, select
 
+from kim_app.auth import services as accounts
 from kim_app.extensions import db
 from kim_app.models import (
     AuditEvent,
@@ -10,9 +14,29 @@ from kim_app.models import (
     Membership,
     MembershipStatus,
     Notification,
+    Role,
+    User,
     utcnow,
 )
-from tests.conftest import login, make_user
+from tests.conftest import PASSWORD, login
+
+_phones = counter(100_000)
+
+
+@cache
+def _password_hash() -> str:
+    return accounts.hash_password(PASSWORD)
+
+
+def make_user(role: Role = Role.WARGA, name: str | None = None,
+              village: str | None = "33.18.16.2009") -> User:
+    """Like `conftest.make_user`, but hashes the password once per session (many people)."""
+    number = next(_phones)
+    user = User(name=name or f"Warga {number}", phone=f"+62813{number:08d}",
+                password_hash=_password_hash(), village_code=village, role=role)
+    db.session.add(user)
+    db.session.commit()
+    return user
 
 
 def group(slug: str) -> KimGroup:

@@ -3,13 +3,14 @@
 import pytest
 
 from kim_app.models import MemberRole, Membership, MembershipStatus, Notification
-from tests.conftest import HX, field_error, make_user
+from tests.conftest import HX, field_error
 from tests.membership_helpers import (
     add_member,
     audit_actions,
     count,
     group,
     login_as,
+    make_user,
     membership_of,
     notifications_for,
     person_with_role,
@@ -466,7 +467,7 @@ def test_members_are_paged_and_history_loads_older(client, db):
     # history: more events than one page
     from kim_app.common.audit import record
 
-    for number in range(services.HISTORY_PER_PAGE + 3):
+    for _number in range(services.HISTORY_PER_PAGE + 3):
         record(ketua, "kim.update", "kim_group", kajen.id, kim_group_id=kajen.id,
                fields=["contact"])
     db.session.commit()
