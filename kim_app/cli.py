@@ -62,7 +62,9 @@ def demo_command() -> None:
 
 def demo_loaders() -> list:
     """The areas' demo loaders, in dependency order. Each returns a one-line summary."""
-    return []
+    from kim_app.kim import demo as kim_demo
+
+    return [kim_demo.load]
 
 
 @click.command("create-admin")

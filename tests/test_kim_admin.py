@@ -10,13 +10,6 @@ from tests.membership_helpers import add_member, group, login_as, make_user
 TLOGOREJO = "33.18.14.2003"
 
 
-def _village(code):
-    from kim_app.models import Village
-    from kim_app.extensions import db
-
-    return db.session.get(Village, code)
-
-
 def test_admin_sees_the_create_button_and_form(client, admin):
     assert "Tambah KIM" not in client.get("/kim/").get_data(as_text=True)
     login_as(client, admin)

@@ -548,3 +548,21 @@ def test_notifications_only_for_decisions_not_for_refusals(client, db, kajen_wit
     client.post(f"/kim/kajen/anggota/{request.id}/tolak", data={})
     client.post(f"/kim/kajen/anggota/{request.id}/tolak", data={})
     assert count(Notification, Notification.user_id == request.user_id) == 1
+
+
+def test_demo_creates_memberships_with_each_role_and_pending_requests(runner, db, client):
+    from sqlalchemy import select
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    rows = db.session.execute(select(Membership.group_id, Membership.role,
+                                     Membership.status)).all()
+    assert {role for _g, role, status in rows if status == MembershipStatus.ACTIVE} == set(
+        MemberRole)
+    assert sum(status == MembershipStatus.PENDING for _g, _r, status in rows) >= 3
+    assert len({group_id for group_id, _r, _s in rows}) >= 3
+    result = runner.invoke(args=["demo"])
+    assert "KIM: demo memberships already present." in result.output
+    assert count(Membership) == len(rows)
+    client.post("/auth/masuk", data={"identifier": "081100000003", "password": "pati-kim-demo"})
+    html = client.get("/kim/gulangpongge/anggota").get_data(as_text=True)
+    assert "Rina Pemohon Demo" in html and "Setujui" in html

@@ -48,7 +48,9 @@ class LocalDateField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(_l("Tanggal tidak valid. Gunakan format hari-bulan-tahun.")) from None
+            raise ValueError(
+                _l("Tanggal tidak valid. Pilih dari kalender atau tulis seperti 2019-08-17.")
+            ) from None
 
 
 class ProfileForm(FlaskForm):

@@ -55,7 +55,7 @@ STATUS_LABELS = {
     MembershipStatus.PENDING: _l("Menunggu persetujuan"),
     MembershipStatus.ACTIVE: _l("Anggota aktif"),
     MembershipStatus.REJECTED: _l("Ditolak"),
-    MembershipStatus.LEFT: _l("Keluar"),
+    MembershipStatus.LEFT: _l("Sudah keluar"),
     MembershipStatus.REMOVED: _l("Dikeluarkan"),
 }
 PROFILE_FIELD_LABELS = {
