@@ -473,7 +473,13 @@ def test_members_are_paged_and_history_loads_older(client, db):
     db.session.commit()
     html = client.get("/kim/kajen/anggota").get_data(as_text=True)
     assert "Riwayat lebih lama" in html
-    older = client.get("/kim/kajen/riwayat?sebelum=4").get_data(as_text=True)
+    from sqlalchemy import select
+
+    from kim_app.models import AuditEvent
+
+    ids = list(db.session.scalars(select(AuditEvent.id).where(
+        AuditEvent.kim_group_id == kajen.id).order_by(AuditEvent.id)))
+    older = client.get(f"/kim/kajen/riwayat?sebelum={ids[3]}").get_data(as_text=True)
     assert older.count("mengubah profil KIM (kontak)") == 3
 
 

@@ -117,6 +117,19 @@ def _after_own_change(group: KimGroup):
     return redirect(safe_next(request.form.get("next")) or url_for("kim.show", slug=group.slug))
 
 
+def _own_change(group: KimGroup, change, done: str, refused_category: str = "info"):
+    """Apply a change the person makes to their own membership, and answer either shape."""
+    try:
+        change()
+    except services.MembershipError as refused:
+        db.session.rollback()
+        flash(str(refused.message), refused_category)
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return _after_own_change(group)
+
+
 @bp.post("/<slug>/gabung")
 @limiter.limit(lambda: current_app.config["JOIN_LIMIT_PER_ACCOUNT"], key_func=_join_key)
 @limiter.limit(lambda: current_app.config["JOIN_LIMIT_PER_IP"], scope="join-ip")
@@ -131,46 +144,26 @@ def join(slug: str):
             "kim/show.html", pengurus=services.pengurus_of(group),
             member_count=services.member_count(group), **_show_context(group, form),
         ), 422
-    try:
-        services.request_join(current_user, group, form.message.data or "")
-    except services.MembershipError as refused:
-        db.session.rollback()
-        flash(str(refused.message), "info")
-    else:
-        db.session.commit()
-        flash(_("Permintaan bergabung terkirim. Pengurus %(kim)s akan memutuskannya.",
-                kim=group.name), "success")
-    return _after_own_change(group)
+    return _own_change(
+        group, lambda: services.request_join(current_user, group, form.message.data or ""),
+        _("Permintaan bergabung terkirim. Pengurus %(kim)s akan memutuskannya.", kim=group.name),
+    )
 
 
 @bp.post("/<slug>/batal")
 @login_required
 def cancel(slug: str):
     group = _group_or_404(slug)
-    try:
-        services.cancel_request(current_user, group)
-    except services.MembershipError as refused:
-        db.session.rollback()
-        flash(str(refused.message), "info")
-    else:
-        db.session.commit()
-        flash(_("Permintaan bergabung dengan %(kim)s dibatalkan.", kim=group.name), "success")
-    return _after_own_change(group)
+    return _own_change(group, lambda: services.cancel_request(current_user, group),
+                       _("Permintaan bergabung dengan %(kim)s dibatalkan.", kim=group.name))
 
 
 @bp.post("/<slug>/keluar")
 @login_required
 def leave(slug: str):
     group = _group_or_404(slug)
-    try:
-        services.leave(current_user, group)
-    except services.MembershipError as refused:
-        db.session.rollback()
-        flash(str(refused.message), "error")
-    else:
-        db.session.commit()
-        flash(_("Anda sudah keluar dari %(kim)s.", kim=group.name), "success")
-    return _after_own_change(group)
+    return _own_change(group, lambda: services.leave(current_user, group),
+                       _("Anda sudah keluar dari %(kim)s.", kim=group.name), "error")
 
 
 # ---------------------------------------------------------------------------------------
@@ -281,51 +274,52 @@ def reject(slug: str, membership_id: int):
     return _decide(slug, membership_id, services.reject)
 
 
-@bp.post("/<slug>/anggota/<int:membership_id>/peran")
-@login_required
-def change_role(slug: str, membership_id: int):
+def _change_member(slug: str, membership_id: int, which: str, form_class, may, apply, done):
+    """A pengurus' change to one active member (role or removal), checked by object."""
     group, authority = _managing(slug)
     membership = _membership_or_404(group, membership_id)
-    if not authority.may_change_role(membership):
+    if not may(authority, membership):
         deny()
-    form = RoleForm()
+    form = form_class()
     if not form.validate_on_submit():
-        return _decided(group, authority, membership, "kim/_member_row.html", ("role", form))
+        return _decided(group, authority, membership, "kim/_member_row.html", (which, form))
     try:
-        membership = services.change_role(current_user, membership, form.role.role,
-                                           form.reason.data or "")
+        membership = apply(membership, form)
     except services.MembershipError as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
         membership = db.session.get(Membership, membership_id)
         return _decided(group, authority, membership, "kim/_member_row.html", changed=False)
     db.session.commit()
-    flash(_("Peran %(name)s sekarang %(role)s.", name=membership.user.name,
-            role=services.ROLE_LABELS[membership.role]), "success")
+    flash(done(group, membership), "success")
     return _decided(group, authority, membership, "kim/_member_row.html")
+
+
+@bp.post("/<slug>/anggota/<int:membership_id>/peran")
+@login_required
+def change_role(slug: str, membership_id: int):
+    return _change_member(
+        slug, membership_id, "role", RoleForm,
+        lambda authority, membership: authority.may_change_role(membership),
+        lambda membership, form: services.change_role(current_user, membership, form.role.role,
+                                                      form.reason.data or ""),
+        lambda group, membership: _("Peran %(name)s sekarang %(role)s.",
+                                    name=membership.user.name,
+                                    role=services.ROLE_LABELS[membership.role]),
+    )
 
 
 @bp.post("/<slug>/anggota/<int:membership_id>/keluarkan")
 @login_required
 def remove(slug: str, membership_id: int):
-    group, authority = _managing(slug)
-    membership = _membership_or_404(group, membership_id)
-    if not authority.may_remove(membership):
-        deny()
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        return _decided(group, authority, membership, "kim/_member_row.html", ("remove", form))
-    try:
-        membership = services.remove(current_user, membership, form.reason.data or "")
-    except services.MembershipError as refused:
-        db.session.rollback()
-        flash(str(refused.message), "error")
-        membership = db.session.get(Membership, membership_id)
-        return _decided(group, authority, membership, "kim/_member_row.html", changed=False)
-    db.session.commit()
-    flash(_("%(name)s dikeluarkan dari %(kim)s.", name=membership.user.name, kim=group.name),
-          "success")
-    return _decided(group, authority, membership, "kim/_member_row.html")
+    return _change_member(
+        slug, membership_id, "remove", DecisionForm,
+        lambda authority, membership: authority.may_remove(membership),
+        lambda membership, form: services.remove(current_user, membership,
+                                                 form.reason.data or ""),
+        lambda group, membership: _("%(name)s dikeluarkan dari %(kim)s.",
+                                    name=membership.user.name, kim=group.name),
+    )
 
 
 # ---------------------------------------------------------------------------------------
