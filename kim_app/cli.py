@@ -63,8 +63,9 @@ def demo_command() -> None:
 def demo_loaders() -> list:
     """The areas' demo loaders, in dependency order. Each returns a one-line summary."""
     from kim_app.business import demo as business_demo
+    from kim_app.kim import demo as kim_demo
 
-    return [business_demo.load]
+    return [kim_demo.load, business_demo.load]
 
 
 @click.command("create-admin")

@@ -82,6 +82,10 @@ class Config:
     REGISTER_LIMIT_PER_PHONE = os.environ.get("KIM_REGISTER_LIMIT_PHONE", "5 per hour")
     REGISTER_LIMIT_PER_IP = os.environ.get("KIM_REGISTER_LIMIT_IP", "100 per hour")
 
+    # Join requests notify every pengurus of the group, so they are limited per account.
+    JOIN_LIMIT_PER_ACCOUNT = os.environ.get("KIM_JOIN_LIMIT_ACCOUNT", "10 per hour")
+    JOIN_LIMIT_PER_IP = os.environ.get("KIM_JOIN_LIMIT_IP", "300 per hour")
+
     PASSWORD_MIN_LENGTH = 8
 
     # Question threads (PRODUCT.md §4): due dates in working days.

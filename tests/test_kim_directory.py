@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from kim_app.models import KimGroup, KimStatus
+from kim_app.models import KimGroup, KimStatus, MembershipStatus
 from tests.conftest import HX, login
 
 
@@ -89,3 +89,43 @@ def test_home_lists_kecamatan_with_groups(client):
     html = client.get("/").get_data(as_text=True)
     assert "18 KIM · 10 kecamatan" in html
     assert "/kim/?kecamatan=33.18.17" in html
+
+
+def test_search_by_name_or_village_without_js(client):
+    response = client.get("/kim/?q=tlogo")
+    html = response.get_data(as_text=True)
+    assert "<html" in html
+    assert html.count('class="card"') == 1 and "KIM Tlogorejo" in html
+    assert 'value="tlogo"' in html
+    # "Sumberrejo" is the official village name of KIM Sumberejo
+    html = client.get("/kim/?q=SUMBERREJO").get_data(as_text=True)
+    assert "KIM Sumberejo" in html and html.count('class="card"') == 1
+
+
+def test_search_as_you_type_is_a_fragment_with_the_address_bar_updated(client):
+    html = client.get("/kim/").get_data(as_text=True)
+    assert 'input changed delay:400ms from:#q' in html
+    assert 'hx-push-url="true"' in html
+    response = client.get("/kim/?q=jepat&kecamatan=", headers=HX)
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and html.count('class="card"') == 2
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_search_combines_with_kecamatan_and_says_when_nothing_matches(client):
+    html = client.get("/kim/?q=jepat&kecamatan=33.18.17").get_data(as_text=True)
+    assert "Tidak ada KIM yang cocok dengan “jepat”." in html
+    html = client.get("/kim/?q=%25").get_data(as_text=True)  # a LIKE wildcard is literal
+    assert html.count('class="card"') == 0
+
+
+def test_directory_shows_member_counts(client, db):
+    from tests.membership_helpers import add_member, group, make_user
+
+    kajen = group("kajen")
+    for _number in range(3):
+        add_member(make_user(), kajen)
+    add_member(make_user(), kajen, status=MembershipStatus.PENDING)
+    html = client.get("/kim/?q=kajen").get_data(as_text=True)
+    assert "3 anggota" in html
+    assert "0 anggota" in client.get("/kim/?q=bermi").get_data(as_text=True)

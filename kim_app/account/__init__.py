@@ -8,6 +8,7 @@ from sqlalchemy import select
 from kim_app.auth import services
 from kim_app.auth.forms import PasswordChangeForm
 from kim_app.extensions import db
+from kim_app.kim.services import memberships_of
 from kim_app.models import Notification
 
 bp = Blueprint("account", __name__)
@@ -16,7 +17,8 @@ bp = Blueprint("account", __name__)
 @bp.get("")
 @login_required
 def profile():
-    return render_template("account/profile.html", password_form=PasswordChangeForm())
+    return render_template("account/profile.html", password_form=PasswordChangeForm(),
+                           memberships=memberships_of(current_user))
 
 
 @bp.get("/notifikasi")
@@ -46,4 +48,5 @@ def change_password():
                   "success")
             return redirect(url_for("account.profile"))
         form.current_password.errors = [_("Kata sandi sekarang salah.")]
-    return render_template("account/profile.html", password_form=form), 422
+    return render_template("account/profile.html", password_form=form,
+                           memberships=memberships_of(current_user)), 422

@@ -148,3 +148,39 @@ def business_authority(user, group: BusinessGroup) -> BusinessAuthority:
         kim_pengurus=kim_membership is not None and kim_membership.role.is_pengurus,
         admin=is_admin(user),
     )
+@dataclass(frozen=True)
+class KimAuthority:
+    """What one person may do in one KIM group, worked out once per request.
+
+    - any pengurus (or an admin) decides join requests, removes anggota and edits the profile;
+    - only a ketua (or an admin) appoints or demotes pengurus, changes roles and removes a
+      pengurus (a non-ketua pengurus could only ever set anggota to anggota);
+    - a pengurus of another KIM is a plain user here.
+    """
+
+    admin: bool
+    role: MemberRole | None  # the person's active role in this group, if a member
+
+    @property
+    def manages(self) -> bool:
+        return self.admin or (self.role is not None and self.role.is_pengurus)
+
+    @property
+    def appoints(self) -> bool:
+        return self.admin or self.role == MemberRole.KETUA
+
+    def may_change_role(self, membership: Membership) -> bool:
+        return self.appoints
+
+    def may_remove(self, membership: Membership) -> bool:
+        return self.appoints if membership.role.is_pengurus else self.manages
+
+
+def kim_authority(user, group: KimGroup) -> KimAuthority:
+    membership = active_membership(user, group)
+    return KimAuthority(admin=is_admin(user), role=membership.role if membership else None)
+
+
+def can_admin_kim_groups(user) -> bool:
+    """Create, rename, move, deactivate and reactivate KIM groups: admins only."""
+    return is_admin(user)

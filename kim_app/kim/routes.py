@@ -1,10 +1,57 @@
-"""KIM directory (`/kim/`) and a KIM's page (`/kim/<slug>`)."""
+"""KIM directory, KIM pages, joining, member management, and (admins) the groups themselves.
 
-from flask import abort, render_template, request
-from flask_login import current_user
+Thin: who may act is `common.permissions`, the rules are `kim.services`. Every POST answers
+a plain form with a redirect (post/redirect/get) and an htmx request with the changed
+fragment; a refused change is a message, never an error page.
+"""
 
-from kim_app.common.htmx import render_page
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
+
+from kim_app.auth.routes import safe_next
+from kim_app.common.htmx import fragment_response, render_page, wants_fragment
+from kim_app.common.permissions import (
+    can_admin_kim_groups,
+    deny,
+    is_admin,
+    kim_authority,
+    open_membership,
+)
+from kim_app.extensions import db, limiter
 from kim_app.kim import bp, services
+from kim_app.kim.forms import DecisionForm, GroupForm, JoinForm, ProfileForm, RoleForm, StatusForm
+from kim_app.models import KimGroup, KimStatus, Membership, MembershipStatus
+
+MEMBERS_CHANGED = "membersChanged"
+
+
+def _group_or_404(slug: str) -> KimGroup:
+    group = services.get_by_slug(slug, include_inactive=is_admin(current_user))
+    if group is None:
+        abort(404)
+    return group
+
+
+def _membership_or_404(group: KimGroup, membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.group_id != group.id:
+        abort(404)
+    return membership
+
+
+def _managing(slug: str):
+    """The group and the person's authority in it; 403 unless they manage it."""
+    group = _group_or_404(slug)
+    authority = kim_authority(current_user, group)
+    if not authority.manages:
+        deny()
+    return group, authority
+
+
+# ---------------------------------------------------------------------------------------
+# Directory and page
 
 
 @bp.get("/")
@@ -13,21 +60,362 @@ def index():
     chosen = request.args.get("kecamatan", "")
     if chosen not in {code for code, _name, _count in districts}:
         chosen = ""
-    groups = services.directory(chosen or None)
+    search = request.args.get("q", "").strip()[:100]
+    admin = can_admin_kim_groups(current_user)
+    groups = services.directory(chosen or None, search, include_inactive=admin)
     return render_page(
         "kim/index.html",
         "kim/_group_list.html",
         groups=groups,
         districts=districts,
         chosen=chosen,
+        search=search,
+        can_create=admin,
     )
+
+
+def _show_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
+    membership = open_membership(current_user, group)
+    return {
+        "group": group,
+        "membership": membership,
+        "last_ketua": membership is not None and services.is_last_ketua(membership),
+        "join_form": join_form or JoinForm(),
+        "authority": kim_authority(current_user, group),
+    }
 
 
 @bp.get("/<slug>")
 def show(slug: str):
-    group = services.get_by_slug(
-        slug, include_inactive=current_user.is_authenticated and current_user.is_admin
+    group = _group_or_404(slug)
+    return render_template(
+        "kim/show.html",
+        pengurus=services.pengurus_of(group),
+        member_count=services.member_count(group),
+        **_show_context(group),
     )
-    if group is None:
-        abort(404)
-    return render_template("kim/show.html", group=group)
+
+
+# ---------------------------------------------------------------------------------------
+# Joining, cancelling, leaving (the person themselves)
+
+
+def _join_key() -> str:
+    user_id = getattr(current_user, "id", None)
+    return f"join:{user_id}" if user_id else f"join-ip:{get_remote_address()}"
+
+
+def _join_box(group: KimGroup, status: int = 200, join_form: JoinForm | None = None):
+    return fragment_response("kim/_join_box.html", status=status,
+                             **_show_context(group, join_form))
+
+
+def _after_own_change(group: KimGroup):
+    """Back where the person acted: the KIM page, or a safe `next` (their account page)."""
+    if wants_fragment():
+        return _join_box(group)
+    return redirect(safe_next(request.form.get("next")) or url_for("kim.show", slug=group.slug))
+
+
+def _own_change(group: KimGroup, change, done: str, refused_category: str = "info"):
+    """Apply a change the person makes to their own membership, and answer either shape."""
+    try:
+        change()
+    except services.MembershipError as refused:
+        db.session.rollback()
+        flash(str(refused.message), refused_category)
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return _after_own_change(group)
+
+
+@bp.post("/<slug>/gabung")
+@limiter.limit(lambda: current_app.config["JOIN_LIMIT_PER_ACCOUNT"], key_func=_join_key)
+@limiter.limit(lambda: current_app.config["JOIN_LIMIT_PER_IP"], scope="join-ip")
+@login_required
+def join(slug: str):
+    group = _group_or_404(slug)
+    form = JoinForm()
+    if not form.validate_on_submit():
+        if wants_fragment():
+            return _join_box(group, 422, form)
+        return render_template(
+            "kim/show.html", pengurus=services.pengurus_of(group),
+            member_count=services.member_count(group), **_show_context(group, form),
+        ), 422
+    return _own_change(
+        group, lambda: services.request_join(current_user, group, form.message.data or ""),
+        _("Permintaan bergabung terkirim. Pengurus %(kim)s akan memutuskannya.", kim=group.name),
+    )
+
+
+@bp.post("/<slug>/batal")
+@login_required
+def cancel(slug: str):
+    group = _group_or_404(slug)
+    return _own_change(group, lambda: services.cancel_request(current_user, group),
+                       _("Permintaan bergabung dengan %(kim)s dibatalkan.", kim=group.name))
+
+
+@bp.post("/<slug>/keluar")
+@login_required
+def leave(slug: str):
+    group = _group_or_404(slug)
+    return _own_change(group, lambda: services.leave(current_user, group),
+                       _("Anda sudah keluar dari %(kim)s.", kim=group.name), "error")
+
+
+# ---------------------------------------------------------------------------------------
+# Member management (pengurus of the group, admins)
+
+
+def _members_context(group: KimGroup, authority, row_errors: dict | None = None) -> dict:
+    pending, pending_total = services.pending_requests(group)
+    page = request.args.get("halaman", 1, type=int)
+    events, more_history = services.history(group)
+    return {
+        "group": group,
+        "authority": authority,
+        "pending": pending,
+        "pending_total": pending_total,
+        "past": services.past_memberships(group, [m.user_id for m in pending]),
+        "members": services.active_members(group, page),
+        "events": events,
+        "more_history": more_history,
+        "row_errors": row_errors or {},
+        "ketua_count": services.ketua_count(group),
+    }
+
+
+@bp.get("/<slug>/anggota")
+@login_required
+def members(slug: str):
+    group, authority = _managing(slug)
+    return render_template("kim/members.html", **_members_context(group, authority))
+
+
+@bp.get("/<slug>/anggota/daftar")
+@login_required
+def member_list(slug: str):
+    """The active members, one page: for pagination and refresh after a change."""
+    group, authority = _managing(slug)
+    if not wants_fragment():
+        return redirect(url_for("kim.members", slug=slug, halaman=request.args.get("halaman")))
+    return fragment_response(
+        "kim/_member_list.html", group=group, authority=authority,
+        members=services.active_members(group, request.args.get("halaman", 1, type=int)),
+        ketua_count=services.ketua_count(group), row_errors={},
+    )
+
+
+@bp.get("/<slug>/riwayat")
+@login_required
+def history(slug: str):
+    group, _authority = _managing(slug)
+    events, more = services.history(group, request.args.get("sebelum", type=int))
+    return render_page("kim/history.html", "kim/_history.html", group=group, events=events,
+                       more_history=more)
+
+
+def _decided(group, authority, membership, row: str, failed: tuple | None = None,
+             changed: bool = True):
+    """The answer to a change of one membership, in the shape the request wants.
+
+    `failed` is `(which form, the form)` when the input was refused: the row (htmx) or the
+    whole page comes back with status 422, the text kept and the error next to the field.
+    """
+    row_errors = {membership.id: failed} if failed else {}
+    status = 422 if failed else 200
+    if wants_fragment():
+        return fragment_response(
+            row, status=status, trigger=MEMBERS_CHANGED if changed and not failed else None,
+            group=group, authority=authority, m=membership, row_errors=row_errors,
+            ketua_count=services.ketua_count(group),
+            past=services.past_memberships(group, [membership.user_id]),
+        )
+    if failed:
+        context = _members_context(group, authority, row_errors)
+        return render_template("kim/members.html", **context), status
+    return redirect(url_for("kim.members", slug=group.slug))
+
+
+def _decide(slug: str, membership_id: int, action):
+    group, authority = _managing(slug)
+    membership = _membership_or_404(group, membership_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _decided(group, authority, membership, "kim/_request_row.html", ("decide", form))
+    try:
+        membership = action(current_user, membership, form.reason.data or "")
+    except services.MembershipError as refused:
+        db.session.rollback()
+        flash(str(refused.message), "info")
+        membership = db.session.get(Membership, membership_id)
+        return _decided(group, authority, membership, "kim/_request_row.html", changed=False)
+    db.session.commit()
+    if membership.status == MembershipStatus.ACTIVE:
+        flash(_("%(name)s sekarang anggota %(kim)s.", name=membership.user.name,
+                kim=group.name), "success")
+    else:
+        flash(_("Permintaan %(name)s ditolak.", name=membership.user.name), "success")
+    return _decided(group, authority, membership, "kim/_request_row.html")
+
+
+@bp.post("/<slug>/anggota/<int:membership_id>/setujui")
+@login_required
+def approve(slug: str, membership_id: int):
+    return _decide(slug, membership_id, services.approve)
+
+
+@bp.post("/<slug>/anggota/<int:membership_id>/tolak")
+@login_required
+def reject(slug: str, membership_id: int):
+    return _decide(slug, membership_id, services.reject)
+
+
+def _change_member(slug: str, membership_id: int, which: str, form_class, may, apply, done):
+    """A pengurus' change to one active member (role or removal), checked by object."""
+    group, authority = _managing(slug)
+    membership = _membership_or_404(group, membership_id)
+    if not may(authority, membership):
+        deny()
+    form = form_class()
+    if not form.validate_on_submit():
+        return _decided(group, authority, membership, "kim/_member_row.html", (which, form))
+    try:
+        membership = apply(membership, form)
+    except services.MembershipError as refused:
+        db.session.rollback()
+        flash(str(refused.message), "error")
+        membership = db.session.get(Membership, membership_id)
+        return _decided(group, authority, membership, "kim/_member_row.html", changed=False)
+    db.session.commit()
+    flash(done(group, membership), "success")
+    return _decided(group, authority, membership, "kim/_member_row.html")
+
+
+@bp.post("/<slug>/anggota/<int:membership_id>/peran")
+@login_required
+def change_role(slug: str, membership_id: int):
+    return _change_member(
+        slug, membership_id, "role", RoleForm,
+        lambda authority, membership: authority.may_change_role(membership),
+        lambda membership, form: services.change_role(current_user, membership, form.role.role,
+                                                      form.reason.data or ""),
+        lambda group, membership: _("Peran %(name)s sekarang %(role)s.",
+                                    name=membership.user.name,
+                                    role=services.ROLE_LABELS[membership.role]),
+    )
+
+
+@bp.post("/<slug>/anggota/<int:membership_id>/keluarkan")
+@login_required
+def remove(slug: str, membership_id: int):
+    return _change_member(
+        slug, membership_id, "remove", DecisionForm,
+        lambda authority, membership: authority.may_remove(membership),
+        lambda membership, form: services.remove(current_user, membership,
+                                                 form.reason.data or ""),
+        lambda group, membership: _("%(name)s dikeluarkan dari %(kim)s.",
+                                    name=membership.user.name, kim=group.name),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The profile (pengurus, admins) and the groups themselves (admins)
+
+
+def _group_form_page(template: str, form, status: int, **context):
+    return render_template(template, form=form, **context), status
+
+
+@bp.route("/<slug>/ubah", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    group, authority = _managing(slug)
+    form_class = GroupForm if authority.admin else ProfileForm
+    if request.method == "GET":
+        form = form_class(data={
+            "name": group.name, "district": group.village.district_code,
+            "village": group.village_code, "description": group.description,
+            "contact": group.contact, "founded_on": group.founded_on,
+        })
+    else:
+        form = form_class()
+    choosing_district = request.method == "POST" and "choose_district" in request.form
+    if not choosing_district and form.validate_on_submit():
+        extra = {}
+        if authority.admin:
+            extra = {"name": form.name.data, "village_code": form.village.data}
+        changed = services.update_profile(
+            current_user, group, description=form.description.data or "",
+            contact=form.contact.data or "", founded_on=form.founded_on.data, **extra,
+        )
+        db.session.commit()
+        flash(_("Profil KIM disimpan.") if changed else _("Tidak ada yang berubah."), "success")
+        return redirect(url_for("kim.show", slug=group.slug))
+    status = 422 if request.method == "POST" and not choosing_district else 200
+    return _group_form_page("kim/edit.html", form, status, group=group, authority=authority,
+                            status_form=StatusForm())
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@login_required
+def create():
+    if not can_admin_kim_groups(current_user):
+        deny()
+    form = GroupForm()
+    choosing_district = request.method == "POST" and "choose_district" in request.form
+    if not choosing_district and form.validate_on_submit():
+        group = services.create_group(
+            current_user, name=form.name.data, village_code=form.village.data,
+            description=form.description.data or "", contact=form.contact.data or "",
+            founded_on=form.founded_on.data,
+        )
+        db.session.commit()
+        flash(_("%(kim)s dibuat. Setujui permintaan bergabung pertama, lalu angkat ketuanya.",
+                kim=group.name), "success")
+        return redirect(url_for("kim.show", slug=group.slug))
+    status = 422 if request.method == "POST" and not choosing_district else 200
+    return _group_form_page("kim/create.html", form, status)
+
+
+@bp.post("/<slug>/status")
+@login_required
+def set_status(slug: str):
+    if not can_admin_kim_groups(current_user):
+        deny()
+    group = _group_or_404(slug)
+    form = StatusForm()
+    wanted = request.form.get("status", "")
+    if wanted not in {status.value for status in KimStatus} or not form.validate_on_submit():
+        flash(_("Status KIM tidak dikenal atau alasan terlalu panjang. Tidak ada yang diubah."),
+              "error")
+        return redirect(url_for("kim.edit", slug=group.slug))
+    if services.set_status(current_user, group, KimStatus(wanted), form.reason.data or ""):
+        db.session.commit()
+        flash(_("%(kim)s diaktifkan kembali.", kim=group.name) if group.is_active
+              else _("%(kim)s dinonaktifkan dan tidak tampil lagi di direktori publik.",
+                     kim=group.name), "success")
+    else:
+        flash(_("Status KIM sudah seperti itu. Tidak ada yang diubah."), "info")
+    return redirect(url_for("kim.show", slug=group.slug))
+
+
+@bp.app_template_global()
+def role_label(role) -> str:
+    return str(services.ROLE_LABELS[role])
+
+
+@bp.app_template_global()
+def membership_status_label(status) -> str:
+    return str(services.STATUS_LABELS[status])
+
+
+@bp.app_template_global()
+def member_roles() -> list[tuple[str, str]]:
+    return [(role.value, str(label)) for role, label in services.ROLE_LABELS.items()]
+
+
+bp.add_app_template_global(services.describe_event, "describe_event")

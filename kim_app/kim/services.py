@@ -1,28 +1,130 @@
-"""Reading KIM groups: the directory and one group.
+"""KIM groups and their members: reading, the membership lifecycle, and the group profile.
 
 The public sees active groups only; admins see inactive ones too (they manage them).
+
+Membership rules (who may do what is `common.permissions.KimAuthority`; these are the
+state rules, whoever acts):
+- a person has at most one open membership (pending or active) per group; asking again
+  while one is open is refused, and a person who was rejected, left or was removed may ask
+  again (the old membership stays as history and pengurus see it next to the new request);
+- only a pending request is decided, once: a second approval or rejection of the same
+  request changes nothing and says what was decided;
+- a group that has a ketua always keeps one: the last ketua cannot leave, be removed or be
+  demoted until another member is ketua;
+- every change is an audit event (who, what, why) in the same transaction, and the person
+  it concerns is notified.
+
+Changes to one group's memberships take a row lock on the group (PostgreSQL), so two
+pengurus acting at the same moment are serialised and the rules above hold under races.
 """
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
 
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
+
+from kim_app.common.audit import record
+from kim_app.common.notify import notify
 from kim_app.extensions import db
-from kim_app.models import District, KimGroup, KimStatus, Village
+from kim_app.models import (
+    AuditEvent,
+    District,
+    KimGroup,
+    KimStatus,
+    MemberRole,
+    Membership,
+    MembershipStatus,
+    User,
+    Village,
+    utcnow,
+)
+
+ROLE_LABELS = {
+    MemberRole.KETUA: _l("Ketua"),
+    MemberRole.SEKRETARIS: _l("Sekretaris"),
+    MemberRole.BENDAHARA: _l("Bendahara"),
+    MemberRole.ANGGOTA: _l("Anggota"),
+}
+STATUS_LABELS = {
+    MembershipStatus.PENDING: _l("Menunggu persetujuan"),
+    MembershipStatus.ACTIVE: _l("Anggota aktif"),
+    MembershipStatus.REJECTED: _l("Ditolak"),
+    MembershipStatus.LEFT: _l("Sudah keluar"),
+    MembershipStatus.REMOVED: _l("Dikeluarkan"),
+}
+PROFILE_FIELD_LABELS = {
+    "name": _l("nama"),
+    "village_code": _l("desa/kelurahan"),
+    "description": _l("deskripsi"),
+    "contact": _l("kontak"),
+    "founded_on": _l("tanggal dibentuk"),
+}
+# Paths under /kim/ that a slug must not take.
+RESERVED_SLUGS = {"baru"}
+MEMBERS_PER_PAGE = 50
+PENDING_SHOWN = 50
+HISTORY_PER_PAGE = 30
+
+_ROLE_ORDER = case(
+    {MemberRole.KETUA: 0, MemberRole.SEKRETARIS: 1, MemberRole.BENDAHARA: 2},
+    value=Membership.role,
+    else_=3,
+)
 
 
-def directory(district_code: str | None = None) -> list[KimGroup]:
-    """Active groups, by kecamatan then name; one query with village and kecamatan."""
+class MembershipError(Exception):
+    """A membership change the rules refuse; `message` says why, in the reader's language."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+# ---------------------------------------------------------------------------------------
+# Reading groups
+
+
+def _active_count_subquery():
+    return (
+        select(Membership.group_id, func.count().label("members"))
+        .where(Membership.status == MembershipStatus.ACTIVE)
+        .group_by(Membership.group_id)
+        .subquery()
+    )
+
+
+def directory(district_code: str | None = None, search: str = "", *,
+              include_inactive: bool = False) -> list[tuple[KimGroup, int]]:
+    """Groups with their active member counts, by kecamatan then name, in one query.
+
+    `search` matches the group's name or its village's name, case-insensitively.
+    """
+    counts = _active_count_subquery()
     query = (
-        select(KimGroup)
+        select(KimGroup, func.coalesce(counts.c.members, 0))
         .join(KimGroup.village)
         .join(Village.district)
+        .outerjoin(counts, counts.c.group_id == KimGroup.id)
         .options(contains_eager(KimGroup.village).contains_eager(Village.district))
-        .where(KimGroup.status == KimStatus.AKTIF)
         .order_by(District.name, KimGroup.name)
     )
+    if not include_inactive:
+        query = query.where(KimGroup.status == KimStatus.AKTIF)
     if district_code:
         query = query.where(Village.district_code == district_code)
-    return list(db.session.scalars(query).unique())
+    search = search.strip().lower()
+    if search:
+        query = query.where(or_(
+            func.lower(KimGroup.name).contains(search, autoescape=True),
+            func.lower(Village.name).contains(search, autoescape=True),
+        ))
+    return [(group, count) for group, count in db.session.execute(query).unique()]
 
 
 def districts_with_groups() -> list[tuple[str, str, int]]:
@@ -42,3 +144,422 @@ def get_by_slug(slug: str, *, include_inactive: bool = False) -> KimGroup | None
     if not include_inactive:
         query = query.where(KimGroup.status == KimStatus.AKTIF)
     return db.session.scalar(query)
+
+
+def member_count(group: KimGroup) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Membership).where(
+            Membership.group_id == group.id, Membership.status == MembershipStatus.ACTIVE
+        )
+    ) or 0
+
+
+def pengurus_of(group: KimGroup) -> list[Membership]:
+    """Active pengurus, ketua first, with their accounts (one query)."""
+    return list(db.session.scalars(
+        select(Membership)
+        .join(Membership.user)
+        .options(contains_eager(Membership.user))
+        .where(
+            Membership.group_id == group.id,
+            Membership.status == MembershipStatus.ACTIVE,
+            Membership.role != MemberRole.ANGGOTA,
+        )
+        .order_by(_ROLE_ORDER, User.name)
+    ))
+
+
+def pending_requests(group: KimGroup) -> tuple[list[Membership], int]:
+    """The oldest waiting requests (bounded) and how many wait in all."""
+    rows = list(db.session.scalars(
+        select(Membership)
+        .options(joinedload(Membership.user))
+        .where(Membership.group_id == group.id, Membership.status == MembershipStatus.PENDING)
+        .order_by(Membership.requested_at, Membership.id)
+        .limit(PENDING_SHOWN)
+    ))
+    total = db.session.scalar(
+        select(func.count()).select_from(Membership).where(
+            Membership.group_id == group.id, Membership.status == MembershipStatus.PENDING
+        )
+    ) or 0
+    return rows, total
+
+
+def past_memberships(group: KimGroup, user_ids: list[int]) -> dict[int, Membership]:
+    """Each person's latest closed membership of the group (rejected, left, removed)."""
+    if not user_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Membership)
+        .where(
+            Membership.group_id == group.id,
+            Membership.user_id.in_(user_ids),
+            Membership.status.not_in((MembershipStatus.PENDING, MembershipStatus.ACTIVE)),
+        )
+        .order_by(Membership.decided_at, Membership.id)
+    )
+    return {row.user_id: row for row in rows}
+
+
+@dataclass
+class MemberPage:
+    members: list[Membership]
+    total: int
+    page: int
+    pages: int
+
+
+def active_members(group: KimGroup, page: int = 1) -> MemberPage:
+    """Active members, pengurus first then by name, one page at a time."""
+    total = member_count(group)
+    pages = max(1, -(-total // MEMBERS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    members = list(db.session.scalars(
+        select(Membership)
+        .join(Membership.user)
+        .options(contains_eager(Membership.user))
+        .where(Membership.group_id == group.id, Membership.status == MembershipStatus.ACTIVE)
+        .order_by(_ROLE_ORDER, User.name, Membership.id)
+        .limit(MEMBERS_PER_PAGE)
+        .offset((page - 1) * MEMBERS_PER_PAGE)
+    ))
+    return MemberPage(members, total, page, pages)
+
+
+def history(group: KimGroup, before_id: int | None = None) -> tuple[list[AuditEvent], bool]:
+    """The group's audit events, newest first, a page at a time; and whether older exist."""
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .where(AuditEvent.kim_group_id == group.id)
+        .order_by(AuditEvent.id.desc())
+        .limit(HISTORY_PER_PAGE + 1)
+    )
+    if before_id:
+        query = query.where(AuditEvent.id < before_id)
+    events = list(db.session.scalars(query))
+    return events[:HISTORY_PER_PAGE], len(events) > HISTORY_PER_PAGE
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """The person's open memberships (active and pending) with their groups."""
+    return list(db.session.scalars(
+        select(Membership)
+        .options(joinedload(Membership.group))
+        .where(
+            Membership.user_id == user.id,
+            Membership.status.in_((MembershipStatus.ACTIVE, MembershipStatus.PENDING)),
+        )
+        .order_by(Membership.status, Membership.requested_at.desc())
+    ))
+
+
+def describe_event(event: AuditEvent) -> str:
+    """One line saying what an audit event recorded, in the reader's language."""
+    detail = event.detail or {}
+    actor = event.actor.name if event.actor else _l("(akun terhapus)")
+    member = detail.get("member_name", "")
+    role_from = ROLE_LABELS.get(_role_or_none(detail.get("from")), "")
+    role_to = ROLE_LABELS.get(_role_or_none(detail.get("to")), "")
+    texts = {
+        "membership.request": _l("%(actor)s meminta bergabung", actor=actor),
+        "membership.cancel": _l("%(actor)s membatalkan permintaan bergabung", actor=actor),
+        "membership.approve": _l("%(actor)s menyetujui permintaan %(member)s",
+                                 actor=actor, member=member),
+        "membership.reject": _l("%(actor)s menolak permintaan %(member)s",
+                                actor=actor, member=member),
+        "membership.leave": _l("%(actor)s keluar dari KIM", actor=actor),
+        "membership.remove": _l("%(actor)s mengeluarkan %(member)s", actor=actor, member=member),
+        "membership.role_change": _l(
+            "%(actor)s mengubah peran %(member)s dari %(old)s menjadi %(new)s",
+            actor=actor, member=member, old=role_from, new=role_to),
+        "kim.create": _l("%(actor)s membuat KIM ini", actor=actor),
+        "kim.update": _l("%(actor)s mengubah profil KIM (%(fields)s)", actor=actor,
+                         fields=", ".join(str(PROFILE_FIELD_LABELS.get(f, f))
+                                          for f in detail.get("fields", []))),
+        "kim.deactivate": _l("%(actor)s menonaktifkan KIM ini", actor=actor),
+        "kim.activate": _l("%(actor)s mengaktifkan kembali KIM ini", actor=actor),
+    }
+    return str(texts.get(event.action, event.action))
+
+
+def _role_or_none(value) -> MemberRole | None:
+    try:
+        return MemberRole(value)
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------
+# The membership lifecycle
+
+
+def _lock(group: KimGroup) -> None:
+    """Serialise membership changes of one group (a no-op on SQLite, which has one writer)."""
+    db.session.execute(select(KimGroup.id).where(KimGroup.id == group.id).with_for_update())
+
+
+def _fresh(membership: Membership) -> Membership:
+    """Re-read a membership after taking the lock, so a decision made meanwhile is seen."""
+    return db.session.scalars(
+        select(Membership).where(Membership.id == membership.id)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def ketua_count(group: KimGroup) -> int:
+    """Active ketua of the group."""
+    return db.session.scalar(
+        select(func.count()).select_from(Membership).where(
+            Membership.group_id == group.id,
+            Membership.status == MembershipStatus.ACTIVE,
+            Membership.role == MemberRole.KETUA,
+        )
+    ) or 0
+
+
+def is_last_ketua(membership: Membership) -> bool:
+    return (membership.status == MembershipStatus.ACTIVE
+            and membership.role == MemberRole.KETUA
+            and ketua_count(membership.group) <= 1)
+
+
+def _group_link(group: KimGroup) -> str:
+    return url_for("kim.show", slug=group.slug)
+
+
+def _audit(actor, action: str, membership: Membership, reason: str = "", **detail) -> None:
+    record(actor, action, "membership", membership.id, kim_group_id=membership.group_id,
+           reason=reason, member_id=membership.user_id, member_name=membership.user.name,
+           **detail)
+
+
+def _open_membership(user: User, group: KimGroup) -> Membership | None:
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id,
+            Membership.group_id == group.id,
+            Membership.status.in_((MembershipStatus.PENDING, MembershipStatus.ACTIVE)),
+        ).execution_options(populate_existing=True)
+    )
+
+
+def request_join(user: User, group: KimGroup, message: str = "") -> Membership:
+    if not group.is_active:
+        raise MembershipError(_l("KIM ini sedang tidak aktif dan tidak menerima anggota baru."))
+    _lock(group)
+    current = _open_membership(user, group)
+    if current is not None and current.status == MembershipStatus.PENDING:
+        raise MembershipError(_l("Anda sudah meminta bergabung. Permintaan Anda sedang "
+                                 "menunggu persetujuan pengurus."))
+    if current is not None:
+        raise MembershipError(_l("Anda sudah menjadi anggota KIM ini."))
+    membership = Membership(user=user, group=group, message=message.strip(),
+                            status=MembershipStatus.PENDING, role=MemberRole.ANGGOTA)
+    db.session.add(membership)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a parallel request from the same person won the race
+        db.session.rollback()
+        raise MembershipError(_l("Anda sudah meminta bergabung. Permintaan Anda sedang "
+                                 "menunggu persetujuan pengurus.")) from None
+    _audit(user, "membership.request", membership)
+    pengurus = [m.user for m in pengurus_of(group)]
+    notify(pengurus, "membership.requested",
+           _l("%(name)s meminta bergabung dengan %(kim)s.", name=user.name, kim=group.name),
+           link=url_for("kim.members", slug=group.slug))
+    return membership
+
+
+def cancel_request(user: User, group: KimGroup) -> Membership:
+    _lock(group)
+    current = _open_membership(user, group)
+    if current is None or current.status != MembershipStatus.PENDING:
+        raise MembershipError(_l("Tidak ada permintaan bergabung yang bisa dibatalkan."))
+    # A cancelled request is closed like a departure; the row stays as history.
+    current.status = MembershipStatus.LEFT
+    current.decided_at = utcnow()
+    current.decided_by = user
+    _audit(user, "membership.cancel", current)
+    return current
+
+
+def leave(user: User, group: KimGroup) -> Membership:
+    _lock(group)
+    current = _open_membership(user, group)
+    if current is None or current.status != MembershipStatus.ACTIVE:
+        raise MembershipError(_l("Anda bukan anggota KIM ini."))
+    if is_last_ketua(current):
+        raise MembershipError(_l("Anda ketua terakhir KIM ini. Angkat anggota lain menjadi "
+                                 "ketua terlebih dahulu, baru Anda bisa keluar."))
+    current.status = MembershipStatus.LEFT
+    current.decided_at = utcnow()
+    current.decided_by = user
+    _audit(user, "membership.leave", current, role=current.role.value)
+    return current
+
+
+def _already_decided(membership: Membership) -> MembershipError:
+    if membership.status == MembershipStatus.ACTIVE:
+        message = _l("Permintaan %(name)s sudah disetujui sebelumnya. Tidak ada yang diubah.",
+                     name=membership.user.name)
+    elif membership.status == MembershipStatus.REJECTED:
+        message = _l("Permintaan %(name)s sudah ditolak sebelumnya. Tidak ada yang diubah.",
+                     name=membership.user.name)
+    else:
+        message = _l("Permintaan %(name)s sudah tidak berlaku (dibatalkan atau sudah "
+                     "diputuskan). Tidak ada yang diubah.", name=membership.user.name)
+    return MembershipError(message)
+
+
+def approve(actor: User, membership: Membership, reason: str = "") -> Membership:
+    _lock(membership.group)
+    membership = _fresh(membership)
+    if membership.status != MembershipStatus.PENDING:
+        raise _already_decided(membership)
+    membership.status = MembershipStatus.ACTIVE
+    membership.role = MemberRole.ANGGOTA
+    membership.decided_at = utcnow()
+    membership.decided_by = actor
+    membership.reason = reason.strip()
+    _audit(actor, "membership.approve", membership, reason)
+    group = membership.group
+    notify(membership.user, "membership.approved",
+           _l("Permintaan Anda bergabung dengan %(kim)s disetujui. Selamat datang!",
+              kim=group.name),
+           link=_group_link(group))
+    return membership
+
+
+def reject(actor: User, membership: Membership, reason: str = "") -> Membership:
+    _lock(membership.group)
+    membership = _fresh(membership)
+    if membership.status != MembershipStatus.PENDING:
+        raise _already_decided(membership)
+    reason = reason.strip()
+    membership.status = MembershipStatus.REJECTED
+    membership.decided_at = utcnow()
+    membership.decided_by = actor
+    membership.reason = reason
+    _audit(actor, "membership.reject", membership, reason)
+    group = membership.group
+    text = (_l("Permintaan Anda bergabung dengan %(kim)s ditolak. Alasan: %(reason)s",
+               kim=group.name, reason=reason) if reason else
+            _l("Permintaan Anda bergabung dengan %(kim)s ditolak.", kim=group.name))
+    notify(membership.user, "membership.rejected", text, link=_group_link(group))
+    return membership
+
+
+def _must_be_active(membership: Membership) -> None:
+    if membership.status != MembershipStatus.ACTIVE:
+        raise MembershipError(_l("%(name)s bukan lagi anggota aktif KIM ini. Tidak ada yang "
+                                 "diubah.", name=membership.user.name))
+
+
+def change_role(actor: User, membership: Membership, role: MemberRole,
+                reason: str = "") -> Membership:
+    _lock(membership.group)
+    membership = _fresh(membership)
+    _must_be_active(membership)
+    if membership.role == role:
+        raise MembershipError(_l("%(name)s sudah berperan sebagai %(role)s.",
+                                 name=membership.user.name, role=ROLE_LABELS[role]))
+    if role != MemberRole.KETUA and is_last_ketua(membership):
+        raise MembershipError(_l("%(name)s adalah ketua terakhir. Angkat ketua lain terlebih "
+                                 "dahulu.", name=membership.user.name))
+    old = membership.role
+    membership.role = role
+    _audit(actor, "membership.role_change", membership, reason, **{"from": old.value,
+                                                                  "to": role.value})
+    group = membership.group
+    notify(membership.user, "membership.role_changed",
+           _l("Peran Anda di %(kim)s sekarang %(role)s.", kim=group.name, role=ROLE_LABELS[role]),
+           link=_group_link(group))
+    return membership
+
+
+def remove(actor: User, membership: Membership, reason: str = "") -> Membership:
+    _lock(membership.group)
+    membership = _fresh(membership)
+    _must_be_active(membership)
+    if membership.user_id == actor.id:
+        raise MembershipError(_l("Anda tidak dapat mengeluarkan diri sendiri. Gunakan tombol "
+                                 "“Keluar dari KIM” di halaman KIM."))
+    if is_last_ketua(membership):
+        raise MembershipError(_l("%(name)s adalah ketua terakhir dan tidak dapat dikeluarkan. "
+                                 "Angkat ketua lain terlebih dahulu.", name=membership.user.name))
+    reason = reason.strip()
+    membership.status = MembershipStatus.REMOVED
+    membership.decided_at = utcnow()
+    membership.decided_by = actor
+    membership.reason = reason
+    _audit(actor, "membership.remove", membership, reason, role=membership.role.value)
+    group = membership.group
+    text = (_l("Anda dikeluarkan dari %(kim)s. Alasan: %(reason)s", kim=group.name,
+               reason=reason) if reason else
+            _l("Anda dikeluarkan dari %(kim)s.", kim=group.name))
+    notify(membership.user, "membership.removed", text, link=_group_link(group))
+    return membership
+
+
+# ---------------------------------------------------------------------------------------
+# The group's profile, and groups themselves (admins)
+
+
+def slug_for(name: str) -> str:
+    """A URL slug from a group's name: "KIM Sido Makmur" → "sido-makmur", unique."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    text = re.sub(r"^\s*kim\b", "", text, flags=re.IGNORECASE)
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:70] or "kim"
+    taken = set(db.session.scalars(
+        select(KimGroup.slug).where(KimGroup.slug.like(f"{base}%"))
+    )) | RESERVED_SLUGS
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def update_profile(actor: User, group: KimGroup, *, description: str, contact: str,
+                   founded_on: date | None, name: str | None = None,
+                   village_code: str | None = None) -> list[str]:
+    """Save the profile; `name` and `village_code` are the admin's. Returns changed fields."""
+    values = {"description": description.strip(), "contact": contact.strip(),
+              "founded_on": founded_on}
+    if name is not None:
+        values["name"] = name.strip()
+    if village_code is not None:
+        values["village_code"] = village_code
+    changed = [field for field, value in values.items() if getattr(group, field) != value]
+    for field in changed:
+        setattr(group, field, values[field])
+    if changed:
+        record(actor, "kim.update", "kim_group", group.id, kim_group_id=group.id,
+               fields=changed)
+    return changed
+
+
+def create_group(actor: User, *, name: str, village_code: str, description: str = "",
+                 contact: str = "", founded_on: date | None = None) -> KimGroup:
+    group = KimGroup(name=name.strip(), slug=slug_for(name), village_code=village_code,
+                     description=description.strip(), contact=contact.strip(),
+                     founded_on=founded_on, status=KimStatus.AKTIF)
+    db.session.add(group)
+    db.session.flush()
+    record(actor, "kim.create", "kim_group", group.id, kim_group_id=group.id, name=group.name)
+    return group
+
+
+def set_status(actor: User, group: KimGroup, status: KimStatus, reason: str = "") -> bool:
+    """Deactivate or reactivate a group; returns False when it already had that status.
+
+    A deactivated group disappears from the public directory and takes no join requests;
+    its memberships and history stay, so reactivating brings it back as it was.
+    """
+    if group.status == status:
+        return False
+    group.status = status
+    action = "kim.activate" if status == KimStatus.AKTIF else "kim.deactivate"
+    record(actor, action, "kim_group", group.id, kim_group_id=group.id, reason=reason.strip())
+    return True

@@ -67,6 +67,17 @@
     });
   });
 
+  /* A filter form leaves its empty fields out of the request, so the address bar it pushes
+     reads /kim/?kecamatan=33.18.14 rather than /kim/?q=&kecamatan=33.18.14. */
+  document.addEventListener("htmx:configRequest", function (evt) {
+    var form = evt.detail.elt.closest && evt.detail.elt.closest("form[hx-push-url]");
+    if (!form || evt.detail.verb !== "get") { return; }
+    var params = evt.detail.parameters;
+    Object.keys(params).forEach(function (name) {
+      if (params[name] === "") { delete params[name]; }
+    });
+  });
+
   /* Errors from the server that carry HX-Retarget (a message for #flash) are shown. */
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var xhr = evt.detail.xhr;

@@ -1,0 +1,111 @@
+"""Forms for joining a KIM, deciding requests, roles, the group profile and (admins) groups."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from kim_app.models import MemberRole
+from kim_app.regions import district_choices, village_choices, village_in_district
+
+_REASON = dict(
+    validators=[Optional(), Length(max=500, message=_l("Alasan paling banyak 500 karakter."))],
+)
+
+
+class JoinForm(FlaskForm):
+    message = TextAreaField(
+        _l("Pesan untuk pengurus (tidak wajib)"),
+        validators=[Optional(),
+                    Length(max=500, message=_l("Pesan paling banyak 500 karakter."))],
+        description=_l("Misalnya: siapa Anda dan mengapa ingin bergabung."),
+    )
+
+
+class DecisionForm(FlaskForm):
+    reason = StringField(_l("Alasan (tidak wajib)"), **_REASON)
+
+
+class RoleForm(FlaskForm):
+    # The <select> is drawn by the member row (its options are `member_roles()`); the value
+    # is checked here against the roles that exist.
+    role = StringField(_l("Peran"), validators=[DataRequired(_l("Pilih peran."))])
+    reason = StringField(_l("Alasan (tidak wajib)"), **_REASON)
+
+    def validate_role(self, field):
+        try:
+            field.role = MemberRole(field.data)
+        except ValueError:
+            raise ValidationError(_l("Peran ini tidak dikenal.")) from None
+
+
+class LocalDateField(DateField):
+    """A date field whose parse error is translated like every other message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(
+                _l("Tanggal tidak valid. Pilih dari kalender atau tulis seperti 2019-08-17.")
+            ) from None
+
+
+class ProfileForm(FlaskForm):
+    """What the pengurus keep up to date."""
+
+    description = TextAreaField(
+        _l("Deskripsi"),
+        validators=[Optional(),
+                    Length(max=2000, message=_l("Deskripsi paling banyak 2000 karakter."))],
+        description=_l("Kegiatan dan tujuan KIM, dalam beberapa kalimat."),
+    )
+    contact = StringField(
+        _l("Kontak KIM"),
+        validators=[Optional(),
+                    Length(max=200, message=_l("Kontak paling banyak 200 karakter."))],
+        description=_l("Ditampilkan kepada publik, misalnya alamat sekretariat atau "
+                       "nomor WhatsApp KIM."),
+    )
+    founded_on = LocalDateField(_l("Tanggal dibentuk"), validators=[Optional()])
+
+    def validate_founded_on(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("Tanggal dibentuk tidak boleh di masa depan."))
+        if field.data and field.data.year < 1945:
+            raise ValidationError(_l("Tanggal dibentuk tidak masuk akal."))
+
+
+class GroupForm(ProfileForm):
+    """The admin's form: a group's name and its village (by official code) too."""
+
+    name = StringField(
+        _l("Nama KIM"),
+        validators=[DataRequired(_l("Nama KIM wajib diisi.")),
+                    Length(min=3, max=120, message=_l("Nama KIM 3 sampai 120 karakter."))],
+    )
+    district = SelectField(_l("Kecamatan"), validate_choice=False)
+    village = SelectField(_l("Desa/kelurahan"), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.district.choices = [("", _l("— Pilih kecamatan —"))] + district_choices()
+        self.village.choices = [("", _l("— Pilih desa/kelurahan —"))] + village_choices(
+            self.district.data
+        )
+
+    def validate_district(self, field):
+        if not field.data or field.data not in {code for code, _name in self.district.choices}:
+            raise ValidationError(_l("Pilih kecamatan tempat KIM ini berada."))
+
+    def validate_village(self, field):
+        if not field.data:
+            raise ValidationError(_l("Pilih desa/kelurahan tempat KIM ini berada."))
+        if not village_in_district(field.data, self.district.data):
+            raise ValidationError(_l("Desa/kelurahan ini tidak ada di kecamatan yang dipilih."))
+
+
+class StatusForm(FlaskForm):
+    reason = StringField(_l("Alasan (tidak wajib)"), **_REASON)
