@@ -1,7 +1,8 @@
 """Full-text search behind one function, on both databases.
 
 SQLite (the embedded default) uses an FTS5 table kept in step with its source table by
-triggers; PostgreSQL uses a GIN index over `to_tsvector('indonesian', …)`. `matches(model,
+triggers; PostgreSQL uses a GIN index over the Indonesian (stemmed) and the simple
+(as written) `tsvector` of the text. `matches(model,
 query)` gives a WHERE clause that uses whichever the database has; words match by prefix,
 so search-as-you-type finds "sawah" from "saw", and every word must match.
 
@@ -37,7 +38,10 @@ def words(query: str) -> list[str]:
 def _pg_document(table: str, columns: tuple[str, ...] | None = None) -> str:
     columns = columns or FULLTEXT[table]
     joined = " || ' ' || ".join(f"coalesce({table}.{c}, '')" for c in columns)
-    return f"to_tsvector('indonesian', {joined})"
+    # Stemmed words (so "petani" finds "tani") and the words as written (the Indonesian
+    # stemmer strips prefixes — "keripik" becomes "ripik" — so typing "kerip" must match
+    # the unstemmed form, as it does on SQLite).
+    return f"(to_tsvector('indonesian', {joined}) || to_tsvector('simple', {joined}))"
 
 
 def _check_identifiers(*names: str) -> None:
@@ -97,7 +101,12 @@ def matches(model, query: str):
         expression = " ".join(f'"{term}"*' for term in terms)
         ids = text(f"SELECT rowid FROM fts_{table} WHERE fts_{table} MATCH :fts_query")  # nosec B608
         return model.id.in_(ids.bindparams(fts_query=expression))
-    tsquery = " & ".join(f"{term}:*" for term in terms)
-    return literal_column(_pg_document(table)).op("@@")(
-        func.to_tsquery("indonesian", tsquery)
-    )
+    query_expression = None
+    for term in terms:
+        either = func.to_tsquery("indonesian", f"{term}:*").op("||")(
+            func.to_tsquery("simple", f"{term}:*")
+        )
+        query_expression = either if query_expression is None else query_expression.op("&&")(
+            either
+        )
+    return literal_column(_pg_document(table)).op("@@")(query_expression)
