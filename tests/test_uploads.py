@@ -72,6 +72,9 @@ def test_small_image_is_not_upscaled(app, db, upload_dir):
     db.session.commit()
     assert photo.widths == [200]
     assert photo.rendition(1024) == 200
+    medium = store_photo(upload(image_bytes("PNG", size=(500, 300)), "sedang.png"))
+    db.session.commit()
+    assert medium.widths == [320, 500]
 
 
 def test_png_with_transparency_and_webp_are_accepted(app, db, upload_dir):

@@ -85,8 +85,7 @@ def _renditions(image: Image.Image, widths: list[int]) -> dict[int, bytes]:
     image = image.convert("RGBA" if has_alpha else "RGB")
     out: dict[int, bytes] = {}
     for width in widths:
-        if width > image.width and out:
-            break  # no upscaling; the largest rendition is the image's own width
+        # No upscaling: a width beyond the image's own gives one rendition at its own width.
         target = min(width, image.width)
         copy = image.copy()
         copy.thumbnail((target, 10 * target), Image.Resampling.LANCZOS)
@@ -94,6 +93,8 @@ def _renditions(image: Image.Image, widths: list[int]) -> dict[int, bytes]:
         quality = 70 if width <= 480 else 80
         copy.save(buffer, "WEBP", quality=quality, method=4)  # no exif= : metadata is dropped
         out[target] = buffer.getvalue()
+        if target == image.width:
+            break
     return out
 
 
