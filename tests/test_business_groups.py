@@ -40,7 +40,7 @@ def test_pengurus_creates_a_business_group(client, db, upload_dir):
     assert group.slug == "batik-tulis-bakaran"
     assert group.whatsapp == "+6281234567890"
     assert group.kim_group_id == home.id
-    assert group.logo.widths == [320]
+    assert group.logo.widths == [320, 400]
     assert db.session.scalar(select(AuditEvent.action)) == "business.create"
     page = client.get(f"/usaha/{group.slug}").get_data(as_text=True)
     assert "Batik Tulis Bakaran" in page and home.name in page

@@ -61,8 +61,8 @@ def test_manager_adds_a_product_with_photos(client, db, group, manager, upload_d
     assert product.published and product.created_by_id == manager.id
     assert [item.position for item in product.photos] == [0, 1]
     assert product.cover.widths == [320, 640, 1024]
-    assert product.photos[1].photo.widths == [320]  # never upscaled
-    assert len(files_on_disk(upload_dir)) == 4
+    assert product.photos[1].photo.widths == [320, 500]  # its own width, never upscaled
+    assert len(files_on_disk(upload_dir)) == 5
     assert db.session.scalar(select(AuditEvent.action).where(
         AuditEvent.object_type == "product")) == "product.create"
     page = client.get(response.location).get_data(as_text=True)
