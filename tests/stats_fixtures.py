@@ -29,14 +29,14 @@ def utc(*args) -> datetime:
 def category(name="Kesehatan", slug=None) -> Category:
     item = Category(name=name, slug=slug or name.lower().replace(" ", "-"))
     db.session.add(item)
-    db.session.flush()
+    db.session.commit()
     return item
 
 
 def agency(name="Dinas Kesehatan", slug=None) -> Agency:
     item = Agency(name=name, short_name=name[:10], slug=slug or name.lower().replace(" ", "-"))
     db.session.add(item)
-    db.session.flush()
+    db.session.commit()
     return item
 
 

@@ -16,7 +16,7 @@ class Choice(SelectField):
     """A select whose unknown value gets our own translated message."""
 
     def pre_validate(self, form):
-        if self.data not in {value for value, _label in self.choices}:
+        if (self.data or "") not in {value for value, _label in self.choices}:
             raise ValidationError(_l("Pilihan ini tidak dikenal. Pilih dari daftar."))
 
 
