@@ -27,7 +27,7 @@ from kim_app.models import Thread, ThreadStatus
 from kim_app.stats import services
 from kim_app.stats.services import StatsFilter, figures
 from kim_app.stats.sql import seconds_between
-from tests.conftest import HX, make_user
+from tests.conftest import HX, count_queries, make_user
 from tests.stats_fixtures import (
     KEC_A,
     KEC_B,
@@ -343,3 +343,38 @@ def test_statistik_queries_do_not_grow_with_data(client, app, query_counter, vil
         assert client.get("/statistik?periode=semua").status_code == 200
     assert len(small) == len(large)
     assert len(large) <= 14
+
+
+def test_light_breakdown_computes_only_the_median_answer(app):
+    hand_computed()
+    full = by_label(figures(ALL, TODAY, "kecamatan"))
+    light = by_label(figures(ALL, TODAY, "kecamatan", full=False))
+    for name in ("Gunungwungkal", "Tlogowungu"):
+        assert light[name].answer_median == pytest.approx(full[name].answer_median)
+        assert light[name].total == full[name].total
+        assert light[name].first_median is None and light[name].answer_p90 is None
+
+
+def test_public_figures_are_cached_per_filter(app_factory, query_counter):
+    from kim_app.stats.services import public_cache
+
+    app = app_factory(STATS_CACHE_SECONDS=300)
+    public_cache.clear()
+    client = app.test_client()
+    with app.app_context():
+        hand_computed()
+        with count_queries(db.engine) as first:
+            html = client.get("/statistik?periode=semua").get_data(as_text=True)
+        assert "80%" in html
+        with count_queries(db.engine) as second:
+            html = client.get("/statistik?periode=semua", headers=HX).get_data(as_text=True)
+        assert "80%" in html
+        assert len(second) == 1 < len(first)  # only the kecamatan list for the filter
+        with count_queries(db.engine) as other:
+            client.get(f"/statistik?periode=semua&kecamatan={KEC_A}")
+        assert len(other) == len(first)  # another filter is computed afresh
+        # Labels are not frozen into the cache in the first reader's language.
+        client.post("/bahasa", data={"lang": "en", "next": "/statistik"})
+        html = client.get("/statistik?periode=semua").get_data(as_text=True)
+        assert "Not yet decided" in html and "Belum ditentukan" not in html
+    public_cache.clear()

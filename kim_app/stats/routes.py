@@ -1,8 +1,9 @@
 """`/statistik` for everyone; `/petugas/dasbor` and its CSV exports for officers."""
 
+from dataclasses import replace
 from datetime import date
 
-from flask import Response, request, stream_with_context
+from flask import Response, current_app, request, stream_with_context
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -42,8 +43,8 @@ def _filter_context() -> tuple[services.StatsFilter, date, dict]:
 
 
 def _breakdown(items: list[services.Figures], unnamed: str) -> dict:
-    for item in items:
-        item.label = item.label or unnamed
+    # Copies: the cached figures are shared between requests in other languages.
+    items = [replace(item, label=item.label or unnamed) for item in items]
     return {
         "items": items,
         "chart": charts.horizontal_bars(
@@ -70,22 +71,22 @@ def _trend_context(months: list[services.TrendMonth]) -> dict:
 @bp.get("")
 def index():
     f, today, context = _filter_context()
-    overall = services.figures(f, today)[0]
-    area = "desa" if f.kecamatan else "kecamatan"
-    kims = services.kim_activity(f, today)
+    data = services.public_cache.get_or_compute(
+        (f, today), current_app.config["STATS_CACHE_SECONDS"],
+        lambda: services.public_figures(f, today))
     return render_page(
         "stats/index.html",
         "stats/_figures.html",
-        overall=overall,
-        area=_breakdown(services.figures(f, today, area), _("Tidak diketahui")),
+        overall=data.overall,
+        area=_breakdown(data.areas, _("Tidak diketahui")),
         area_is_village=bool(f.kecamatan),
-        categories=_breakdown(services.figures(f, today, "kategori"), _("Tidak diketahui")),
-        agencies=_breakdown(services.figures(f, today, "instansi"),
-                            _("Belum ditentukan")),
-        trend=_trend_context(services.trend(f, today)),
-        kims=kims,
+        categories=_breakdown(data.categories, _("Tidak diketahui")),
+        agencies=_breakdown(data.agencies, _("Belum ditentukan")),
+        trend=_trend_context(data.months),
+        kims=data.kims,
         kim_chart=charts.horizontal_bars(
-            [(kim.name, kim.members, str(kim.members)) for kim in kims]),
+            [(kim.name, kim.members, str(kim.members)) for kim in data.kims]),
+        computed_at=data.computed_at,
         min_cell=services.MIN_CELL,
         **context,
     )

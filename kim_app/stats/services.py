@@ -27,6 +27,9 @@ hidden, because with so few questions they could describe one person's private q
 
 from __future__ import annotations
 
+import threading
+import time as clock
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -213,7 +216,7 @@ def _aggregates(f: StatsFilter, today: date, dimension: Dimension | None):
     return stmt.where(*_conditions(f, today))
 
 
-def _percentiles(f: StatsFilter, today: date, dimension: Dimension | None):
+def _percentiles(f: StatsFilter, today: date, dimension: Dimension | None, *, full: bool):
     """Median and 90th percentile of both durations per group, in one query.
 
     The durations of each group are numbered in order (`ROW_NUMBER`) and counted
@@ -233,8 +236,9 @@ def _percentiles(f: StatsFilter, today: date, dimension: Dimension | None):
             *_conditions(f, today), end.is_not(None), end >= Thread.created_at
         )
 
-    both = union_all(durations(1, Thread.first_response_at),
-                     durations(2, Thread.answered_at)).subquery("durations")
+    answers = durations(2, Thread.answered_at)
+    both = (union_all(durations(1, Thread.first_response_at), answers) if full
+            else answers).subquery("durations")
     window = {"partition_by": (both.c.key, both.c.measure)}
     ranked = select(
         both.c.key, both.c.measure, both.c.seconds,
@@ -242,7 +246,7 @@ def _percentiles(f: StatsFilter, today: date, dimension: Dimension | None):
         func.count().over(**window).label("n"),
     ).subquery("ranked")
     columns = []
-    for pct in PERCENTILES:
+    for pct in PERCENTILES if full else (50,):
         position = (ranked.c.n - 1) * pct
         low = position // 100 + 1
         fraction = (position % 100) / 100.0
@@ -260,11 +264,13 @@ def _number(value) -> float | None:
 
 
 def figures(f: StatsFilter, today: date, dimension: str | None = None,
-            *, suppress: bool = True) -> list[Figures]:
+            *, suppress: bool = True, full: bool = True) -> list[Figures]:
     """Figures for everything (one item) or per group of a dimension, largest first.
 
     Two queries whatever the data size. With `suppress`, small groups are marked so that
-    pages hide their derived figures (see the module docstring).
+    pages hide their derived figures (see the module docstring). Percentiles cost a sort
+    of every duration: without `full` only the median time to answer is computed (what the
+    public breakdowns show); the others stay None.
     """
     dim = _dimensions()[dimension] if dimension else None
     result: dict[object, Figures] = {}
@@ -284,13 +290,14 @@ def figures(f: StatsFilter, today: date, dimension: str | None = None,
     if dim is None and None not in result:
         result[None] = Figures()
     if any(item.total for item in result.values()):
-        for row in db.session.execute(_percentiles(f, today, dim)).mappings():
+        for row in db.session.execute(_percentiles(f, today, dim, full=full)).mappings():
             item = result.get(row["key"] if dim else None)
             if item is None:
                 continue
             prefix = "first" if int(row["measure"]) == 1 else "answer"
             setattr(item, f"{prefix}_median", _number(row["p50"]))
-            setattr(item, f"{prefix}_p90", _number(row["p90"]))
+            if full:
+                setattr(item, f"{prefix}_p90", _number(row["p90"]))
     items = sorted(result.values(), key=lambda item: (-item.total, item.label))
     if suppress:
         for item in items:
@@ -304,11 +311,12 @@ class TrendMonth:
     figures: Figures = field(default_factory=Figures)
 
 
-def trend(f: StatsFilter, today: date, *, suppress: bool = True) -> list[TrendMonth]:
+def trend(f: StatsFilter, today: date, *, suppress: bool = True,
+          full: bool = True) -> list[TrendMonth]:
     """The last 12 months (this one included), whatever the chosen period; empty months
     are shown as zero rather than left out."""
-    by_month = {item.key: item for item in
-                figures(replace(f, period="12b"), today, "bulan", suppress=suppress)}
+    by_month = {item.key: item for item in figures(
+        replace(f, period="12b"), today, "bulan", suppress=suppress, full=full)}
     months = [month_start(today, back) for back in range(TREND_MONTHS - 1, -1, -1)]
     return [
         TrendMonth(month, by_month.get(f"{month:%Y-%m}") or Figures(
@@ -355,6 +363,70 @@ def kim_activity(f: StatsFilter, today: date) -> list[KimActivity]:
     if f.kecamatan:
         stmt = stmt.where(Village.district_code == f.kecamatan)
     return [KimActivity(**row) for row in db.session.execute(stmt).mappings()]
+
+
+@dataclass
+class PublicFigures:
+    """Everything the public page shows, computed together (and cached together)."""
+
+    overall: Figures
+    areas: list[Figures]
+    categories: list[Figures]
+    agencies: list[Figures]
+    months: list[TrendMonth]
+    kims: list[KimActivity]
+    computed_at: datetime
+
+
+def public_figures(f: StatsFilter, today: date) -> PublicFigures:
+    """The public page's figures: 11 queries. Breakdowns carry only the median time to
+    answer (the figure they show), which halves the sorting the percentiles need."""
+    return PublicFigures(
+        overall=figures(f, today)[0],
+        areas=figures(f, today, "desa" if f.kecamatan else "kecamatan", full=False),
+        categories=figures(f, today, "kategori", full=False),
+        agencies=figures(f, today, "instansi", full=False),
+        months=trend(f, today, full=False),
+        kims=kim_activity(f, today),
+        computed_at=datetime.now(UTC),
+    )
+
+
+class FigureCache:
+    """A small time-limited cache of computed figures, per process.
+
+    With 100,000 questions the figures take seconds to compute; they change slowly, so
+    each process recomputes a filter's figures at most every `ttl` seconds. Losing the
+    cache loses nothing (it is recomputed), so the app stays stateless. Bounded: the
+    oldest entry goes when `size` is reached (there are 4 periods × 22 kecamatan choices).
+    """
+
+    def __init__(self, size: int = 128):
+        self.size = size
+        self._entries: dict[object, tuple[float, object]] = {}
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key, ttl: int, compute: Callable[[], object]):
+        if ttl <= 0:
+            return compute()
+        now = clock.monotonic()
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        value = compute()
+        with self._lock:
+            if key not in self._entries and len(self._entries) >= self.size:
+                self._entries.pop(min(self._entries, key=lambda k: self._entries[k][0]))
+            self._entries[key] = (now + ttl, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+public_cache = FigureCache()
 
 
 def district_name(code: str | None, choices: list[tuple[str, str]]) -> str:
