@@ -276,6 +276,9 @@ def test_thread_export_bad_filter_is_explained(client, app, petugas, query, fiel
     assert response.status_code == 422
     assert "<html" in html
     assert field_error(html, field_id) == "Pilihan ini tidak dikenal. Pilih dari daftar."
+    # The page around the form is the dashboard, its filter still pointing at it.
+    assert 'action="/petugas/dasbor" method="get"' in html
+    assert 'id="overdue-heading"' in html
 
 
 def test_thread_export_streams_in_bounded_memory(client, app, petugas, monkeypatch):
