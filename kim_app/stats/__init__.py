@@ -32,6 +32,12 @@ def percent(share: float | None) -> str:
     return "–" if share is None else format_percent(share, format="#,##0%")
 
 
+@bp.app_template_filter("number")
+def number(value: int | None) -> str:
+    """A count with the locale's grouping: 100.000 in Indonesian."""
+    return "–" if value is None else format_decimal(value, format="#,##0")
+
+
 @bp.app_template_filter("decimal")
 def decimal(value: float | None, pattern: str = "#,##0.0") -> str:
     return "–" if value is None else format_decimal(value, format=pattern)

@@ -70,8 +70,9 @@ def columns(items: list[tuple[str, int, int]]) -> dict:
             label, round(index * slot + slot * 0.15, 1), round(slot * 0.7, 1), total,
             round(PLOT_BOTTOM - total_height, 1), total_height,
             round(PLOT_BOTTOM - part_height, 1), part_height))
+    # Values above the columns only while they fit in a column's width.
     return {"columns": result, "width": WIDTH, "height": TREND_HEIGHT,
-            "baseline": PLOT_BOTTOM, "slot": slot}
+            "baseline": PLOT_BOTTOM, "slot": slot, "labelled": top < 1000}
 
 
 @dataclass

@@ -13,7 +13,7 @@ from kim_app.common import permissions
 from kim_app.common.htmx import render_page
 from kim_app.extensions import login_manager
 from kim_app.regions import district_choices
-from kim_app.stats import bp, charts, dashboard_bp, duration, export, services, workload
+from kim_app.stats import bp, charts, dashboard_bp, duration, export, number, services, workload
 from kim_app.stats.forms import ThreadExportForm
 from kim_app.stats.labels import STATUS_LABELS
 
@@ -48,7 +48,7 @@ def _breakdown(items: list[services.Figures], unnamed: str) -> dict:
     return {
         "items": items,
         "chart": charts.horizontal_bars(
-            [(item.label, item.total, str(item.total)) for item in items]),
+            [(item.label, item.total, number(item.total)) for item in items]),
     }
 
 
@@ -85,7 +85,7 @@ def index():
         trend=_trend_context(data.months),
         kims=data.kims,
         kim_chart=charts.horizontal_bars(
-            [(kim.name, kim.members, str(kim.members)) for kim in data.kims]),
+            [(kim.name, kim.members, number(kim.members)) for kim in data.kims]),
         computed_at=data.computed_at,
         min_cell=services.MIN_CELL,
         **context,
