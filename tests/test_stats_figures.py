@@ -378,3 +378,17 @@ def test_public_figures_are_cached_per_filter(app_factory, query_counter):
         html = client.get("/statistik?periode=semua").get_data(as_text=True)
         assert "Not yet decided" in html and "Belum ditentukan" not in html
     public_cache.clear()
+
+
+def test_number_and_duration_formats(app):
+    from kim_app.stats import duration, number, percent
+
+    with app.test_request_context("/statistik"):
+        assert number(100000) == "100.000"
+        assert duration(None) == "–"
+        assert duration(30 * 60) == "30 menit"
+        assert duration(5.5 * HOUR) == "5,5 jam"
+        assert duration(47 * HOUR) == "47 jam"
+        assert duration(72 * HOUR) == "3 hari"
+        assert percent(2 / 3) == "67%"
+        assert percent(None) == "–"
