@@ -200,7 +200,15 @@ def test_trend_covers_twelve_months_with_zero_months(app):
 
 
 def test_kim_activity_counts_members_and_questions(app):
-    from kim_app.models import KimGroup, MemberRole, Membership, MembershipStatus
+    from kim_app.models import (
+        BusinessGroup,
+        KimGroup,
+        MemberRole,
+        Membership,
+        MembershipStatus,
+        Product,
+        ProductCategory,
+    )
 
     author = make_user()
     cat = category()
@@ -209,10 +217,22 @@ def test_kim_activity_counts_members_and_questions(app):
         db.session.add(Membership(user_id=make_user().id, group_id=group.id,
                                   role=MemberRole.ANGGOTA, status=status))
     thread(author, cat, created=utc(2025, 2, 1, 0), kim=group)
+    for number, name in enumerate(("Batik Bermi", "Kopi Bermi")):
+        business = BusinessGroup(kim_group_id=group.id, name=name, slug=f"usaha-{number}",
+                                 sector=ProductCategory.MAKANAN, whatsapp="+6281200000000")
+        db.session.add(business)
+        db.session.flush()
+        for index, published in enumerate((True, True, False)[number:]):
+            db.session.add(Product(business_group_id=business.id, name=f"Produk {index}",
+                                   slug=f"produk-{index}", price=10_000, unit="pcs",
+                                   category=ProductCategory.MAKANAN, published=published))
     db.session.commit()
     rows = {row.slug: row for row in services.kim_activity(ALL, TODAY)}
     assert len(rows) == 18
     assert (rows["bermi"].members, rows["bermi"].questions) == (2, 1)
+    # Two business groups; published products 2 + 1 (drafts are not counted).
+    assert (rows["bermi"].business_groups, rows["bermi"].products) == (2, 3)
+    assert sum(row.products for row in rows.values()) == 3
     assert sum(row.questions for row in rows.values()) == 1
     recent = {row.slug: row for row in services.kim_activity(StatsFilter(), date(2026, 6, 1))}
     assert recent["bermi"].questions == 0  # asked more than 12 months before TODAY

@@ -40,12 +40,14 @@ from kim_app.common.workdays import JAKARTA
 from kim_app.extensions import db
 from kim_app.models import (
     Agency,
+    BusinessGroup,
     Category,
     District,
     KimGroup,
     KimStatus,
     Membership,
     MembershipStatus,
+    Product,
     Thread,
     ThreadStatus,
     User,
@@ -332,11 +334,14 @@ class KimActivity:
     district: str
     members: int
     questions: int
+    business_groups: int
+    products: int
 
 
 def kim_activity(f: StatsFilter, today: date) -> list[KimActivity]:
-    """Active KIM groups with their active members and the questions they submitted for
-    villagers in the period; one query."""
+    """Active KIM groups with their active members, the questions they submitted for
+    villagers in the period, their business groups and published products (the catalog
+    as it stands); one query."""
     members = (
         select(Membership.group_id, func.count().label("n"))
         .where(Membership.status == MembershipStatus.ACTIVE)
@@ -349,14 +354,26 @@ def kim_activity(f: StatsFilter, today: date) -> list[KimActivity]:
     if since is not None:
         asked = asked.where(Thread.created_at >= since)
     asked = asked.group_by(Thread.submitted_via_kim_id).subquery("asked")
+    business = (
+        select(BusinessGroup.kim_group_id.label("group_id"),
+               func.count(func.distinct(BusinessGroup.id)).label("groups"),
+               func.count(Product.id).label("products"))
+        .outerjoin(Product, and_(Product.business_group_id == BusinessGroup.id,
+                                 Product.published.is_(True)))
+        .group_by(BusinessGroup.kim_group_id)
+        .subquery("business")
+    )
     stmt = (
         select(KimGroup.name, KimGroup.slug, District.name.label("district"),
                func.coalesce(members.c.n, 0).label("members"),
-               func.coalesce(asked.c.n, 0).label("questions"))
+               func.coalesce(asked.c.n, 0).label("questions"),
+               func.coalesce(business.c.groups, 0).label("business_groups"),
+               func.coalesce(business.c.products, 0).label("products"))
         .join(Village, Village.code == KimGroup.village_code)
         .join(District, District.code == Village.district_code)
         .outerjoin(members, members.c.group_id == KimGroup.id)
         .outerjoin(asked, asked.c.group_id == KimGroup.id)
+        .outerjoin(business, business.c.group_id == KimGroup.id)
         .where(KimGroup.status == KimStatus.AKTIF)
         .order_by(District.name, KimGroup.name)
     )
