@@ -78,6 +78,8 @@ class Config:
     # Villagers share carrier IPs, so per-IP limits stay generous; the tight limits are
     # keyed on the phone number or account being used.
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("KIM_LOGIN_LIMIT_ACCOUNT", "5 per minute;20 per hour")
+    # The public statistics are recomputed at most this often per process and filter.
+    STATS_CACHE_SECONDS = _env_int("KIM_STATS_CACHE_SECONDS", 300)
     LOGIN_LIMIT_PER_IP = os.environ.get("KIM_LOGIN_LIMIT_IP", "300 per hour")
     REGISTER_LIMIT_PER_PHONE = os.environ.get("KIM_REGISTER_LIMIT_PHONE", "5 per hour")
     REGISTER_LIMIT_PER_IP = os.environ.get("KIM_REGISTER_LIMIT_IP", "100 per hour")
@@ -145,6 +147,7 @@ class TestConfig(Config):
         )
         self.SECRET_KEY = "test-secret-key"  # noqa: S105  # nosec B105
         self.RATELIMIT_STORAGE_URI = "memory://"
+        self.STATS_CACHE_SECONDS = 0
 
     def _development_secret(self) -> str:
         return "test-secret-key"

@@ -65,6 +65,9 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # A streamed body (stream_with_context) is read inside the request's own context,
+        # as a server would; tests that watch a stream chunk by chunk open one themselves.
+        kwargs.setdefault("buffered", True)
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if has_app_context():
             _db.session.expire_all()

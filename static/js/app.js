@@ -60,7 +60,13 @@
       if (field.type === "checkbox" || field.type === "radio") {
         field.checked = params.getAll(field.name).indexOf(field.value) !== -1;
       } else if (field.tagName === "SELECT" || field.tagName === "INPUT") {
-        if (field.type !== "hidden" && field.type !== "submit") {
+        if (field.tagName === "SELECT" && !params.has(field.name)) {
+          /* Not in the address: the option the server marked as the default. */
+          var chosen = Array.prototype.find.call(field.options, function (option) {
+            return option.defaultSelected;
+          }) || field.options[0];
+          field.value = chosen ? chosen.value : "";
+        } else if (field.type !== "hidden" && field.type !== "submit") {
           field.value = params.get(field.name) || "";
         }
       }

@@ -1,0 +1,450 @@
+"""Transparency figures about question threads, computed in the database.
+
+Every figure is an aggregate query (COUNT, SUM, AVG, window functions); no thread row is
+loaded into Python to compute one, and the number of queries does not depend on the amount
+of data (one aggregate and one percentile query per breakdown).
+
+Definitions (the public page explains them in words too):
+
+- *questions*: threads created in the period, whatever their visibility or status;
+  *rejected* ones (spam, duplicates, out of scope) are counted but left out of the shares.
+- *answered*: an official answer exists (`answered_at`); *share answered* = answered /
+  (questions − rejected).
+- *time to first response* / *time to answer*: from the question to the first officer
+  response / the official answer. Median and 90th percentile use linear interpolation
+  between ranks, the same as PostgreSQL's `percentile_cont`, computed with `ROW_NUMBER()`
+  so that SQLite gives the same numbers.
+- *answered within the due date*: among accepted questions with an answer due date
+  (set on verification, in working days) that are either answered or already past due,
+  the share answered on or before that date (in Pati's calendar). Questions still within
+  their time are not counted yet either way.
+- *average rating*: mean of the askers' ratings (1–5).
+
+Privacy: statistics never name a thread, an asker or a tracking code. A breakdown cell
+with fewer than `MIN_CELL` questions shows its count only; its shares, times and rating are
+hidden, because with so few questions they could describe one person's private question.
+"""
+
+from __future__ import annotations
+
+import threading
+import time as clock
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, func, literal_column, or_, select, union_all
+from sqlalchemy.orm import aliased
+
+from kim_app.common.workdays import JAKARTA
+from kim_app.extensions import db
+from kim_app.models import (
+    Agency,
+    BusinessGroup,
+    Category,
+    District,
+    KimGroup,
+    KimStatus,
+    Membership,
+    MembershipStatus,
+    Product,
+    Thread,
+    ThreadStatus,
+    User,
+    Village,
+)
+from kim_app.stats.sql import local_date, local_month, seconds_between
+
+MIN_CELL = 3
+PERCENTILES = (50, 90)
+OPEN_STATUSES = (ThreadStatus.BARU, ThreadStatus.DIVERIFIKASI, ThreadStatus.DIPROSES)
+PERIODS = ("30h", "90h", "12b", "semua")
+DEFAULT_PERIOD = "12b"
+TREND_MONTHS = 12
+
+
+def local_today(now: datetime | None = None) -> date:
+    return (now or datetime.now(UTC)).astimezone(JAKARTA).date()
+
+
+def month_start(day: date, months_back: int = 0) -> date:
+    index = day.year * 12 + day.month - 1 - months_back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _utc_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), JAKARTA).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class StatsFilter:
+    """What the reader chose: a period (`30h`, `90h`, `12b`, `semua`) and a kecamatan."""
+
+    period: str = DEFAULT_PERIOD
+    kecamatan: str | None = None
+
+    def since(self, today: date) -> datetime | None:
+        """Start of the period (midnight in Pati, as UTC), or None for all time."""
+        if self.period == "30h":
+            return _utc_midnight(today - timedelta(days=29))
+        if self.period == "90h":
+            return _utc_midnight(today - timedelta(days=89))
+        if self.period == "12b":
+            return _utc_midnight(month_start(today, TREND_MONTHS - 1))
+        return None
+
+
+def parse_filter(args, district_codes: set[str]) -> StatsFilter:
+    """The filter from query arguments; unknown values fall back to the defaults."""
+    period = args.get("periode", DEFAULT_PERIOD)
+    kecamatan = args.get("kecamatan", "")
+    return StatsFilter(
+        period=period if period in PERIODS else DEFAULT_PERIOD,
+        kecamatan=kecamatan if kecamatan in district_codes else None,
+    )
+
+
+@dataclass
+class Figures:
+    """The figures of one group of questions (everything, a kecamatan, a month …)."""
+
+    key: object = None
+    label: str = ""
+    total: int = 0
+    rejected: int = 0
+    answered: int = 0
+    due_total: int = 0
+    on_time: int = 0
+    rating_avg: float | None = None
+    rating_count: int = 0
+    # Seconds, or None when nothing was measured.
+    first_median: float | None = None
+    first_p90: float | None = None
+    answer_median: float | None = None
+    answer_p90: float | None = None
+    suppressed: bool = False
+
+    @property
+    def accepted(self) -> int:
+        return self.total - self.rejected
+
+    @property
+    def answered_share(self) -> float | None:
+        return self.answered / self.accepted if self.accepted else None
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.on_time / self.due_total if self.due_total else None
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A breakdown: the grouping key (on thread or village) and how to name its groups."""
+
+    name: str
+    key: object
+    label: object
+    joins: tuple = ()
+    needs_village: bool = False
+
+
+def _dimensions() -> dict[str, Dimension]:
+    assignee = aliased(User, name="assignee")
+    return {
+        "kecamatan": Dimension(
+            "kecamatan", Village.district_code, District.name,
+            ((District, District.code == Village.district_code, False),), True),
+        "desa": Dimension("desa", Village.code, Village.name, (), True),
+        "kategori": Dimension(
+            "kategori", Thread.category_id, Category.name,
+            ((Category, Category.id == Thread.category_id, False),)),
+        "instansi": Dimension(
+            "instansi", Thread.agency_id, Agency.name,
+            ((Agency, Agency.id == Thread.agency_id, True),)),
+        "petugas": Dimension(
+            "petugas", Thread.assignee_id, assignee.name,
+            ((assignee, assignee.id == Thread.assignee_id, True),)),
+        "bulan": Dimension(
+            "bulan", local_month(Thread.created_at), local_month(Thread.created_at)),
+    }
+
+
+def _conditions(f: StatsFilter, today: date) -> list:
+    conditions = []
+    since = f.since(today)
+    if since is not None:
+        conditions.append(Thread.created_at >= since)
+    if f.kecamatan:
+        conditions.append(Village.district_code == f.kecamatan)
+    return conditions
+
+
+def _from_threads(stmt, f: StatsFilter, dimension: Dimension | None):
+    stmt = stmt.select_from(Thread)
+    if f.kecamatan or (dimension and dimension.needs_village):
+        stmt = stmt.join(Village, Village.code == Thread.village_code)
+    return stmt
+
+
+def _aggregates(f: StatsFilter, today: date, dimension: Dimension | None):
+    answered = Thread.answered_at.is_not(None)
+    rejected = Thread.status == ThreadStatus.DITOLAK
+    due_known = and_(
+        ~rejected,
+        Thread.answer_due_on.is_not(None),
+        or_(answered, Thread.answer_due_on < today),
+    )
+    on_time = and_(due_known, answered, local_date(Thread.answered_at) <= Thread.answer_due_on)
+
+    def count_if(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    columns = [
+        func.count(Thread.id).label("total"),
+        count_if(rejected).label("rejected"),
+        count_if(answered).label("answered"),
+        count_if(due_known).label("due_total"),
+        count_if(on_time).label("on_time"),
+        func.avg(Thread.rating).label("rating_avg"),
+        func.count(Thread.rating).label("rating_count"),
+    ]
+    if dimension is not None:
+        columns = [dimension.key.label("key"), dimension.label.label("label"), *columns]
+    stmt = _from_threads(select(*columns), f, dimension)
+    if dimension is not None:
+        for target, onclause, outer in dimension.joins:
+            stmt = stmt.join(target, onclause, isouter=outer)
+        stmt = stmt.group_by(dimension.key, dimension.label)
+    return stmt.where(*_conditions(f, today))
+
+
+def _percentiles(f: StatsFilter, today: date, dimension: Dimension | None, *, full: bool):
+    """Median and 90th percentile of both durations per group, in one query.
+
+    The durations of each group are numbered in order (`ROW_NUMBER`) and counted
+    (`COUNT(*) OVER`); percentile p sits at position (n − 1)·p/100 + 1, between the ranks
+    `lo` and `lo + 1`, interpolated by the remainder, exactly as `percentile_cont` does.
+    Integer arithmetic keeps the rank exact on both databases.
+    """
+    key = dimension.key if dimension is not None else literal_column("0")
+
+    def durations(measure: int, end):
+        stmt = select(
+            key.label("key"),
+            literal_column(str(measure)).label("measure"),
+            seconds_between(Thread.created_at, end).label("seconds"),
+        )
+        return _from_threads(stmt, f, dimension).where(
+            *_conditions(f, today), end.is_not(None), end >= Thread.created_at
+        )
+
+    answers = durations(2, Thread.answered_at)
+    both = (union_all(durations(1, Thread.first_response_at), answers) if full
+            else answers).subquery("durations")
+    window = {"partition_by": (both.c.key, both.c.measure)}
+    ranked = select(
+        both.c.key, both.c.measure, both.c.seconds,
+        func.row_number().over(order_by=both.c.seconds, **window).label("rank"),
+        func.count().over(**window).label("n"),
+    ).subquery("ranked")
+    columns = []
+    for pct in PERCENTILES if full else (50,):
+        position = (ranked.c.n - 1) * pct
+        low = position // 100 + 1
+        fraction = (position % 100) / 100.0
+        columns.append(func.sum(case(
+            (ranked.c.rank == low, ranked.c.seconds * (1 - fraction)),
+            (ranked.c.rank == low + 1, ranked.c.seconds * fraction),
+            else_=0,
+        )).label(f"p{pct}"))
+    return (select(ranked.c.key, ranked.c.measure, *columns)
+            .group_by(ranked.c.key, ranked.c.measure))
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def figures(f: StatsFilter, today: date, dimension: str | None = None,
+            *, suppress: bool = True, full: bool = True) -> list[Figures]:
+    """Figures for everything (one item) or per group of a dimension, largest first.
+
+    Two queries whatever the data size. With `suppress`, small groups are marked so that
+    pages hide their derived figures (see the module docstring). Percentiles cost a sort
+    of every duration: without `full` only the median time to answer is computed (what the
+    public breakdowns show); the others stay None.
+    """
+    dim = _dimensions()[dimension] if dimension else None
+    result: dict[object, Figures] = {}
+    for row in db.session.execute(_aggregates(f, today, dim)).mappings():
+        key = row["key"] if dim else None
+        result[key] = Figures(
+            key=key,
+            label=(row["label"] or "") if dim else "",
+            total=int(row["total"]),
+            rejected=int(row["rejected"]),
+            answered=int(row["answered"]),
+            due_total=int(row["due_total"]),
+            on_time=int(row["on_time"]),
+            rating_avg=_number(row["rating_avg"]),
+            rating_count=int(row["rating_count"]),
+        )
+    if dim is None and None not in result:
+        result[None] = Figures()
+    if any(item.total for item in result.values()):
+        for row in db.session.execute(_percentiles(f, today, dim, full=full)).mappings():
+            item = result.get(row["key"] if dim else None)
+            if item is None:
+                continue
+            prefix = "first" if int(row["measure"]) == 1 else "answer"
+            setattr(item, f"{prefix}_median", _number(row["p50"]))
+            if full:
+                setattr(item, f"{prefix}_p90", _number(row["p90"]))
+    items = sorted(result.values(), key=lambda item: (-item.total, item.label))
+    if suppress:
+        for item in items:
+            item.suppressed = item.total < MIN_CELL
+    return items
+
+
+@dataclass
+class TrendMonth:
+    month: date
+    figures: Figures = field(default_factory=Figures)
+
+
+def trend(f: StatsFilter, today: date, *, suppress: bool = True,
+          full: bool = True) -> list[TrendMonth]:
+    """The last 12 months (this one included), whatever the chosen period; empty months
+    are shown as zero rather than left out."""
+    by_month = {item.key: item for item in figures(
+        replace(f, period="12b"), today, "bulan", suppress=suppress, full=full)}
+    months = [month_start(today, back) for back in range(TREND_MONTHS - 1, -1, -1)]
+    return [
+        TrendMonth(month, by_month.get(f"{month:%Y-%m}") or Figures(
+            key=f"{month:%Y-%m}", suppressed=suppress))
+        for month in months
+    ]
+
+
+@dataclass
+class KimActivity:
+    name: str
+    slug: str
+    district: str
+    members: int
+    questions: int
+    business_groups: int
+    products: int
+
+
+def kim_activity(f: StatsFilter, today: date) -> list[KimActivity]:
+    """Active KIM groups with their active members, the questions they submitted for
+    villagers in the period, their business groups and published products (the catalog
+    as it stands); one query."""
+    members = (
+        select(Membership.group_id, func.count().label("n"))
+        .where(Membership.status == MembershipStatus.ACTIVE)
+        .group_by(Membership.group_id)
+        .subquery("members")
+    )
+    since = f.since(today)
+    asked = select(Thread.submitted_via_kim_id.label("group_id"), func.count().label("n")).where(
+        Thread.submitted_via_kim_id.is_not(None))
+    if since is not None:
+        asked = asked.where(Thread.created_at >= since)
+    asked = asked.group_by(Thread.submitted_via_kim_id).subquery("asked")
+    business = (
+        select(BusinessGroup.kim_group_id.label("group_id"),
+               func.count(func.distinct(BusinessGroup.id)).label("groups"),
+               func.count(Product.id).label("products"))
+        .outerjoin(Product, and_(Product.business_group_id == BusinessGroup.id,
+                                 Product.published.is_(True)))
+        .group_by(BusinessGroup.kim_group_id)
+        .subquery("business")
+    )
+    stmt = (
+        select(KimGroup.name, KimGroup.slug, District.name.label("district"),
+               func.coalesce(members.c.n, 0).label("members"),
+               func.coalesce(asked.c.n, 0).label("questions"),
+               func.coalesce(business.c.groups, 0).label("business_groups"),
+               func.coalesce(business.c.products, 0).label("products"))
+        .join(Village, Village.code == KimGroup.village_code)
+        .join(District, District.code == Village.district_code)
+        .outerjoin(members, members.c.group_id == KimGroup.id)
+        .outerjoin(asked, asked.c.group_id == KimGroup.id)
+        .outerjoin(business, business.c.group_id == KimGroup.id)
+        .where(KimGroup.status == KimStatus.AKTIF)
+        .order_by(District.name, KimGroup.name)
+    )
+    if f.kecamatan:
+        stmt = stmt.where(Village.district_code == f.kecamatan)
+    return [KimActivity(**row) for row in db.session.execute(stmt).mappings()]
+
+
+@dataclass
+class PublicFigures:
+    """Everything the public page shows, computed together (and cached together)."""
+
+    overall: Figures
+    areas: list[Figures]
+    categories: list[Figures]
+    agencies: list[Figures]
+    months: list[TrendMonth]
+    kims: list[KimActivity]
+    computed_at: datetime
+
+
+def public_figures(f: StatsFilter, today: date) -> PublicFigures:
+    """The public page's figures: 11 queries. Breakdowns carry only the median time to
+    answer (the figure they show), which halves the sorting the percentiles need."""
+    return PublicFigures(
+        overall=figures(f, today)[0],
+        areas=figures(f, today, "desa" if f.kecamatan else "kecamatan", full=False),
+        categories=figures(f, today, "kategori", full=False),
+        agencies=figures(f, today, "instansi", full=False),
+        months=trend(f, today, full=False),
+        kims=kim_activity(f, today),
+        computed_at=datetime.now(UTC),
+    )
+
+
+class FigureCache:
+    """A small time-limited cache of computed figures, per process.
+
+    With 100,000 questions the figures take seconds to compute; they change slowly, so
+    each process recomputes a filter's figures at most every `ttl` seconds. Losing the
+    cache loses nothing (it is recomputed), so the app stays stateless. Bounded: the
+    oldest entry goes when `size` is reached (there are 4 periods × 22 kecamatan choices).
+    """
+
+    def __init__(self, size: int = 128):
+        self.size = size
+        self._entries: dict[object, tuple[float, object]] = {}
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key, ttl: int, compute: Callable[[], object]):
+        if ttl <= 0:
+            return compute()
+        now = clock.monotonic()
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        value = compute()
+        with self._lock:
+            if key not in self._entries and len(self._entries) >= self.size:
+                self._entries.pop(min(self._entries, key=lambda k: self._entries[k][0]))
+            self._entries[key] = (now + ttl, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+public_cache = FigureCache()
+
+
+def district_name(code: str | None, choices: list[tuple[str, str]]) -> str:
+    return next((name for value, name in choices if value == code), "")
