@@ -53,7 +53,19 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from kim_app import auth, business, cli, errors, kim, main, security, stats, templating
+    from kim_app import (
+        auth,
+        business,
+        cli,
+        errors,
+        kim,
+        main,
+        officer,
+        security,
+        stats,
+        templating,
+        threads,
+    )
     from kim_app.account import bp as account_bp
 
     auth.init_login(login_manager)
@@ -64,6 +76,8 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     app.register_blueprint(business.bp, url_prefix="/usaha")
     app.register_blueprint(stats.bp, url_prefix="/statistik")
     app.register_blueprint(stats.dashboard_bp, url_prefix="/petugas/dasbor")
+    app.register_blueprint(threads.bp, url_prefix="/tanya")
+    app.register_blueprint(officer.bp, url_prefix="/petugas")
     errors.register(app)
     security.register(app)
     templating.register(app)

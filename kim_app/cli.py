@@ -25,7 +25,8 @@ DEMO_ACCOUNTS = [
 @click.command("seed")
 @with_appcontext
 def seed_command() -> None:
-    """Load the official regions and the 18 KIM groups (idempotent)."""
+    """Load the official regions, the 18 KIM groups, question categories and agencies
+    (idempotent)."""
     try:
         report = seed_reference_data()
     except SeedError as exc:

@@ -93,6 +93,16 @@ class Config:
     # Question threads (PRODUCT.md §4): due dates in working days.
     VERIFY_DUE_WORKDAYS = _env_int("KIM_VERIFY_DUE_WORKDAYS", 3)
     ANSWER_DUE_WORKDAYS = _env_int("KIM_ANSWER_DUE_WORKDAYS", 10)
+    # An answered thread closes itself this many days after the last activity; the asker
+    # may reopen it once within the same number of days of the answer.
+    THREAD_AUTO_CLOSE_DAYS = _env_int("KIM_THREAD_AUTO_CLOSE_DAYS", 14)
+    THREAD_REOPEN_DAYS = _env_int("KIM_THREAD_REOPEN_DAYS", 14)
+    # Posting limits, keyed on the account (tight) and on the address (generous: villagers
+    # share carrier IPs).
+    ASK_LIMIT_PER_ACCOUNT = os.environ.get("KIM_ASK_LIMIT_ACCOUNT", "5 per hour;20 per day")
+    REPLY_LIMIT_PER_ACCOUNT = os.environ.get("KIM_REPLY_LIMIT_ACCOUNT",
+                                             "20 per 10 minutes;100 per day")
+    POST_LIMIT_PER_IP = os.environ.get("KIM_POST_LIMIT_IP", "300 per hour")
     # Cuti bersama: collective-leave days set yearly by the government, ISO dates.
     COLLECTIVE_LEAVE_DAYS = tuple(
         date.fromisoformat(day.strip())

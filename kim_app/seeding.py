@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from kim_app.extensions import db
-from kim_app.models import District, KimGroup, Village
+from kim_app.models import Agency, Category, District, KimGroup, Village
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -136,12 +136,33 @@ def load_kim_groups(report: SeedReport, seeds: Path = SEEDS) -> None:
     db.session.flush()
 
 
+def load_thread_references(report: SeedReport, seeds: Path = SEEDS) -> None:
+    """Question categories and agencies (OPD). Matched by slug; once a row exists its
+    name, description, order and active flag belong to the admins who edit them, so a
+    later seed only adds what is missing."""
+    existing = {c.slug: c for c in db.session.scalars(select(Category))}
+    for position, row in enumerate(_read_csv(seeds / "categories.csv")):
+        _upsert(report, "category", existing, Category, "slug",
+                {"slug": row["slug"], "name": row["name"], "description": row["description"],
+                 "position": position * 10, "active": True},
+                create_only=("name", "description", "position", "active"))
+    existing = {a.slug: a for a in db.session.scalars(select(Agency))}
+    for row in _read_csv(seeds / "agencies.csv"):
+        _upsert(report, "agency", existing, Agency, "slug",
+                {"slug": row["slug"], "name": row["name"], "short_name": row["short_name"],
+                 "active": True},
+                create_only=("name", "short_name", "active"))
+    db.session.flush()
+
+
 def seed_reference_data(seeds: Path = SEEDS) -> SeedReport:
-    """Regions and KIM groups, in one transaction: all of it lands, or none."""
+    """Regions, KIM groups, question categories and agencies, in one transaction: all of
+    it lands, or none."""
     report = SeedReport()
     try:
         load_regions(report, seeds)
         load_kim_groups(report, seeds)
+        load_thread_references(report, seeds)
     except Exception:
         db.session.rollback()
         raise

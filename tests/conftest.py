@@ -3,7 +3,8 @@
 `TEST_DATABASE_URL` chooses the database (PostgreSQL in CI's second run); without it an
 SQLite file in a temporary folder is used. The schema is created once per session (the
 migrations have their own test); after each test every table but the official regions is
-emptied and the 18 KIM groups are seeded again, so each test starts from the same state.
+emptied and the 18 KIM groups, question categories and agencies are seeded again, so each
+test starts from the same state.
 """
 
 import contextvars
@@ -25,7 +26,12 @@ from kim_app.common.search import FULLTEXT
 from kim_app.config import TestConfig
 from kim_app.extensions import db as _db
 from kim_app.models import Role, User
-from kim_app.seeding import SeedReport, load_kim_groups, seed_reference_data
+from kim_app.seeding import (
+    SeedReport,
+    load_kim_groups,
+    load_thread_references,
+    seed_reference_data,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "sawah-hijau-2026"
@@ -114,6 +120,7 @@ def _reset(app) -> None:
             if table.name not in REFERENCE_TABLES:
                 _db.session.execute(delete(table))
         load_kim_groups(SeedReport())
+        load_thread_references(SeedReport())
         _db.session.commit()
         _db.session.remove()
 

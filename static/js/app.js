@@ -84,6 +84,15 @@
     });
   });
 
+  /* A form marked data-once (with uploads, so not sent by htmx) cannot be sent twice by a
+     double tap; the server also recognises a repeated submit. */
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-once")) { return; }
+    if (form.dataset.sent) { evt.preventDefault(); return; }
+    form.dataset.sent = "1";
+  });
+
   /* Errors from the server that carry HX-Retarget (a message for #flash) are shown. */
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var xhr = evt.detail.xhr;

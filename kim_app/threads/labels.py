@@ -1,0 +1,32 @@
+"""What people read for each status, visibility and rejection reason."""
+
+from flask_babel import lazy_gettext as _l
+
+from kim_app.models import RejectReason, ThreadStatus, Visibility
+
+STATUS_LABELS = {
+    ThreadStatus.BARU: _l("Baru"),
+    ThreadStatus.DIVERIFIKASI: _l("Diverifikasi"),
+    ThreadStatus.DIPROSES: _l("Diproses"),
+    ThreadStatus.DIJAWAB: _l("Dijawab"),
+    ThreadStatus.SELESAI: _l("Selesai"),
+    ThreadStatus.DITOLAK: _l("Ditolak"),
+}
+
+VISIBILITY_LABELS = {
+    Visibility.PUBLIC: _l("Publik: nama saya tampil"),
+    Visibility.ANONYMOUS: _l("Anonim: pertanyaan tampil, nama saya hanya untuk petugas"),
+    Visibility.PRIVATE: _l("Pribadi: hanya saya, pengurus KIM, dan petugas"),
+}
+
+VISIBILITY_SHORT = {
+    Visibility.PUBLIC: _l("Publik"),
+    Visibility.ANONYMOUS: _l("Anonim"),
+    Visibility.PRIVATE: _l("Pribadi"),
+}
+
+REJECT_LABELS = {
+    RejectReason.SPAM: _l("Spam atau tidak pantas"),
+    RejectReason.DUPLIKAT: _l("Duplikat pertanyaan lain"),
+    RejectReason.DI_LUAR_KEWENANGAN: _l("Di luar kewenangan pemerintah kabupaten"),
+}

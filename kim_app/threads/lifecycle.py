@@ -1,0 +1,335 @@
+"""The lifecycle of a question thread (PRODUCT.md §4), in one place.
+
+    baru ──verify──▶ diverifikasi ──assign──▶ diproses ──answer──▶ dijawab ──close──▶ selesai
+      └──reject (spam | duplicate of … | out of scope)──▶ ditolak      └──reopen──▶ diproses
+
+- Officers (petugas, and admins) verify, reject, assign (again while diproses: a new
+  disposition), answer, write internal notes, and reopen an answered or closed thread.
+- The asker closes the thread by accepting the answer (optionally rating it 1–5), or
+  reopens it once, within `THREAD_REOPEN_DAYS` of the answer. An answered thread with no
+  activity for `THREAD_AUTO_CLOSE_DAYS` closes itself (`close_stale`, run by a scheduler).
+- Every transition is a `status_change` post carrying the actor (None for the system), the
+  old and new status and the reason, so the thread shows its whole history; it is also an
+  audit event. A transition not allowed from the current status raises `TransitionError`;
+  one the person may not make raises `NotAllowedError`. Nothing changes in either case.
+- Timestamps for the statistics: `first_response_at` is the first officer action or reply
+  the asker can see; `answered_at` the latest official answer; `closed_at` when it became
+  selesai. Due dates are working days: verify within `VERIFY_DUE_WORKDAYS` of asking,
+  answer within `ANSWER_DUE_WORKDAYS` of verification (again from a reopening).
+- The asker and the followers are notified of every status change and answer (never the
+  actor), the assigned officer of an assignment; texts never carry the asker's name.
+"""
+
+from datetime import timedelta
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from kim_app.common import audit, permissions
+from kim_app.common.notify import notify
+from kim_app.common.workdays import add_working_days, local_date
+from kim_app.extensions import db
+from kim_app.models import (
+    Agency,
+    Post,
+    PostKind,
+    RejectReason,
+    Thread,
+    ThreadStatus,
+    User,
+    utcnow,
+)
+from kim_app.threads import services
+from kim_app.threads.services import ThreadError
+
+S = ThreadStatus
+
+# Action → the statuses it may start from. The one table of legal transitions.
+TRANSITIONS: dict[str, tuple[ThreadStatus, ...]] = {
+    "verify": (S.BARU,),
+    "reject": (S.BARU,),
+    "assign": (S.DIVERIFIKASI, S.DIPROSES),
+    "answer": (S.DIPROSES,),
+    "close": (S.DIJAWAB,),
+    "reopen": (S.DIJAWAB, S.SELESAI),
+}
+OFFICER_ACTIONS = ("verify", "reject", "assign", "answer")
+
+
+class TransitionError(ThreadError):
+    """The thread's status does not allow this step."""
+
+
+class NotAllowedError(ThreadError):
+    """This person may not take this step on this thread."""
+
+
+def _status_label(status: ThreadStatus):
+    from kim_app.threads.labels import STATUS_LABELS
+
+    return STATUS_LABELS[status]
+
+
+def _require_status(thread: Thread, action: str) -> None:
+    if thread.status not in TRANSITIONS[action]:
+        raise TransitionError(_l("Tindakan ini tidak bisa dilakukan pada pertanyaan berstatus "
+                                 "\u201c%(status)s\u201d.", status=_status_label(thread.status)))
+
+
+def _require_officer(actor) -> None:
+    if not permissions.is_petugas(actor):
+        raise NotAllowedError(_l("Hanya petugas yang dapat melakukan tindakan ini."))
+
+
+def _link(thread: Thread) -> str:
+    if has_request_context():
+        return url_for("threads.show", code=thread.code)
+    with current_app.test_request_context():  # the scheduler's run has no request
+        return url_for("threads.show", code=thread.code)
+
+
+def _tell_asker_and_followers(thread: Thread, actor, text) -> None:
+    recipients = {thread.author_id: thread.author}
+    for follower in services.followers(thread):
+        recipients.setdefault(follower.id, follower)
+    recipients.pop(getattr(actor, "id", None), None)
+    notify([u for u in recipients.values() if u.active], "thread", text, link=_link(thread))
+
+
+def _transition(thread: Thread, actor, to_status: ThreadStatus, reason: str = "",
+                **detail) -> Post:
+    """Move the thread and write the status-change post and the audit event."""
+    from_status = thread.status
+    now = utcnow()
+    post = Post(thread_id=thread.id, author_id=getattr(actor, "id", None),
+                kind=PostKind.STATUS_CHANGE, from_status=from_status, to_status=to_status,
+                reason=(reason or "").strip()[:500], created_at=now)
+    db.session.add(post)
+    thread.status = to_status
+    thread.last_activity_at = now
+    if permissions.is_petugas(actor) and thread.first_response_at is None:
+        thread.first_response_at = now
+    audit.record(actor, f"thread.{to_status.value}", "thread", thread.id,
+                 kim_group_id=thread.submitted_via_kim_id, reason=post.reason,
+                 from_status=from_status.value, to_status=to_status.value, **detail)
+    _tell_asker_and_followers(
+        thread, actor,
+        _l("Pertanyaan %(code)s kini berstatus \u201c%(status)s\u201d.",
+           code=thread.code, status=_status_label(to_status)),
+    )
+    return post
+
+
+def _answer_due(now) -> object:
+    return add_working_days(local_date(now), current_app.config["ANSWER_DUE_WORKDAYS"])
+
+
+# --- officer steps ----------------------------------------------------------------------
+
+def verify(thread: Thread, actor: User, note: str = "") -> Post:
+    _require_officer(actor)
+    _require_status(thread, "verify")
+    post = _transition(thread, actor, S.DIVERIFIKASI, note)
+    thread.verified_at = post.created_at
+    thread.answer_due_on = _answer_due(post.created_at)
+    return post
+
+
+def reject(thread: Thread, actor: User, reason: RejectReason, note: str = "",
+           duplicate_of: Thread | None = None) -> Post:
+    _require_officer(actor)
+    _require_status(thread, "reject")
+    reason = RejectReason(reason)
+    if reason == RejectReason.DUPLIKAT:
+        if duplicate_of is None:
+            raise ThreadError(_l("Sebutkan kode pertanyaan aslinya."))
+        if duplicate_of.id == thread.id:
+            raise ThreadError(_l("Pertanyaan tidak bisa menjadi duplikat dirinya sendiri."))
+    else:
+        duplicate_of = None
+    thread.reject_reason = reason
+    thread.duplicate_of_id = duplicate_of.id if duplicate_of else None
+    return _transition(thread, actor, S.DITOLAK, note, reject_reason=reason.value,
+                       duplicate_of=duplicate_of.code if duplicate_of else None)
+
+
+def assign(thread: Thread, actor: User, agency: Agency, assignee: User | None = None,
+           note: str = "") -> Post:
+    _require_officer(actor)
+    _require_status(thread, "assign")
+    if agency is None or not agency.active:
+        raise ThreadError(_l("Pilih instansi (OPD) yang menangani."))
+    if assignee is not None and not (assignee.is_petugas and assignee.active):
+        raise ThreadError(_l("Petugas yang dipilih tidak ditemukan."))
+    thread.agency_id = agency.id
+    thread.agency = agency
+    thread.assignee_id = assignee.id if assignee else None
+    post = _transition(thread, actor, S.DIPROSES, note, agency=agency.slug,
+                       assignee_id=assignee.id if assignee else None)
+    if assignee is not None and assignee.id != actor.id:
+        notify(assignee, "thread_assigned",
+               _l("Pertanyaan %(code)s ditugaskan kepada Anda (%(agency)s).",
+                  code=thread.code, agency=agency.short_name or agency.name),
+               link=_link(thread))
+    return post
+
+
+def answer(thread: Thread, actor: User, body: str, agency: Agency | None = None) -> Post:
+    """The official answer, for an agency: its own post, then the status change."""
+    _require_officer(actor)
+    _require_status(thread, "answer")
+    body = (body or "").strip()
+    if not body:
+        raise ThreadError(_l("Tulis jawaban resminya."))
+    agency = agency or thread.agency
+    now = utcnow()
+    answer_post = Post(thread_id=thread.id, author_id=actor.id, kind=PostKind.OFFICIAL_ANSWER,
+                       body=body, agency_id=agency.id if agency else None, created_at=now)
+    db.session.add(answer_post)
+    if thread.first_response_at is None:
+        thread.first_response_at = now
+    thread.answered_at = now
+    _transition(thread, actor, S.DIJAWAB, agency=agency.slug if agency else None)
+    return answer_post
+
+
+def add_note(thread: Thread, actor: User, body: str) -> Post:
+    """An internal note: officers only, shown to officers only, no notification."""
+    _require_officer(actor)
+    body = (body or "").strip()
+    if not body:
+        raise ThreadError(_l("Catatan tidak boleh kosong."))
+    post = Post(thread_id=thread.id, author_id=actor.id, kind=PostKind.INTERNAL_NOTE, body=body)
+    db.session.add(post)
+    return post
+
+
+# --- replies (not transitions, but they count as activity) -------------------------------
+
+def reply(thread: Thread, actor: User, body: str) -> Post:
+    if not services.can_reply(actor, thread):
+        if thread.status not in services.OPEN_STATUSES:
+            raise TransitionError(_l("Pertanyaan ini sudah ditutup; balasan tidak bisa dikirim."))
+        raise NotAllowedError(_l("Hanya penanya dan petugas yang dapat membalas."))
+    body = (body or "").strip()
+    if not body:
+        raise ThreadError(_l("Balasan tidak boleh kosong."))
+    now = utcnow()
+    post = Post(thread_id=thread.id, author_id=actor.id, kind=PostKind.REPLY, body=body,
+                created_at=now)
+    db.session.add(post)
+    thread.last_activity_at = now
+    text = _l("Ada balasan baru pada pertanyaan %(code)s.", code=thread.code)
+    if permissions.is_petugas(actor):
+        if thread.first_response_at is None:
+            thread.first_response_at = now
+        _tell_asker_and_followers(thread, actor, text)
+    elif thread.assignee is not None and thread.assignee_id != actor.id:
+        notify(thread.assignee, "thread", text, link=_link(thread))
+    return post
+
+
+# --- the asker's steps ------------------------------------------------------------------
+
+def _validate_rating(rating: int | None) -> None:
+    if rating is not None and not 1 <= int(rating) <= 5:
+        raise ThreadError(_l("Nilai harus antara 1 dan 5."))
+
+
+def close(thread: Thread, actor: User, rating: int | None = None, comment: str = "") -> Post:
+    """The asker accepts the answer; the thread is selesai."""
+    if not services.is_asker(actor, thread):
+        raise NotAllowedError(_l("Hanya penanya yang dapat menutup pertanyaan ini."))
+    _require_status(thread, "close")
+    _validate_rating(rating)
+    post = _transition(thread, actor, S.SELESAI, rating=rating)
+    thread.closed_at = post.created_at
+    if rating is not None:
+        _set_rating(thread, rating, comment)
+    return post
+
+
+def _set_rating(thread: Thread, rating: int, comment: str) -> None:
+    thread.rating = int(rating)
+    thread.rating_comment = (comment or "").strip()[:500]
+    thread.rated_at = utcnow()
+
+
+def rate(thread: Thread, actor: User, rating: int, comment: str = "") -> None:
+    """The asker rates the answer of a closed thread (and may change the rating)."""
+    if not services.is_asker(actor, thread):
+        raise NotAllowedError(_l("Hanya penanya yang dapat menilai jawaban."))
+    if thread.status != S.SELESAI or thread.answered_at is None:
+        raise TransitionError(_l("Jawaban bisa dinilai setelah pertanyaan selesai."))
+    if rating is None:
+        raise ThreadError(_l("Pilih nilai 1 sampai 5."))
+    _validate_rating(rating)
+    _set_rating(thread, rating, comment)
+    audit.record(actor, "thread.rated", "thread", thread.id, rating=int(rating))
+
+
+def reopen_deadline(thread: Thread):
+    if thread.answered_at is None:
+        return None
+    answered = thread.answered_at
+    if answered.tzinfo is None:  # SQLite gives naive UTC
+        from datetime import UTC
+
+        answered = answered.replace(tzinfo=UTC)
+    return answered + timedelta(days=current_app.config["THREAD_REOPEN_DAYS"])
+
+
+def asker_may_reopen(thread: Thread, actor, now=None) -> bool:
+    deadline = reopen_deadline(thread)
+    return (
+        services.is_asker(actor, thread)
+        and thread.status == S.DIJAWAB
+        and thread.reopen_count == 0
+        and deadline is not None
+        and (now or utcnow()) <= deadline
+    )
+
+
+def reopen(thread: Thread, actor: User, reason: str) -> Post:
+    """Back to diproses: by the asker (once, within the reopen window, from dijawab) or by
+    an officer (from dijawab or selesai). A reason is required."""
+    reason = (reason or "").strip()
+    officer = permissions.is_petugas(actor)
+    if not officer and not services.is_asker(actor, thread):
+        raise NotAllowedError(_l("Hanya penanya dan petugas yang dapat membuka kembali."))
+    _require_status(thread, "reopen")
+    if not officer:
+        if thread.status != S.DIJAWAB:
+            raise TransitionError(_l("Pertanyaan yang sudah selesai tidak bisa dibuka kembali."))
+        if thread.reopen_count > 0:
+            raise TransitionError(_l("Pertanyaan hanya bisa dibuka kembali satu kali."))
+        if not asker_may_reopen(thread, actor):
+            raise TransitionError(_l("Batas waktu untuk membuka kembali sudah lewat."))
+    if not reason:
+        raise ThreadError(_l("Tuliskan alasan membuka kembali."))
+    post = _transition(thread, actor, S.DIPROSES, reason)
+    thread.reopen_count = (thread.reopen_count or 0) + 1
+    thread.closed_at = None
+    thread.answer_due_on = _answer_due(post.created_at)
+    return post
+
+
+# --- the scheduler's step ---------------------------------------------------------------
+
+def close_stale(now=None) -> int:
+    """Close answered threads quiet for `THREAD_AUTO_CLOSE_DAYS`. Idempotent: a second run
+    finds nothing left to close. Returns how many it closed."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=current_app.config["THREAD_AUTO_CLOSE_DAYS"])
+    stale = db.session.scalars(
+        select(Thread).where(
+            Thread.status == S.DIJAWAB,
+            Thread.answered_at <= cutoff,
+            Thread.last_activity_at <= cutoff,
+        ).order_by(Thread.id).with_for_update(skip_locked=True)
+    ).all()
+    for thread in stale:
+        post = _transition(thread, None, S.SELESAI, automatic=True)
+        thread.closed_at = post.created_at
+    return len(stale)

@@ -1,0 +1,437 @@
+"""Question threads: `/tanya/` list, `/tanya/baru` ask, `/tanya/<code>` and its actions.
+
+Thin: the rules are in `threads.services` (who sees what, asking, lists) and
+`threads.lifecycle` (every status change). Non-htmx POSTs redirect (PRG); htmx POSTs get
+the changed fragment; a failed form comes back 422 with the text kept.
+"""
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from kim_app.common import permissions
+from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
+from kim_app.common.uploads import UploadError, store_photo
+from kim_app.common.workdays import local_date
+from kim_app.extensions import db, limiter
+from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
+from kim_app.regions import village_choices
+from kim_app.threads import bp, forms, lifecycle, services
+from kim_app.threads.lifecycle import NotAllowedError, TransitionError
+from kim_app.threads.services import ThreadError
+
+
+def _account_key() -> str:
+    if current_user.is_authenticated:
+        return f"account:{current_user.id}"
+    return f"ip:{request.remote_addr}"
+
+
+def _succeeded(response) -> bool:
+    return response.status_code < 400
+
+
+# --- the list ---------------------------------------------------------------------------
+
+@bp.get("/")
+def index():
+    filters = services.parse_list_filters(request.args, current_user)
+    before = request.args.get("sebelum", type=int)
+    threads, next_cursor = services.list_threads(filters, current_user, before=before)
+    context = {
+        "threads": threads,
+        "next_cursor": next_cursor,
+        "filters": filters,
+        "before": before,
+        "today": local_date(utcnow()),
+    }
+    if before and wants_fragment():
+        # "Load more": only the next rows and the next button.
+        return fragment_response("threads/_page.html", **context)
+    return render_page(
+        "threads/index.html", "threads/_list.html",
+        categories=services.active_categories(), districts=services.districts(), **context,
+    )
+
+
+# --- asking -----------------------------------------------------------------------------
+
+def _ask_limited(_limit):
+    form = forms.AskForm(user=current_user)
+    form.title.errors = [_("Anda sudah mengirim banyak pertanyaan. Tunggu sebentar, "
+                           "lalu kirim lagi; isian Anda tetap tersimpan di sini.")]
+    return make_response(render_template("threads/new.html", form=form), 429)
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["ASK_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_succeeded, on_breach=_ask_limited,
+               scope="ask-account")
+@limiter.limit(lambda: current_app.config["POST_LIMIT_PER_IP"], methods=["POST"],
+               scope="post-ip", on_breach=_ask_limited)
+@login_required
+def new():
+    form = forms.AskForm(user=current_user)
+    if request.method == "GET":
+        village = current_user.village
+        if village is not None:
+            form.district.data = village.district_code
+            form.village.choices += village_choices(village.district_code)
+            form.village.data = village.code
+        return render_template("threads/new.html", form=form)
+
+    earlier = services.find_submitted(form.submission_key.data, current_user)
+    if earlier is not None:
+        flash(_("Pertanyaan ini sudah terkirim dengan kode %(code)s.", code=earlier.code), "info")
+        return redirect(url_for("threads.show", code=earlier.code))
+    if "choose_district" in request.form:  # without JavaScript: show that kecamatan's villages
+        return render_template("threads/new.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("threads/new.html", form=form), 422
+
+    photos = []
+    try:
+        for upload in form.chosen_files():
+            photos.append(store_photo(upload, uploaded_by=current_user))
+    except UploadError as error:
+        db.session.rollback()
+        form.photos.errors = [error.message, _("Pilih foto lagi sebelum mengirim.")]
+        return render_template("threads/new.html", form=form), 422
+
+    question = services.Question(
+        title=form.title.data,
+        body=form.body.data,
+        category_id=form.category.data,
+        village_code=form.village.data,
+        visibility=Visibility(form.visibility.data),
+        on_behalf_name=form.on_behalf_name.data if form.on_behalf.data else None,
+        via_kim_id=form.via_kim.data if form.on_behalf.data else None,
+        submission_key=form.submission_key.data,
+    )
+    thread, created = services.ask(current_user, question, photos)
+    code = thread.code
+    if not created:
+        db.session.rollback()
+        flash(_("Pertanyaan ini sudah terkirim dengan kode %(code)s.", code=code), "info")
+        return redirect(url_for("threads.show", code=code))
+    db.session.commit()
+    flash(_("Pertanyaan Anda terkirim. Kode pelacakan: %(code)s. Simpan kode ini untuk "
+            "menanyakan perkembangannya.", code=code), "success")
+    return redirect(url_for("threads.show", code=code))
+
+
+CHECKED_FIELDS = ("title", "body", "category", "on_behalf_name")
+
+
+@bp.post("/baru/periksa")
+@login_required
+def check():
+    """Inline validation: the field that changed, checked by the same rules as the submit."""
+    name = request.headers.get("HX-Trigger-Name", "")
+    if name not in CHECKED_FIELDS:
+        return "", 204
+    form = forms.AskForm(user=current_user)
+    form.validate()
+    return fragment_response("threads/_ask_field.html", form=form, f=form[name])
+
+
+# --- one thread -------------------------------------------------------------------------
+
+def _visible_or_404(code: str) -> Thread:
+    thread = services.get_visible(code, current_user)
+    if thread is None:
+        abort(404)
+    return thread
+
+
+def _officer_forms(thread: Thread) -> dict:
+    agencies = db.session.scalars(
+        db.select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)
+    ).all()
+    assign = forms.AssignForm(formdata=None, agencies=agencies, officers=services.officers(),
+                              agency=thread.agency_id, assignee=thread.assignee_id)
+    return {
+        "verify_form": forms.VerifyForm(formdata=None),
+        "reject_form": forms.RejectForm(formdata=None),
+        "assign_form": assign,
+        "answer_form": forms.AnswerForm(formdata=None),
+        "note_form": forms.NoteForm(formdata=None),
+        "reopen_form": forms.ReopenForm(formdata=None),
+    }
+
+
+def _thread_context(thread: Thread, **overrides) -> dict:
+    officer = permissions.is_petugas(current_user)
+    asker = services.is_asker(current_user, thread)
+    posts = services.visible_posts(thread, current_user)
+    answers = [p for p in posts if p.kind == PostKind.OFFICIAL_ANSWER]
+    context = {
+        "thread": thread,
+        "posts": posts,
+        "latest_answer": answers[-1] if answers else None,
+        "officer": officer,
+        "asker": asker,
+        "following": services.is_following(current_user, thread),
+        "follower_count": services.follower_count(thread),
+        "today": local_date(utcnow()),
+        "may_reopen": lifecycle.asker_may_reopen(thread, current_user),
+        "reopen_deadline": lifecycle.reopen_deadline(thread),
+        "reply_form": forms.ReplyForm(formdata=None),
+    }
+    if officer:
+        context.update(_officer_forms(thread))
+    if asker:
+        context["close_form"] = forms.CloseForm(formdata=None)
+        context["rate_form"] = forms.RateForm(formdata=None,
+                                              rating=str(thread.rating or "") or None,
+                                              comment=thread.rating_comment)
+        context.setdefault("reopen_form", forms.ReopenForm(formdata=None))
+    context.update(overrides)
+    return context
+
+
+@bp.get("/<code>")
+def show(code: str):
+    thread = _visible_or_404(code)
+    if thread.code != code:
+        return redirect(url_for("threads.show", code=thread.code), 301)
+    return render_page("threads/show.html", "threads/_thread.html", **_thread_context(thread))
+
+
+def _after_action(thread: Thread, message: str):
+    """A successful step: the thread fragment for htmx, otherwise PRG."""
+    db.session.commit()
+    flash(message, "success")
+    if wants_fragment():
+        thread = _visible_or_404(thread.code)
+        return fragment_response("threads/_thread.html", **_thread_context(thread))
+    return redirect(url_for("threads.show", code=thread.code))
+
+
+def _refused(thread: Thread, error: ThreadError, status: int):
+    db.session.rollback()
+    if wants_fragment():
+        return retarget_to_flash(str(error.message), "error", status)
+    flash(str(error.message), "error")
+    return redirect(url_for("threads.show", code=thread.code))
+
+
+def _form_failed(thread: Thread, form_name: str, form):
+    """A form with errors comes back 422 with what was typed."""
+    db.session.rollback()
+    context = _thread_context(thread, **{form_name: form})
+    if wants_fragment():
+        return fragment_response("threads/_thread.html", status=422, **context)
+    return render_template("threads/show.html", **context), 422
+
+
+def _run(thread, step, message):
+    """Run a lifecycle step: 403 for a person who may not, 409 for a wrong status, 422 for
+    a request the rules refuse (the forms have already checked their own fields)."""
+    try:
+        step()
+    except NotAllowedError:
+        db.session.rollback()
+        abort(403)
+    except TransitionError as error:
+        return _refused(thread, error, 409)
+    except ThreadError as error:
+        return _refused(thread, error, 422)
+    return _after_action(thread, message)
+
+
+def _require_officer():
+    if not permissions.is_petugas(current_user):
+        abort(403)
+
+
+@bp.post("/<code>/verifikasi")
+@login_required
+def verify(code: str):
+    thread = _visible_or_404(code)
+    _require_officer()
+    form = forms.VerifyForm()
+    if not form.validate_on_submit():
+        return _form_failed(thread, "verify_form", form)
+    return _run(thread, lambda: lifecycle.verify(thread, current_user, form.note.data or ""),
+                _("Pertanyaan %(code)s diverifikasi.", code=thread.code))
+
+
+@bp.post("/<code>/tolak")
+@login_required
+def reject(code: str):
+    thread = _visible_or_404(code)
+    _require_officer()
+    form = forms.RejectForm()
+    if not form.validate_on_submit():
+        return _form_failed(thread, "reject_form", form)
+    original = None
+    if form.reason.data == RejectReason.DUPLIKAT.value:
+        original = services.get_visible(form.duplicate_code.data, current_user)
+        if original is None:
+            form.duplicate_code.errors = [_("Tidak ada pertanyaan dengan kode ini.")]
+            return _form_failed(thread, "reject_form", form)
+    reason = RejectReason(form.reason.data)
+    return _run(thread, lambda: lifecycle.reject(thread, current_user, reason,
+                                                 form.note.data or "", original),
+                _("Pertanyaan %(code)s ditolak.", code=thread.code))
+
+
+@bp.post("/<code>/tugaskan")
+@login_required
+def assign(code: str):
+    thread = _visible_or_404(code)
+    _require_officer()
+    officer_forms = _officer_forms(thread)
+    form = forms.AssignForm(agencies=[], officers=[])
+    form.agency.choices = officer_forms["assign_form"].agency.choices
+    form.assignee.choices = officer_forms["assign_form"].assignee.choices
+    if not form.validate_on_submit():
+        return _form_failed(thread, "assign_form", form)
+    agency = db.session.get(Agency, form.agency.data)
+    assignee = db.session.get(User, form.assignee.data) if form.assignee.data else None
+    return _run(thread, lambda: lifecycle.assign(thread, current_user, agency, assignee,
+                                         form.note.data or ""),
+                _("Pertanyaan %(code)s ditugaskan ke %(agency)s.", code=thread.code,
+                  agency=agency.short_name or agency.name))
+
+
+@bp.post("/<code>/jawab")
+@login_required
+def answer(code: str):
+    thread = _visible_or_404(code)
+    _require_officer()
+    form = forms.AnswerForm()
+    if not form.validate_on_submit():
+        return _form_failed(thread, "answer_form", form)
+    return _run(thread, lambda: lifecycle.answer(thread, current_user, form.body.data),
+                _("Jawaban resmi untuk %(code)s terkirim.", code=thread.code))
+
+
+@bp.post("/<code>/catatan")
+@login_required
+def note(code: str):
+    thread = _visible_or_404(code)
+    _require_officer()
+    form = forms.NoteForm()
+    if not form.validate_on_submit():
+        return _form_failed(thread, "note_form", form)
+    return _run(thread, lambda: lifecycle.add_note(thread, current_user, form.body.data),
+                _("Catatan internal disimpan."))
+
+
+@bp.post("/<code>/selesai")
+@login_required
+def close(code: str):
+    thread = _visible_or_404(code)
+    form = forms.CloseForm()
+    if not form.validate_on_submit():
+        return _form_failed(thread, "close_form", form)
+    rating = int(form.rating.data) if form.rating.data else None
+    comment = form.comment.data or ""
+    return _run(thread, lambda: lifecycle.close(thread, current_user, rating, comment),
+                _("Terima kasih. Pertanyaan %(code)s selesai.", code=thread.code))
+
+
+@bp.post("/<code>/nilai")
+@login_required
+def rate(code: str):
+    thread = _visible_or_404(code)
+    form = forms.RateForm()
+    if not services.is_asker(current_user, thread):
+        abort(403)
+    if not form.validate_on_submit():
+        return _form_failed(thread, "rate_form", form)
+    return _run(thread, lambda: lifecycle.rate(thread, current_user, int(form.rating.data),
+                                       form.comment.data or ""),
+                _("Terima kasih atas penilaian Anda."))
+
+
+@bp.post("/<code>/buka-kembali")
+@login_required
+def reopen(code: str):
+    thread = _visible_or_404(code)
+    form = forms.ReopenForm()
+    if not (services.is_asker(current_user, thread) or permissions.is_petugas(current_user)):
+        abort(403)
+    if not form.validate_on_submit():
+        return _form_failed(thread, "reopen_form", form)
+    return _run(thread, lambda: lifecycle.reopen(thread, current_user, form.reason.data),
+                _("Pertanyaan %(code)s dibuka kembali.", code=thread.code))
+
+
+# --- replies and follows ----------------------------------------------------------------
+
+def _reply_failed(thread: Thread, form, status: int):
+    db.session.rollback()
+    if wants_fragment():
+        response = fragment_response("threads/_reply_form.html", status=status,
+                                     thread=thread, reply_form=form)
+        response.headers["HX-Retarget"] = "#reply-form"
+        response.headers["HX-Reswap"] = "outerHTML"
+        return response
+    return render_template("threads/show.html",
+                           **_thread_context(thread, reply_form=form)), status
+
+
+def _reply_limited(_limit):
+    thread = _visible_or_404(request.view_args["code"])
+    form = forms.ReplyForm()
+    form.body.errors = [_("Anda sudah mengirim banyak balasan. Tunggu sebentar, lalu kirim "
+                          "lagi; tulisan Anda tetap tersimpan di sini.")]
+    return _reply_failed(thread, form, 429)
+
+
+@bp.post("/<code>/balas")
+@limiter.limit(lambda: current_app.config["REPLY_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+               deduct_when=_succeeded, on_breach=_reply_limited, scope="reply-account")
+@limiter.limit(lambda: current_app.config["POST_LIMIT_PER_IP"], scope="post-ip",
+               on_breach=_reply_limited)
+@login_required
+def reply(code: str):
+    thread = _visible_or_404(code)
+    if not services.can_reply(current_user, thread) and thread.status in services.OPEN_STATUSES:
+        abort(403)
+    form = forms.ReplyForm()
+    if not form.validate_on_submit():
+        return _reply_failed(thread, form, 422)
+    try:
+        post = lifecycle.reply(thread, current_user, form.body.data)
+    except NotAllowedError:
+        db.session.rollback()
+        abort(403)
+    except ThreadError as error:
+        form.body.errors = [str(error.message)]
+        return _reply_failed(thread, form, 409 if isinstance(error, TransitionError) else 422)
+    db.session.commit()
+    if wants_fragment():
+        thread = _visible_or_404(code)
+        return fragment_response("threads/_reply_added.html", thread=thread, post=post,
+                                 officer=permissions.is_petugas(current_user),
+                                 reply_form=forms.ReplyForm(formdata=None))
+    flash(_("Balasan terkirim."), "success")
+    return redirect(url_for("threads.show", code=thread.code, _anchor=f"post-{post.id}"))
+
+
+@bp.post("/<code>/ikuti")
+@login_required
+def follow(code: str):
+    thread = _visible_or_404(code)
+    wanted = request.form.get("follow") == "1"
+    services.set_following(current_user, thread, wanted)
+    db.session.commit()
+    if wants_fragment():
+        return fragment_response("threads/_follow.html", thread=thread, following=wanted,
+                                 follower_count=services.follower_count(thread))
+    flash(_("Anda mengikuti pertanyaan ini.") if wanted
+          else _("Anda berhenti mengikuti pertanyaan ini."), "success")
+    return redirect(url_for("threads.show", code=thread.code))

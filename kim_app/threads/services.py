@@ -1,0 +1,411 @@
+"""Question threads: asking, who sees what, the public list, replies and follows.
+
+Rules held here (the status transitions themselves are in `threads.lifecycle`):
+
+- Visibility. A public thread shows its asker's name; an anonymous one is listed for
+  everyone but names its asker to officers only (the asker sees "you"); a private one
+  exists only for its asker, the pengurus of the KIM that submitted it, and officers:
+  for anyone else it answers 404, as if it did not exist.
+- A tracking code such as `TNY-26-4K7Q` (year, then four characters from an alphabet
+  without 0/O and 1/I, so it can be read aloud over the phone) names every thread.
+- A double submit of the ask form (the same random `submission_key`) finds the thread the
+  first submit created instead of making a second one.
+- An active KIM member may ask on behalf of a villager who is not online; the thread
+  records the villager's name and the KIM it came through.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import and_, delete, exists, func, or_, select, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from kim_app.common import permissions
+from kim_app.common.search import matches
+from kim_app.common.workdays import add_working_days, local_date
+from kim_app.extensions import db
+from kim_app.models import (
+    Category,
+    District,
+    KimGroup,
+    Photo,
+    Post,
+    PostKind,
+    Thread,
+    ThreadFollow,
+    ThreadPhoto,
+    ThreadStatus,
+    User,
+    Village,
+    Visibility,
+    utcnow,
+)
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, no 1/I
+CODE_LENGTH = 4
+MAX_PHOTOS = 3
+PAGE_SIZE = 20
+# Statuses in which the thread waits for an officer, and in which people may still reply.
+OPEN_STATUSES = (ThreadStatus.BARU, ThreadStatus.DIVERIFIKASI, ThreadStatus.DIPROSES,
+                 ThreadStatus.DIJAWAB)
+
+
+class ThreadError(ValueError):
+    """A request the rules refuse; `message` is translated for the person."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+# --- tracking codes ---------------------------------------------------------------------
+
+def new_code(moment: datetime | None = None) -> str:
+    year = local_date(moment or utcnow()).year % 100
+    tail = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"TNY-{year:02d}-{tail}"
+
+
+def normalise_code(text: str) -> str:
+    """What people type (`tny 26 4k7q`, `TNY-26-4K7Q`) → the stored form, or ""."""
+    cleaned = "".join(ch for ch in (text or "")[:40].upper() if ch.isalnum())
+    if len(cleaned) != 5 + CODE_LENGTH or not cleaned.startswith("TNY"):
+        return ""
+    if not cleaned[3:5].isdigit():
+        return ""
+    return f"TNY-{cleaned[3:5]}-{cleaned[5:]}"
+
+
+# --- who sees what ----------------------------------------------------------------------
+
+def _authenticated(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def visible_clause(user):
+    """WHERE clause: the threads this person may see (one query for their KIM roles)."""
+    if permissions.is_petugas(user):
+        return true()
+    clause = Thread.visibility != Visibility.PRIVATE
+    if not _authenticated(user):
+        return clause
+    alternatives = [clause, Thread.author_id == user.id]
+    groups = permissions.group_ids_where(user, pengurus_only=True)
+    if groups:
+        alternatives.append(Thread.submitted_via_kim_id.in_(groups))
+    return or_(*alternatives)
+
+
+def can_view(user, thread: Thread) -> bool:
+    if thread.visibility != Visibility.PRIVATE or permissions.is_petugas(user):
+        return True
+    if not _authenticated(user):
+        return False
+    if thread.author_id == user.id:
+        return True
+    group = thread.submitted_via_kim
+    return group is not None and permissions.is_pengurus(user, group)
+
+
+def is_asker(user, thread: Thread) -> bool:
+    return _authenticated(user) and thread.author_id == user.id
+
+
+def shows_asker_name(user, thread: Thread) -> bool:
+    """Anonymous threads name their asker to officers only."""
+    return thread.visibility != Visibility.ANONYMOUS or permissions.is_petugas(user)
+
+
+def can_reply(user, thread: Thread) -> bool:
+    return (
+        thread.status in OPEN_STATUSES
+        and (is_asker(user, thread) or permissions.is_petugas(user))
+    )
+
+
+def can_follow(user, thread: Thread) -> bool:
+    return _authenticated(user) and can_view(user, thread)
+
+
+def get_visible(code: str, user) -> Thread | None:
+    """The thread with this code if the person may see it, with what its page shows."""
+    code = normalise_code(code)
+    if not code:
+        return None
+    thread = db.session.scalar(
+        select(Thread)
+        .where(Thread.code == code)
+        .options(
+            joinedload(Thread.author), joinedload(Thread.assignee),
+            joinedload(Thread.category), joinedload(Thread.agency),
+            joinedload(Thread.village), joinedload(Thread.submitted_via_kim),
+            joinedload(Thread.duplicate_of),
+            selectinload(Thread.photos),
+        )
+    )
+    if thread is None or not can_view(user, thread):
+        return None
+    return thread
+
+
+def visible_posts(thread: Thread, user) -> list[Post]:
+    """The thread's posts in order; internal notes only for officers."""
+    query = (
+        select(Post)
+        .where(Post.thread_id == thread.id)
+        .options(joinedload(Post.author), joinedload(Post.agency))
+        .order_by(Post.created_at, Post.id)
+    )
+    if not permissions.is_petugas(user):
+        query = query.where(Post.kind != PostKind.INTERNAL_NOTE)
+    return list(db.session.scalars(query))
+
+
+# --- due dates --------------------------------------------------------------------------
+
+def due_on(thread: Thread):
+    """The date by which the next officer step is due, or None when none is waiting."""
+    if thread.status == ThreadStatus.BARU:
+        return thread.verify_due_on
+    if thread.status in (ThreadStatus.DIVERIFIKASI, ThreadStatus.DIPROSES):
+        return thread.answer_due_on
+    return None
+
+
+def is_overdue(thread: Thread, today=None) -> bool:
+    due = due_on(thread)
+    return due is not None and due < (today or local_date(utcnow()))
+
+
+# --- asking -----------------------------------------------------------------------------
+
+def find_submitted(submission_key: str | None, user) -> Thread | None:
+    """The thread an earlier submit of the same form created for this person."""
+    if not submission_key or not _authenticated(user):
+        return None
+    return db.session.scalar(
+        select(Thread).where(Thread.submission_key == submission_key,
+                             Thread.author_id == user.id)
+    )
+
+
+def kim_choices_for(user) -> list[KimGroup]:
+    """Active KIM groups in which this person is an active member (may ask on behalf)."""
+    ids = permissions.group_ids_where(user)
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        select(KimGroup).where(KimGroup.id.in_(ids)).order_by(KimGroup.name)
+    ))
+
+
+@dataclass
+class Question:
+    title: str
+    body: str
+    category_id: int
+    village_code: str
+    visibility: Visibility = Visibility.PUBLIC
+    on_behalf_name: str | None = None
+    via_kim_id: int | None = None
+    submission_key: str | None = None
+
+
+def ask(author: User, question: Question, photos: list[Photo] = ()) -> tuple[Thread, bool]:
+    """Create the thread (or find the one a double submit already created).
+
+    Returns (thread, created). The caller commits; when `created` is False the caller
+    should roll back (the photos of the second submit are not wanted).
+    """
+    earlier = find_submitted(question.submission_key, author)
+    if earlier is not None:
+        return earlier, False
+    if question.via_kim_id is not None:
+        if question.via_kim_id not in permissions.group_ids_where(author):
+            raise ThreadError("not an active member of that KIM")
+        if not (question.on_behalf_name or "").strip():
+            raise ThreadError("on-behalf question without the villager's name")
+    if len(photos) > MAX_PHOTOS:
+        raise ThreadError("too many photos")
+    now = utcnow()
+    verify_due = add_working_days(local_date(now), current_app.config["VERIFY_DUE_WORKDAYS"])
+    for _attempt in range(10):
+        code = new_code(now)
+        if db.session.scalar(select(exists().where(Thread.code == code))):
+            continue
+        thread = Thread(
+            code=code,
+            author_id=author.id,
+            title=question.title.strip(),
+            body=question.body.strip(),
+            category_id=question.category_id,
+            village_code=question.village_code,
+            visibility=question.visibility,
+            on_behalf_name=(question.on_behalf_name or "").strip() or None
+            if question.via_kim_id else None,
+            submitted_via_kim_id=question.via_kim_id,
+            submission_key=question.submission_key or None,
+            status=ThreadStatus.BARU,
+            verify_due_on=verify_due,
+            created_at=now,
+            last_activity_at=now,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(thread)
+                db.session.flush()
+        except IntegrityError:
+            earlier = find_submitted(question.submission_key, author)
+            if earlier is not None:  # the same form, submitted twice at the same moment
+                return earlier, False
+            continue  # the code was taken in between: draw another
+        for position, photo in enumerate(photos):
+            db.session.add(ThreadPhoto(thread_id=thread.id, photo=photo, position=position))
+        return thread, True
+    raise RuntimeError("could not draw a free tracking code")  # pragma: no cover
+
+
+# --- the public list --------------------------------------------------------------------
+
+@dataclass
+class ListFilters:
+    status: str = ""
+    category: str = ""
+    kecamatan: str = ""
+    show: str = ""  # "" (all), "saya" (my questions), "diikuti" (followed)
+    q: str = ""
+
+    def as_args(self) -> dict[str, str]:
+        names = {"status": self.status, "kategori": self.category, "kecamatan": self.kecamatan,
+                 "tampil": self.show, "q": self.q}
+        return {key: value for key, value in names.items() if value}
+
+
+def parse_list_filters(args, user) -> ListFilters:
+    """Read the filters from the query string; unknown values are dropped, not errors."""
+    status = args.get("status", "")
+    show = args.get("tampil", "")
+    if show and not _authenticated(user):
+        show = ""
+    category = args.get("kategori", "")
+    kecamatan = args.get("kecamatan", "")
+    return ListFilters(
+        status=status if status in {s.value for s in ThreadStatus} else "",
+        category=category if category and len(category) <= 80 else "",
+        kecamatan=kecamatan if len(kecamatan) <= 10 else "",
+        show=show if show in {"saya", "diikuti"} else "",
+        q=(args.get("q", "") or "").strip()[:100],
+    )
+
+
+def _list_options():
+    return (
+        joinedload(Thread.category),
+        joinedload(Thread.village),
+        joinedload(Thread.author),
+        joinedload(Thread.agency),
+    )
+
+
+def list_threads(filters: ListFilters, user, before: int | None = None,
+                 limit: int = PAGE_SIZE) -> tuple[list[Thread], int | None]:
+    """One page of threads, newest first, after the cursor `before` (a thread id).
+
+    Keyset pagination on (created_at, id): the query cost does not grow with the page
+    number. Returns the page and the cursor of the next page (None at the end).
+    """
+    query = select(Thread).where(visible_clause(user)).options(*_list_options())
+    if filters.status:
+        query = query.where(Thread.status == ThreadStatus(filters.status))
+    if filters.category:
+        query = query.join(Thread.category).where(Category.slug == filters.category)
+    if filters.kecamatan:
+        query = query.where(Thread.village_code.in_(
+            select(Village.code).where(Village.district_code == filters.kecamatan)
+        ))
+    if filters.show == "saya":
+        query = query.where(Thread.author_id == user.id)
+    elif filters.show == "diikuti":
+        query = query.where(Thread.id.in_(
+            select(ThreadFollow.thread_id).where(ThreadFollow.user_id == user.id)
+        ))
+    if filters.q:
+        query = query.where(matches(Thread, filters.q))
+    if before:
+        anchor = select(Thread.created_at).where(Thread.id == before).scalar_subquery()
+        query = query.where(or_(
+            Thread.created_at < anchor,
+            and_(Thread.created_at == anchor, Thread.id < before),
+        ))
+    rows = list(db.session.scalars(
+        query.order_by(Thread.created_at.desc(), Thread.id.desc()).limit(limit + 1)
+    ).unique())
+    next_cursor = rows[limit - 1].id if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def active_categories() -> list[Category]:
+    return list(db.session.scalars(
+        select(Category).where(Category.active.is_(True)).order_by(Category.position,
+                                                                    Category.name)
+    ))
+
+
+def districts() -> list[District]:
+    return list(db.session.scalars(select(District).order_by(District.name)))
+
+
+# --- replies and follows ----------------------------------------------------------------
+
+def followers(thread: Thread) -> list[User]:
+    return list(db.session.scalars(
+        select(User).join(ThreadFollow, ThreadFollow.user_id == User.id)
+        .where(ThreadFollow.thread_id == thread.id, User.active.is_(True))
+    ))
+
+
+def is_following(user, thread: Thread) -> bool:
+    if not _authenticated(user):
+        return False
+    return db.session.scalar(select(exists().where(
+        ThreadFollow.user_id == user.id, ThreadFollow.thread_id == thread.id
+    )))
+
+
+def follower_count(thread: Thread) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(ThreadFollow)
+        .where(ThreadFollow.thread_id == thread.id)
+    ) or 0
+
+
+def set_following(user, thread: Thread, follow: bool) -> None:
+    if not can_follow(user, thread):
+        raise PermissionError
+    if follow and not is_following(user, thread):
+        try:
+            with db.session.begin_nested():
+                db.session.add(ThreadFollow(user_id=user.id, thread_id=thread.id))
+        except IntegrityError:
+            pass  # a double click: already following
+    elif not follow:
+        db.session.execute(delete(ThreadFollow).where(
+            ThreadFollow.user_id == user.id, ThreadFollow.thread_id == thread.id
+        ))
+
+
+def touch(thread: Thread) -> None:
+    thread.last_activity_at = utcnow()
+
+
+def officers() -> list[User]:
+    """Active officer accounts (for assigning a thread)."""
+    from kim_app.models import Role
+
+    return list(db.session.scalars(
+        select(User).where(User.role.in_((Role.PETUGAS, Role.ADMIN)), User.active.is_(True))
+        .order_by(User.name)
+    ))
