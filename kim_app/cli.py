@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app wsgi seed | demo | create-admin`."""
+"""Command-line tasks: `flask --app wsgi seed | demo | create-admin | close-stale`."""
 
 import click
 from flask import Flask, current_app
@@ -65,8 +65,20 @@ def demo_loaders() -> list:
     """The areas' demo loaders, in dependency order. Each returns a one-line summary."""
     from kim_app.business import demo as business_demo
     from kim_app.kim import demo as kim_demo
+    from kim_app.threads import demo as threads_demo
 
-    return [kim_demo.load, business_demo.load]
+    return [kim_demo.load, threads_demo.load, business_demo.load]
+
+
+@click.command("close-stale")
+@with_appcontext
+def close_stale_command() -> None:
+    """Close answered questions with no activity for 14 days (idempotent; for a scheduler)."""
+    from kim_app.threads import lifecycle
+
+    closed = lifecycle.close_stale()
+    db.session.commit()
+    click.echo(f"close-stale: {closed} thread(s) closed.")
 
 
 @click.command("create-admin")
@@ -102,5 +114,5 @@ def create_admin_command(name: str, phone: str, email: str, password: str) -> No
 
 
 def register(app: Flask) -> None:
-    for command in (seed_command, demo_command, create_admin_command):
+    for command in (seed_command, demo_command, create_admin_command, close_stale_command):
         app.cli.add_command(command)
