@@ -77,7 +77,7 @@ class AskForm(FlaskForm):
     )
     on_behalf = BooleanField(_l("Saya mengajukan pertanyaan ini untuk warga lain melalui KIM"))
     on_behalf_name = StringField(_l("Nama warga yang bertanya"),
-                                 validators=[Optional(), Length(max=120)])
+                                 validators=[Length(max=120)])
     via_kim = SelectField(_l("Diajukan melalui KIM"), coerce=_int_or_none,
                           validate_choice=False)
     submission_key = HiddenField()
