@@ -57,6 +57,16 @@ def _page(kind: str, new_form, edit_forms: dict, status: int = 200):
                            new_form=new_form), status
 
 
+def _apply(row, form, fields) -> None:
+    for name in fields:
+        value = getattr(form, name).data
+        if name == "position":
+            value = value or 0
+        elif name != "active":
+            value = (value or "").strip()
+        setattr(row, name, value)
+
+
 @bp.route("/kelola/<kind>", methods=["GET", "POST"])
 @login_required
 def admin_list(kind: str):
@@ -66,9 +76,7 @@ def admin_list(kind: str):
         if not form.validate():
             return _page(kind, form, {}, 422)
         row = model(slug=_free_slug(model, form.name.data))
-        for name in fields:
-            setattr(row, name, getattr(form, name).data if name != "position"
-                    else form.position.data or 0)
+        _apply(row, form, fields)
         db.session.add(row)
         db.session.flush()
         audit.record(current_user, f"{model.__tablename__}.created", model.__tablename__,
@@ -89,9 +97,7 @@ def admin_edit(kind: str, row_id: int):
     form = form_class(prefix=f"r{row.id}")
     if not form.validate():
         return _page(kind, form_class(formdata=None, prefix="new"), {row.id: form}, 422)
-    for name in fields:
-        value = getattr(form, name).data
-        setattr(row, name, value if name != "position" else value or 0)
+    _apply(row, form, fields)
     audit.record(current_user, f"{model.__tablename__}.updated", model.__tablename__, row.id,
                  name=row.name, active=row.active)
     db.session.commit()
