@@ -11,7 +11,7 @@ from tests.conftest import make_user
 @pytest.fixture
 def threads(app, db):
     author = make_user()
-    category = Category(name="Pertanian", slug="pertanian")
+    category = Category(name="Uji pencarian", slug="uji-pencarian")
     db.session.add(category)
     db.session.flush()
     texts = {

@@ -13,7 +13,6 @@ from kim_app.models import (
     PostKind,
     RejectReason,
     Role,
-    Thread,
     ThreadFollow,
     ThreadStatus,
     utcnow,
