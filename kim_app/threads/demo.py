@@ -27,8 +27,6 @@ from kim_app.models import (
 )
 from kim_app.threads import lifecycle
 
-DEMO_PASSWORD = "pati-kim-demo"  # noqa: S105 - the documented demo password (cli.py)
-
 SECOND_OFFICER = ("081100000005", "Rina Petugas Dinkes Demo")
 
 # code, asker phone, category, agency, village, visibility, days ago, steps, title, body
@@ -90,6 +88,8 @@ def _second_officer():
     phone, name = SECOND_OFFICER
     user = accounts.find_by_identifier(phone)
     if user is None:
+        from kim_app.cli import DEMO_PASSWORD
+
         user = accounts.create_user(name=name, phone=phone, password=DEMO_PASSWORD,
                                     role=Role.PETUGAS)
         db.session.flush()
