@@ -24,7 +24,9 @@ LINK_REL = "nofollow noopener ugc"
 
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # breaks: a single newline is a line break, as people expect when typing on a phone.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
+                                     "breaks": True})
 
 
 def render_markdown(text: str | None) -> Markup:
