@@ -53,7 +53,18 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from kim_app import auth, business, cli, errors, kim, main, security, stats, templating
+    from kim_app import (
+        auth,
+        business,
+        cli,
+        errors,
+        info,
+        kim,
+        main,
+        security,
+        stats,
+        templating,
+    )
     from kim_app.account import bp as account_bp
 
     auth.init_login(login_manager)
@@ -62,6 +73,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     app.register_blueprint(account_bp, url_prefix="/akun")
     app.register_blueprint(kim.bp, url_prefix="/kim")
     app.register_blueprint(business.bp, url_prefix="/usaha")
+    app.register_blueprint(info.bp, url_prefix="/info")
     app.register_blueprint(stats.bp, url_prefix="/statistik")
     app.register_blueprint(stats.dashboard_bp, url_prefix="/petugas/dasbor")
     errors.register(app)
