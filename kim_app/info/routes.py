@@ -142,7 +142,7 @@ def new():
                     kim_group=kim_group, expires_on=form.expires_on.data, photo=photo,
                     document=document, submission_key=form.submission_key.data,
                 )
-            except services.NotAllowed:
+            except services.NotAllowedError:
                 db.session.rollback()
                 abort(403)
             except services.InfoError as error:
@@ -218,7 +218,7 @@ def relay(announcement_id: int):
             try:
                 services.relay(announcement, group, current_user, form.note.data,
                                form.note_lang.data)
-            except services.NotAllowed:
+            except services.NotAllowedError:
                 db.session.rollback()
                 abort(403)
             except services.InfoError as error:

@@ -67,7 +67,7 @@ class InfoError(ValueError):
         self.field = field
 
 
-class NotAllowed(InfoError):
+class NotAllowedError(InfoError):
     pass
 
 
@@ -312,10 +312,10 @@ def publish(author: User, *, title: str, body: str, audience: Audience,
     officer = permissions.is_petugas(author)
     if kim_group is not None:
         if not permissions.is_pengurus(author, kim_group) and not officer:
-            raise NotAllowed(_l("Anda bukan pengurus KIM ini."))
+            raise NotAllowedError(_l("Anda bukan pengurus KIM ini."))
         audience, district_codes, group_ids = Audience.KIM, [], [kim_group.id]
     elif not officer:
-        raise NotAllowed(_l("Hanya petugas Diskominfo dan pengurus KIM yang dapat menerbitkan "
+        raise NotAllowedError(_l("Hanya petugas Diskominfo dan pengurus KIM yang dapat menerbitkan "
                             "pengumuman."))
     district_codes = sorted(set(district_codes or [])) if audience == Audience.KECAMATAN else []
     group_ids = sorted(set(group_ids or [])) if audience == Audience.KIM else []
@@ -325,13 +325,11 @@ def publish(author: User, *, title: str, body: str, audience: Audience,
         raise InfoError(_l("Pilih minimal satu KIM."), "groups")
     if expires_on is not None and expires_on < today():
         raise InfoError(_l("Tanggal berakhir tidak boleh sebelum hari ini."), "expires_on")
-    known_districts = set(db.session.scalars(
-        select(District.code).where(District.code.in_(district_codes)))) if district_codes else set()
-    if known_districts != set(district_codes):
+    known = select(District.code).where(District.code.in_(district_codes))
+    if district_codes and len(set(db.session.scalars(known))) != len(district_codes):
         raise InfoError(_l("Kecamatan yang dipilih tidak dikenal."), "districts")
-    known_groups = set(db.session.scalars(
-        select(KimGroup.id).where(KimGroup.id.in_(group_ids)))) if group_ids else set()
-    if known_groups != set(group_ids):
+    if group_ids and len(set(db.session.scalars(
+            select(KimGroup.id).where(KimGroup.id.in_(group_ids))))) != len(group_ids):
         raise InfoError(_l("KIM yang dipilih tidak dikenal."), "groups")
 
     announcement = Announcement(
@@ -360,9 +358,9 @@ def relay(announcement: Announcement, group: KimGroup, user: User, note: str = "
           language: NoteLanguage | str = NoteLanguage.INDONESIA) -> Relay:
     """A pengurus of a KIM in the audience passes the announcement on to its members."""
     if not permissions.is_pengurus(user, group):
-        raise NotAllowed(_l("Hanya pengurus KIM ini yang dapat meneruskan pengumuman."))
+        raise NotAllowedError(_l("Hanya pengurus KIM ini yang dapat meneruskan pengumuman."))
     if not in_audience(announcement, group):
-        raise NotAllowed(_l("Pengumuman ini tidak ditujukan untuk KIM ini."))
+        raise NotAllowedError(_l("Pengumuman ini tidak ditujukan untuk KIM ini."))
     if is_expired(announcement):
         raise InfoError(_l("Pengumuman ini sudah berakhir dan tidak dapat diteruskan lagi."))
     if db.session.scalar(select(Relay.id).where(Relay.announcement_id == announcement.id,

@@ -12,14 +12,6 @@ from kim_app.models.business import (
     ProductCategory,
     ProductPhoto,
 )
-from kim_app.models.kim import (
-    OPEN_STATUSES,
-    KimGroup,
-    KimStatus,
-    MemberRole,
-    Membership,
-    MembershipStatus,
-)
 from kim_app.models.info import (
     Announcement,
     AnnouncementDelivery,
@@ -28,6 +20,14 @@ from kim_app.models.info import (
     Audience,
     NoteLanguage,
     Relay,
+)
+from kim_app.models.kim import (
+    OPEN_STATUSES,
+    KimGroup,
+    KimStatus,
+    MemberRole,
+    Membership,
+    MembershipStatus,
 )
 from kim_app.models.media import Document, Photo
 from kim_app.models.notifications import (
