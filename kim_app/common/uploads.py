@@ -47,14 +47,16 @@ def photo_path(token: str, width: int) -> Path:
     return upload_dir() / token[:2] / f"{token}-{width}.webp"
 
 
-def _read_limited(file_storage) -> bytes:
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
+def _read_limited(file_storage, limit_key: str = "UPLOAD_MAX_BYTES", too_large=None,
+                  empty=None) -> bytes:
+    limit = current_app.config[limit_key]
     data = file_storage.stream.read(limit + 1)
+    megabytes = f"{limit / 1024 / 1024:g}"
     if len(data) > limit:
-        raise UploadError(_l("Foto terlalu besar. Ukuran maksimal %(mb)s MB.",
-                             mb=f"{limit / 1024 / 1024:g}"))
+        raise UploadError(too_large(megabytes) if too_large else _l(
+            "Foto terlalu besar. Ukuran maksimal %(mb)s MB.", mb=megabytes))
     if not data:
-        raise UploadError(_l("Berkas foto kosong."))
+        raise UploadError(empty or _l("Berkas foto kosong."))
     return data
 
 
@@ -137,13 +139,11 @@ def _download_name(raw: str | None) -> str:
 
 def store_document(file_storage, uploaded_by=None) -> Document:
     """Validate and store one uploaded PDF; returns the (added, unflushed) Document."""
-    limit = current_app.config["DOCUMENT_MAX_BYTES"]
-    data = file_storage.stream.read(limit + 1)
-    if len(data) > limit:
-        raise UploadError(_l("Berkas PDF terlalu besar. Ukuran maksimal %(mb)s MB.",
-                             mb=f"{limit / 1024 / 1024:g}"))
-    if not data:
-        raise UploadError(_l("Berkas PDF kosong."))
+    data = _read_limited(
+        file_storage, "DOCUMENT_MAX_BYTES",
+        too_large=lambda mb: _l("Berkas PDF terlalu besar. Ukuran maksimal %(mb)s MB.", mb=mb),
+        empty=_l("Berkas PDF kosong."),
+    )
     if not data.startswith(b"%PDF-"):
         raise UploadError(_l("Berkas ini bukan PDF."))
     token = _new_token()

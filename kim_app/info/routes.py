@@ -6,8 +6,14 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from kim_app.auth.routes import safe_next
 from kim_app.common import permissions
-from kim_app.common.htmx import fragment_response, render_page, wants_fragment
+from kim_app.common.htmx import (
+    fragment_response,
+    render_page,
+    retarget_to_flash,
+    wants_fragment,
+)
 from kim_app.common.notify import mark_read_for_link
 from kim_app.common.uploads import UploadError, document_path, store_document, store_photo
 from kim_app.extensions import db, htmx, limiter
@@ -23,13 +29,10 @@ def _account_key() -> str:
 
 def _post_limited(_limit):
     message = _("Terlalu banyak kiriman dalam waktu singkat. Tunggu sebentar, lalu coba lagi.")
-    flash(message, "error")
-    target = request.referrer or url_for("info.index")
     if htmx:
-        from kim_app.common.htmx import retarget_to_flash
-
         return retarget_to_flash(message, "error", 429)
-    return redirect(target)
+    flash(message, "error")
+    return redirect(safe_next(request.referrer) or url_for("info.index"))
 
 
 post_limit = [
@@ -91,7 +94,7 @@ def more():
                              filter_args=_filter_args(chosen_district, chosen_group))
 
 
-def _announcement_form(officer: bool, led: list[KimGroup]) -> AnnouncementForm:
+def _announcement_form(led: list[KimGroup]) -> AnnouncementForm:
     form = AnnouncementForm()
     form.districts.choices = services.district_choices()
     form.groups.choices = [(g.id, f"{g.name} ({g.village.district.name})")
@@ -102,6 +105,19 @@ def _announcement_form(officer: bool, led: list[KimGroup]) -> AnnouncementForm:
     return form
 
 
+def _store_attachments(form: AnnouncementForm):
+    """The optional photo and PDF; a refused file becomes an error on its own field."""
+    stored = {}
+    for name, store in (("photo", store_photo), ("document", store_document)):
+        upload = getattr(form, name).data
+        if upload and upload.filename:
+            try:
+                stored[name] = store(upload, uploaded_by=current_user)
+            except UploadError as error:
+                raise services.InfoError(error.message, name) from None
+    return stored.get("photo"), stored.get("document")
+
+
 @bp.route("/baru", methods=["GET", "POST"])
 @login_required
 @_limited
@@ -110,7 +126,7 @@ def new():
     led = services.groups_led_by(current_user)
     if not officer and not led:
         abort(403)
-    form = _announcement_form(officer, led)
+    form = _announcement_form(led)
     if request.method == "POST":
         existing = services.find_submission(form.submission_key.data)
         if existing is not None:
@@ -124,17 +140,7 @@ def new():
                 form.kim.errors = [_("Pilih KIM yang Anda urus.")]
         if not form.errors:
             try:
-                photo = document = None
-                if form.photo.data and form.photo.data.filename:
-                    try:
-                        photo = store_photo(form.photo.data, uploaded_by=current_user)
-                    except UploadError as error:
-                        raise services.InfoError(error.message, "photo") from None
-                if form.document.data and form.document.data.filename:
-                    try:
-                        document = store_document(form.document.data, uploaded_by=current_user)
-                    except UploadError as error:
-                        raise services.InfoError(error.message, "document") from None
+                photo, document = _store_attachments(form)
                 announcement = services.publish(
                     current_user, title=form.title.data, body=form.body.data,
                     audience=Audience(form.audience.data) if officer else Audience.KIM,
