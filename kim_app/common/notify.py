@@ -58,14 +58,18 @@ def preferences(user_ids: Iterable[int], category: str) -> dict[int, Notificatio
     }
 
 
-def preference_table(user) -> list[tuple[str, str, bool, bool]]:
-    """(category, label, in_app, email) for every category, defaults filled in."""
-    stored = {
+def _stored_preferences(user) -> dict[str, NotificationPreference]:
+    return {
         pref.category: pref
         for pref in db.session.scalars(
             select(NotificationPreference).where(NotificationPreference.user_id == user.id)
         )
     }
+
+
+def preference_table(user) -> list[tuple[str, str, bool, bool]]:
+    """(category, label, in_app, email) for every category, defaults filled in."""
+    stored = _stored_preferences(user)
     rows = []
     for key, label in CATEGORIES.items():
         pref = stored.get(key)
@@ -75,12 +79,7 @@ def preference_table(user) -> list[tuple[str, str, bool, bool]]:
 
 def set_preferences(user, in_app: set[str], email: set[str]) -> None:
     """Store the person's choice for every category (unknown keys are ignored)."""
-    stored = {
-        pref.category: pref
-        for pref in db.session.scalars(
-            select(NotificationPreference).where(NotificationPreference.user_id == user.id)
-        )
-    }
+    stored = _stored_preferences(user)
     for key in CATEGORIES:
         pref = stored.get(key)
         if pref is None:
