@@ -1,7 +1,7 @@
 """announcements, relays, notification preferences, email queue
 
 Revision ID: 459269bca81c
-Revises: bc3f9a9d0faf
+Revises: c5717f3df0e8
 Create Date: 2026-11-29 09:55:31.276714
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '459269bca81c'
-down_revision = 'bc3f9a9d0faf'
+down_revision = 'c5717f3df0e8'
 branch_labels = None
 depends_on = None
 
