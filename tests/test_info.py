@@ -307,7 +307,8 @@ def test_relay_reaches_members_of_that_kim_only(client, db, world):
         [notification] = notifications_of(db, world[member])
         assert notification.kind == "info.relay"
         assert notification.link == f"/info/{announcement.id}"
-        assert "KIM Gulangpongge" in notification.text
+        assert notification.text == ("KIM Gulangpongge meneruskan pengumuman: "
+                                     "Jadwal vaksinasi ternak")
     # Outside the audience, or outside the KIM, nobody is told.
     for outsider in ("ketua", "ketua_kajen", "anggota_kajen", "tetangga"):
         assert notifications_of(db, world[outsider]) == []

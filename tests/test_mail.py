@@ -73,7 +73,7 @@ def opted_in(email="sri@contoh.invalid", category="thread", locale=None):
 
 def send(app, user, kind="thread.answered"):
     with app.test_request_context("/"):
-        notify(user, kind, _l("KIM %(kim)s meneruskan pengumuman: %(title)s", kim="KIM Kajen",
+        notify(user, kind, _l("%(kim)s meneruskan pengumuman: %(title)s", kim="KIM Kajen",
                               title="Posyandu"), link="/tanya/TNY-26-AAAA")
         db.session.commit()
 

@@ -1,5 +1,10 @@
 """Demo announcements: one for the whole regency, one for a kecamatan relayed by a KIM with a
-Javanese note, one a KIM's pengurus wrote for their members. Idempotent (by title)."""
+Javanese note, one a KIM's pengurus wrote for their members. Idempotent (by title).
+
+The relaying pengurus is one the KIM demo made (the sekretaris of KIM Gulangpongge), so its
+ketua, Siti (081100000003), finds the relay in her notifications; without the KIM demo a
+pengurus of its own is created.
+"""
 
 from datetime import timedelta
 
@@ -64,13 +69,27 @@ def _membership(user: User, group: KimGroup, role: MemberRole) -> None:
         db.session.flush()
 
 
+def _relaying_pengurus(group: KimGroup) -> User:
+    """An active pengurus of the group other than Siti, or a demo ketua made for it."""
+    existing = db.session.scalar(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.group_id == group.id, Membership.status == MembershipStatus.ACTIVE,
+               Membership.role != MemberRole.ANGGOTA, User.phone != "+62" + MEMBER_PHONE[1:])
+        .order_by(Membership.id)
+    )
+    if existing is not None:
+        return existing
+    pengurus = _user(*PENGURUS, group.village_code)
+    _membership(pengurus, group, MemberRole.KETUA)
+    return pengurus
+
+
 def load() -> str:
     group = db.session.scalar(select(KimGroup).where(KimGroup.slug == KIM_SLUG))
     officer = db.session.scalar(select(User).where(User.role == Role.PETUGAS).order_by(User.id))
     if group is None or officer is None:
         return "Info: skipped (run seed and the demo accounts first)."
-    pengurus = _user(*PENGURUS, group.village_code)
-    _membership(pengurus, group, MemberRole.KETUA)
+    pengurus = _relaying_pengurus(group)
     member = accounts.find_by_identifier(MEMBER_PHONE)
     if member is not None:
         _membership(member, group, MemberRole.ANGGOTA)
@@ -99,5 +118,5 @@ def load() -> str:
             created += 1
     if not created:
         return "Info: demo announcements already present."
-    return (f"Info: {created} announcements created; pengurus {PENGURUS[0]} leads "
-            f"{group.name}.")
+    return (f"Info: {created} announcements created; {pengurus.name} ({pengurus.phone}) "
+            f"relays for {group.name}.")

@@ -232,7 +232,7 @@ def relay(announcement_id: int):
                 getattr(form, error.field or "group").errors = [str(error.message)]
             else:
                 db.session.commit()
-                flash(_("Pengumuman sudah diteruskan ke anggota KIM %(name)s.", name=group.name),
+                flash(_("Pengumuman sudah diteruskan ke anggota %(name)s.", name=group.name),
                       "success")
                 if htmx:
                     context = _show_context(announcement)

@@ -365,7 +365,7 @@ def relay(announcement: Announcement, group: KimGroup, user: User, note: str = "
         raise InfoError(_l("Pengumuman ini sudah berakhir dan tidak dapat diteruskan lagi."))
     if db.session.scalar(select(Relay.id).where(Relay.announcement_id == announcement.id,
                                                 Relay.group_id == group.id)):
-        raise InfoError(_l("KIM %(name)s sudah meneruskan pengumuman ini.", name=group.name))
+        raise InfoError(_l("%(name)s sudah meneruskan pengumuman ini.", name=group.name))
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise InfoError(_l("Catatan paling banyak %(max)d karakter.", max=NOTE_MAX), "note")
@@ -390,7 +390,7 @@ def _relay(announcement: Announcement, group: KimGroup, user: User, note: str,
     ))
     reached = deliver(
         members, "info.relay",
-        _l("KIM %(kim)s meneruskan pengumuman: %(title)s", kim=group.name,
+        _l("%(kim)s meneruskan pengumuman: %(title)s", kim=group.name,
            title=announcement.title),
         link=url_for("info.show", announcement_id=announcement.id),
     )

@@ -1,7 +1,7 @@
 """announcements, relays, notification preferences, email queue
 
 Revision ID: 459269bca81c
-Revises: c5717f3df0e8
+Revises: bf8c84404dd6
 Create Date: 2026-11-29 09:55:31.276714
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '459269bca81c'
-down_revision = 'c5717f3df0e8'
+down_revision = 'bf8c84404dd6'
 branch_labels = None
 depends_on = None
 
