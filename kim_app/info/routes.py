@@ -19,7 +19,6 @@ from kim_app.common.uploads import UploadError, document_path, store_document, s
 from kim_app.extensions import db, htmx, limiter
 from kim_app.info import bp, services
 from kim_app.info.forms import AnnouncementForm, RelayForm
-from kim_app.kim import services as kim_services
 from kim_app.models import Audience, Document, KimGroup
 
 
@@ -51,7 +50,7 @@ def _limited(view):
 
 def _filters():
     districts = services.district_choices()
-    groups = kim_services.directory()
+    groups = services.active_groups()
     chosen_district = request.args.get("kecamatan", "")
     if chosen_district not in {code for code, _name in districts}:
         chosen_district = ""
@@ -98,7 +97,7 @@ def _announcement_form(led: list[KimGroup]) -> AnnouncementForm:
     form = AnnouncementForm()
     form.districts.choices = services.district_choices()
     form.groups.choices = [(g.id, f"{g.name} ({g.village.district.name})")
-                           for g in kim_services.directory()]
+                           for g in services.active_groups()]
     form.kim.choices = [(g.id, g.name) for g in led]
     if not form.submission_key.data:
         form.submission_key.data = secrets.token_urlsafe(24)

@@ -279,6 +279,18 @@ def groups_led_by(user) -> list[KimGroup]:
     ))
 
 
+def active_groups() -> list[KimGroup]:
+    """Active KIMs by kecamatan and name, for filters and the audience form (one query)."""
+    return list(db.session.scalars(
+        select(KimGroup)
+        .join(KimGroup.village)
+        .join(Village.district)
+        .options(contains_eager(KimGroup.village).contains_eager(Village.district))
+        .where(KimGroup.status == KimStatus.AKTIF)
+        .order_by(District.name, KimGroup.name)
+    ).unique())
+
+
 def district_choices() -> list[tuple[str, str]]:
     """Every kecamatan of the regency, (code, name), by name."""
     return [tuple(row) for row in db.session.execute(
