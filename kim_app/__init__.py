@@ -58,6 +58,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
         business,
         cli,
         errors,
+        info,
         kim,
         main,
         officer,
@@ -74,6 +75,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     app.register_blueprint(account_bp, url_prefix="/akun")
     app.register_blueprint(kim.bp, url_prefix="/kim")
     app.register_blueprint(business.bp, url_prefix="/usaha")
+    app.register_blueprint(info.bp, url_prefix="/info")
     app.register_blueprint(stats.bp, url_prefix="/statistik")
     app.register_blueprint(stats.dashboard_bp, url_prefix="/petugas/dasbor")
     app.register_blueprint(threads.bp, url_prefix="/tanya")

@@ -64,10 +64,11 @@ def demo_command() -> None:
 def demo_loaders() -> list:
     """The areas' demo loaders, in dependency order. Each returns a one-line summary."""
     from kim_app.business import demo as business_demo
+    from kim_app.info import demo as info_demo
     from kim_app.kim import demo as kim_demo
     from kim_app.threads import demo as threads_demo
 
-    return [kim_demo.load, threads_demo.load, business_demo.load]
+    return [kim_demo.load, threads_demo.load, business_demo.load, info_demo.load]
 
 
 @click.command("close-stale")
@@ -113,6 +114,22 @@ def create_admin_command(name: str, phone: str, email: str, password: str) -> No
     click.echo(f"Admin {normalised} created.")
 
 
+@click.command("send-mail")
+@with_appcontext
+@click.option("--limit", default=100, show_default=True, help="Emails to send in this run.")
+@click.option("--requeue-failed", is_flag=True, help="Queue emails that failed for good again.")
+def send_mail_command(limit: int, requeue_failed: bool) -> None:
+    """Send the queued notification emails (run it from a scheduler, e.g. every minute)."""
+    from kim_app.common import mail
+
+    if requeue_failed:
+        click.echo(f"send-mail: {mail.requeue_failed()} failed emails queued again.")
+    if not current_app.config.get("MAIL_SERVER"):
+        raise click.ClickException("SMTP is not configured (set KIM_SMTP_HOST)")
+    click.echo(str(mail.send_queued(limit)))
+
+
 def register(app: Flask) -> None:
-    for command in (seed_command, demo_command, create_admin_command, close_stale_command):
+    for command in (seed_command, demo_command, create_admin_command, close_stale_command,
+                    send_mail_command):
         app.cli.add_command(command)

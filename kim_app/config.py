@@ -58,6 +58,8 @@ class Config:
     UPLOAD_MAX_BYTES = _env_int("KIM_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
     UPLOAD_MAX_PIXELS = _env_int("KIM_UPLOAD_MAX_PIXELS", 40_000_000)
     MAX_CONTENT_LENGTH = 5 * UPLOAD_MAX_BYTES + 1024 * 1024
+    # A PDF attachment (announcements) at most this many bytes.
+    DOCUMENT_MAX_BYTES = _env_int("KIM_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
     # Widths of the stored WebP renditions: a list thumbnail and a full-width view.
     PHOTO_WIDTHS = (320, 1024)
     # Product photos are also shown across a phone screen (about 360 CSS px at 2x).
@@ -88,6 +90,10 @@ class Config:
     JOIN_LIMIT_PER_ACCOUNT = os.environ.get("KIM_JOIN_LIMIT_ACCOUNT", "10 per hour")
     JOIN_LIMIT_PER_IP = os.environ.get("KIM_JOIN_LIMIT_IP", "300 per hour")
 
+    # Publishing and relaying announcements: tight per account, generous per IP.
+    INFO_POST_LIMIT_PER_ACCOUNT = os.environ.get("KIM_INFO_LIMIT_ACCOUNT", "30 per hour")
+    INFO_POST_LIMIT_PER_IP = os.environ.get("KIM_INFO_LIMIT_IP", "600 per hour")
+
     PASSWORD_MIN_LENGTH = 8
 
     # Question threads (PRODUCT.md §4): due dates in working days.
@@ -110,6 +116,22 @@ class Config:
         if day.strip()
     )
     HSTS = False
+
+    # Email (optional): with KIM_SMTP_HOST set, notifications are also queued as email for
+    # people who gave an address and opted in; `flask send-mail` sends the queue.
+    MAIL_SERVER = os.environ.get("KIM_SMTP_HOST") or None
+    MAIL_PORT = _env_int("KIM_SMTP_PORT", 587)
+    MAIL_USERNAME = os.environ.get("KIM_SMTP_USER") or None
+    MAIL_PASSWORD = os.environ.get("KIM_SMTP_PASSWORD") or None
+    # "starttls" (port 587), "ssl" (port 465) or "none" (a relay on the same machine).
+    MAIL_SECURITY = os.environ.get("KIM_SMTP_SECURITY", "starttls")
+    MAIL_FROM = os.environ.get("KIM_MAIL_FROM", "Portal KIM <noreply@localhost>")
+    MAIL_TIMEOUT = _env_int("KIM_SMTP_TIMEOUT", 20)
+    # After this many failed attempts an email is marked failed (kept; `send-mail
+    # --requeue-failed` queues it again). Waits between attempts double up to 6 hours.
+    MAIL_MAX_ATTEMPTS = _env_int("KIM_MAIL_MAX_ATTEMPTS", 10)
+    # The public address of the portal, for links in emails and shared WhatsApp texts.
+    SITE_URL = os.environ.get("KIM_SITE_URL", "")
 
     def __init__(self, instance_path: str | None = None):
         self.instance_path = Path(instance_path or "instance")

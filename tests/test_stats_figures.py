@@ -226,9 +226,20 @@ def test_kim_activity_counts_members_and_questions(app):
             db.session.add(Product(business_group_id=business.id, name=f"Produk {index}",
                                    slug=f"produk-{index}", price=10_000, unit="pcs",
                                    category=ProductCategory.MAKANAN, published=published))
+    from kim_app.models import Announcement, Relay
+
+    officer = make_user()
+    for number, published in enumerate((utc(2025, 3, 1, 0), utc(2026, 5, 1, 0))):
+        announcement = Announcement(author_id=officer.id, title=f"Info {number}", body="Isi")
+        db.session.add(announcement)
+        db.session.flush()
+        db.session.add(Relay(announcement_id=announcement.id, group_id=group.id,
+                             relayed_by_id=author.id, created_at=published))
     db.session.commit()
     rows = {row.slug: row for row in services.kim_activity(ALL, TODAY)}
     assert len(rows) == 18
+    assert rows["bermi"].relays == 2
+    assert sum(row.relays for row in rows.values()) == 2
     assert (rows["bermi"].members, rows["bermi"].questions) == (2, 1)
     # Two business groups; published products 2 + 1 (drafts are not counted).
     assert (rows["bermi"].business_groups, rows["bermi"].products) == (2, 3)
@@ -236,6 +247,7 @@ def test_kim_activity_counts_members_and_questions(app):
     assert sum(row.questions for row in rows.values()) == 1
     recent = {row.slug: row for row in services.kim_activity(StatsFilter(), date(2026, 6, 1))}
     assert recent["bermi"].questions == 0  # asked more than 12 months before TODAY
+    assert recent["bermi"].relays == 1  # one of the two relays is within the 12 months
 
 
 def test_percentiles_match_postgresql_percentile_cont(app):

@@ -3,13 +3,11 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
-from sqlalchemy import select
 
 from kim_app.auth import services
 from kim_app.auth.forms import PasswordChangeForm
 from kim_app.extensions import db
 from kim_app.kim.services import memberships_of
-from kim_app.models import Notification
 
 bp = Blueprint("account", __name__)
 
@@ -19,19 +17,6 @@ bp = Blueprint("account", __name__)
 def profile():
     return render_template("account/profile.html", password_form=PasswordChangeForm(),
                            memberships=memberships_of(current_user))
-
-
-@bp.get("/notifikasi")
-@login_required
-def notifications():
-    """The person's notifications, unread first then newest (bounded)."""
-    items = db.session.scalars(
-        select(Notification)
-        .where(Notification.user_id == current_user.id)
-        .order_by(Notification.read_at.is_not(None), Notification.created_at.desc())
-        .limit(100)
-    ).all()
-    return render_template("account/notifications.html", items=items)
 
 
 @bp.post("/kata-sandi")
@@ -50,3 +35,6 @@ def change_password():
         form.current_password.errors = [_("Kata sandi sekarang salah.")]
     return render_template("account/profile.html", password_form=form,
                            memberships=memberships_of(current_user)), 422
+
+
+from kim_app.account import notifications  # noqa: E402,F401

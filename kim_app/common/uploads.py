@@ -9,6 +9,10 @@ Rules:
   published; the original file is not kept;
 - files live in `UPLOAD_DIR` under a random token and are served with a one-year cache.
 
+PDF documents (`store_document`) are recognised by their `%PDF-` signature, limited to
+`DOCUMENT_MAX_BYTES`, stored as they are under a random token and only ever served as a
+download (`Content-Disposition: attachment`, `nosniff`), never shown inline.
+
 Callers get an `UploadError` with a translated message to show next to the form field.
 """
 
@@ -24,7 +28,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from kim_app.extensions import db
-from kim_app.models.media import Photo
+from kim_app.models.media import Document, Photo
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 
@@ -43,14 +47,16 @@ def photo_path(token: str, width: int) -> Path:
     return upload_dir() / token[:2] / f"{token}-{width}.webp"
 
 
-def _read_limited(file_storage) -> bytes:
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
+def _read_limited(file_storage, limit_key: str = "UPLOAD_MAX_BYTES", too_large=None,
+                  empty=None) -> bytes:
+    limit = current_app.config[limit_key]
     data = file_storage.stream.read(limit + 1)
+    megabytes = f"{limit / 1024 / 1024:g}"
     if len(data) > limit:
-        raise UploadError(_l("Foto terlalu besar. Ukuran maksimal %(mb)s MB.",
-                             mb=f"{limit / 1024 / 1024:g}"))
+        raise UploadError(too_large(megabytes) if too_large else _l(
+            "Foto terlalu besar. Ukuran maksimal %(mb)s MB.", mb=megabytes))
     if not data:
-        raise UploadError(_l("Berkas foto kosong."))
+        raise UploadError(empty or _l("Berkas foto kosong."))
     return data
 
 
@@ -108,7 +114,7 @@ def store_photo(file_storage, uploaded_by=None, widths=None) -> Photo:
     image = _open_checked(data)
     upright = ImageOps.exif_transpose(image)
     renditions = _renditions(image, sorted(widths or current_app.config["PHOTO_WIDTHS"]))
-    token = secrets.token_urlsafe(16).replace("-", "a").replace("_", "b")
+    token = _new_token()
     for width, body in renditions.items():
         path = photo_path(token, width)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -118,6 +124,41 @@ def store_photo(file_storage, uploaded_by=None, widths=None) -> Photo:
                   widths=sorted(renditions), uploaded_by_id=getattr(uploaded_by, "id", None))
     db.session.add(photo)
     return photo
+
+
+def document_path(token: str) -> Path:
+    return upload_dir() / "docs" / token[:2] / f"{token}.pdf"
+
+
+def _download_name(raw: str | None) -> str:
+    """A plain, safe download name ending in .pdf (letters, digits, - _ . and spaces)."""
+    stem = Path(raw or "").name.rsplit(".", 1)[0]
+    cleaned = "".join(ch if ch.isalnum() or ch in " -_." else "-" for ch in stem).strip(" .-")
+    return (cleaned[:100] or "dokumen") + ".pdf"
+
+
+def store_document(file_storage, uploaded_by=None) -> Document:
+    """Validate and store one uploaded PDF; returns the (added, unflushed) Document."""
+    data = _read_limited(
+        file_storage, "DOCUMENT_MAX_BYTES",
+        too_large=lambda mb: _l("Berkas PDF terlalu besar. Ukuran maksimal %(mb)s MB.", mb=mb),
+        empty=_l("Berkas PDF kosong."),
+    )
+    if not data.startswith(b"%PDF-"):
+        raise UploadError(_l("Berkas ini bukan PDF."))
+    token = _new_token()
+    path = document_path(token)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    _pending(db.session(), "created").append(path)
+    document = Document(token=token, filename=_download_name(file_storage.filename),
+                        size=len(data), uploaded_by_id=getattr(uploaded_by, "id", None))
+    db.session.add(document)
+    return document
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(16).replace("-", "a").replace("_", "b")
 
 
 def delete_photo(photo: Photo) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from kim_app.auth.routes import safe_next
 from kim_app.common.uploads import photo_path
 from kim_app.extensions import db
+from kim_app.info import services as info_services
 from kim_app.kim import services as kim_services
 
 bp = Blueprint("main", __name__)
@@ -30,6 +31,7 @@ def home():
         "main/home.html",
         districts=districts,
         kim_total=sum(count for _code, _name, count in districts),
+        announcements=info_services.for_home(current_user),
     )
 
 

@@ -12,6 +12,15 @@ from kim_app.models.business import (
     ProductCategory,
     ProductPhoto,
 )
+from kim_app.models.info import (
+    Announcement,
+    AnnouncementDelivery,
+    AnnouncementDistrict,
+    AnnouncementKim,
+    Audience,
+    NoteLanguage,
+    Relay,
+)
 from kim_app.models.kim import (
     OPEN_STATUSES,
     KimGroup,
@@ -20,8 +29,13 @@ from kim_app.models.kim import (
     Membership,
     MembershipStatus,
 )
-from kim_app.models.media import Photo
-from kim_app.models.notifications import Notification
+from kim_app.models.media import Document, Photo
+from kim_app.models.notifications import (
+    EmailStatus,
+    Notification,
+    NotificationPreference,
+    OutgoingEmail,
+)
 from kim_app.models.regions import District, Village
 from kim_app.models.threads import (
     Agency,
@@ -40,6 +54,11 @@ from kim_app.models.users import Role, User
 __all__ = [
     "OPEN_STATUSES",
     "Agency",
+    "Announcement",
+    "AnnouncementDelivery",
+    "AnnouncementDistrict",
+    "AnnouncementKim",
+    "Audience",
     "AuditEvent",
     "Availability",
     "BusinessGroup",
@@ -48,12 +67,17 @@ __all__ = [
     "BusinessRole",
     "Category",
     "District",
+    "Document",
+    "EmailStatus",
     "KimGroup",
     "KimStatus",
     "MemberRole",
     "Membership",
     "MembershipStatus",
+    "NoteLanguage",
     "Notification",
+    "NotificationPreference",
+    "OutgoingEmail",
     "Photo",
     "Post",
     "PostKind",
@@ -61,6 +85,7 @@ __all__ = [
     "ProductCategory",
     "ProductPhoto",
     "RejectReason",
+    "Relay",
     "Role",
     "Thread",
     "ThreadFollow",

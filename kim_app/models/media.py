@@ -1,4 +1,4 @@
-"""Uploaded photos: the original is never kept, only WebP renditions at the widths shown."""
+"""Uploaded files: photos (only WebP renditions are kept, never the original) and PDF documents."""
 
 from datetime import datetime
 
@@ -31,3 +31,17 @@ class Photo(db.Model):
 
     def height_at(self, width: int) -> int:
         return max(1, round(self.height * min(width, self.width) / self.width))
+
+
+class Document(db.Model):
+    """An uploaded PDF, stored under a random token and always served as a download."""
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    # The uploader's file name, cleaned, offered as the download name.
+    filename: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column()
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

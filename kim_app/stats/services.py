@@ -48,6 +48,7 @@ from kim_app.models import (
     Membership,
     MembershipStatus,
     Product,
+    Relay,
     Thread,
     ThreadStatus,
     User,
@@ -334,14 +335,15 @@ class KimActivity:
     district: str
     members: int
     questions: int
+    relays: int
     business_groups: int
     products: int
 
 
 def kim_activity(f: StatsFilter, today: date) -> list[KimActivity]:
     """Active KIM groups with their active members, the questions they submitted for
-    villagers in the period, their business groups and published products (the catalog
-    as it stands); one query."""
+    villagers and the announcements they relayed in the period, their business groups and
+    published products (the catalog as it stands); one query."""
     members = (
         select(Membership.group_id, func.count().label("n"))
         .where(Membership.status == MembershipStatus.ACTIVE)
@@ -354,6 +356,10 @@ def kim_activity(f: StatsFilter, today: date) -> list[KimActivity]:
     if since is not None:
         asked = asked.where(Thread.created_at >= since)
     asked = asked.group_by(Thread.submitted_via_kim_id).subquery("asked")
+    relayed = select(Relay.group_id, func.count().label("n"))
+    if since is not None:
+        relayed = relayed.where(Relay.created_at >= since)
+    relayed = relayed.group_by(Relay.group_id).subquery("relayed")
     business = (
         select(BusinessGroup.kim_group_id.label("group_id"),
                func.count(func.distinct(BusinessGroup.id)).label("groups"),
@@ -367,12 +373,14 @@ def kim_activity(f: StatsFilter, today: date) -> list[KimActivity]:
         select(KimGroup.name, KimGroup.slug, District.name.label("district"),
                func.coalesce(members.c.n, 0).label("members"),
                func.coalesce(asked.c.n, 0).label("questions"),
+               func.coalesce(relayed.c.n, 0).label("relays"),
                func.coalesce(business.c.groups, 0).label("business_groups"),
                func.coalesce(business.c.products, 0).label("products"))
         .join(Village, Village.code == KimGroup.village_code)
         .join(District, District.code == Village.district_code)
         .outerjoin(members, members.c.group_id == KimGroup.id)
         .outerjoin(asked, asked.c.group_id == KimGroup.id)
+        .outerjoin(relayed, relayed.c.group_id == KimGroup.id)
         .outerjoin(business, business.c.group_id == KimGroup.id)
         .where(KimGroup.status == KimStatus.AKTIF)
         .order_by(District.name, KimGroup.name)

@@ -116,3 +116,19 @@
       : text.dataset.label.replace("{percent}", String(percent));
   });
 })();
+
+/* "Salin teks": copy a ready WhatsApp text from its textarea. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (evt) {
+    var button = evt.target.closest ? evt.target.closest("[data-copy]") : null;
+    if (!button) { return; }
+    var area = document.getElementById(button.dataset.copy);
+    if (!area) { return; }
+    area.select();
+    var done = function () { button.textContent = button.dataset.copied || button.textContent; };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(area.value).then(done, function () {});
+    }
+  });
+})();

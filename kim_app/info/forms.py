@@ -1,0 +1,82 @@
+"""Forms for publishing and relaying announcements. Every message goes through Flask-Babel."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from kim_app.info.services import NOTE_MAX
+from kim_app.models import Audience, NoteLanguage
+
+
+class CheckboxList(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form):
+        """Unknown choices are reported by the service with a clear message."""
+
+
+class AnnouncementForm(FlaskForm):
+    title = StringField(
+        _l("Judul"),
+        validators=[DataRequired(_l("Judul wajib diisi.")),
+                    Length(min=5, max=150, message=_l("Judul 5 sampai 150 karakter."))],
+    )
+    body = TextAreaField(
+        _l("Isi pengumuman"),
+        validators=[DataRequired(_l("Isi pengumuman wajib diisi.")),
+                    Length(min=10, max=10000, message=_l("Isi 10 sampai 10.000 karakter."))],
+        description=_l("Boleh memakai markdown: **tebal**, *miring*, daftar dengan tanda -, "
+                       "dan tautan."),
+    )
+    audience = RadioField(
+        _l("Ditujukan untuk"),
+        choices=[
+            SelectChoice(Audience.KABUPATEN.value, _l("Seluruh kabupaten")),
+            SelectChoice(Audience.KECAMATAN.value, _l("Kecamatan tertentu")),
+            SelectChoice(Audience.KIM.value, _l("KIM tertentu")),
+        ],
+        default=Audience.KABUPATEN.value,
+        validators=[DataRequired(_l("Pilih untuk siapa pengumuman ini."))],
+    )
+    districts = CheckboxList(_l("Kecamatan"), coerce=str)
+    groups = CheckboxList(_l("KIM"), coerce=int)
+    kim = SelectField(_l("KIM Anda"), coerce=int, validate_choice=False)
+    expires_on = DateField(
+        _l("Berlaku sampai (tidak wajib)"), validators=[Optional()],
+        description=_l("Setelah tanggal ini pengumuman tidak tampil lagi di daftar."),
+    )
+    photo = FileField(_l("Foto (tidak wajib)"),
+                      description=_l("JPEG, PNG, atau WebP."))
+    document = FileField(_l("Lampiran PDF (tidak wajib)"),
+                         description=_l("Misalnya surat edaran atau jadwal, dalam PDF."))
+    submission_key = HiddenField()
+
+
+class RelayForm(FlaskForm):
+    group = SelectField(_l("Teruskan ke anggota KIM"), coerce=int, validate_choice=False)
+    note = TextAreaField(
+        _l("Catatan setempat (tidak wajib)"),
+        validators=[Length(max=NOTE_MAX, message=_l("Catatan paling banyak %(max)d karakter.",
+                                                    max=NOTE_MAX))],
+        description=_l("Misalnya tempat dan jam di desa Anda."),
+    )
+    note_lang = RadioField(
+        _l("Bahasa catatan"),
+        choices=[SelectChoice(NoteLanguage.INDONESIA.value, _l("Bahasa Indonesia")),
+                 SelectChoice(NoteLanguage.JAWA.value, _l("Bahasa Jawa"))],
+        default=NoteLanguage.INDONESIA.value,
+        validators=[DataRequired(_l("Pilih bahasa catatan."))],
+    )

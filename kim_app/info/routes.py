@@ -1,0 +1,267 @@
+"""Announcements: list, page, publish, relay, reach, attachments. Thin: rules in services."""
+
+import secrets
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from kim_app.auth.routes import safe_next
+from kim_app.common import permissions
+from kim_app.common.htmx import (
+    fragment_response,
+    render_page,
+    retarget_to_flash,
+    wants_fragment,
+)
+from kim_app.common.notify import mark_read_for_link
+from kim_app.common.uploads import UploadError, document_path, store_document, store_photo
+from kim_app.extensions import db, htmx, limiter
+from kim_app.info import bp, services
+from kim_app.info.forms import AnnouncementForm, RelayForm
+from kim_app.models import Audience, Document, KimGroup
+
+
+def _account_key() -> str:
+    return f"account:{current_user.id}" if current_user.is_authenticated else request.remote_addr
+
+
+def _post_limited(_limit):
+    message = _("Terlalu banyak kiriman dalam waktu singkat. Tunggu sebentar, lalu coba lagi.")
+    if htmx:
+        return retarget_to_flash(message, "error", 429)
+    flash(message, "error")
+    return redirect(safe_next(request.referrer) or url_for("info.index"))
+
+
+post_limit = [
+    limiter.limit(lambda: current_app.config["INFO_POST_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+                  methods=["POST"], on_breach=_post_limited, scope="info-account"),
+    limiter.limit(lambda: current_app.config["INFO_POST_LIMIT_PER_IP"], methods=["POST"],
+                  on_breach=_post_limited, scope="info-ip"),
+]
+
+
+def _limited(view):
+    for decorator in post_limit:
+        view = decorator(view)
+    return view
+
+
+def _filters():
+    districts = services.district_choices()
+    groups = services.active_groups()
+    chosen_district = request.args.get("kecamatan", "")
+    if chosen_district not in {code for code, _name in districts}:
+        chosen_district = ""
+    chosen_group = next((g for g in groups if g.slug == request.args.get("kim", "")), None)
+    return districts, groups, chosen_district, chosen_group
+
+
+def _filter_args(chosen_district: str, chosen_group) -> dict:
+    args = {"kecamatan": chosen_district, "kim": chosen_group.slug if chosen_group else ""}
+    return {key: value for key, value in args.items() if value}
+
+
+def _before() -> int | None:
+    value = request.args.get("sebelum", "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/")
+def index():
+    districts, groups, chosen_district, chosen_group = _filters()
+    results = services.listing(district_code=chosen_district or None, group=chosen_group,
+                               before=_before())
+    return render_page(
+        "info/index.html", "info/_list.html",
+        results=results, districts=districts, groups=groups, chosen_district=chosen_district,
+        chosen_group=chosen_group, may_publish=services.may_publish(current_user),
+        filter_args=_filter_args(chosen_district, chosen_group),
+    )
+
+
+@bp.get("/lagi")
+def more():
+    """The next page of the list ("load more"): list items only."""
+    if not wants_fragment():
+        return redirect(url_for("info.index", **request.args))
+    _districts, _groups, chosen_district, chosen_group = _filters()
+    results = services.listing(district_code=chosen_district or None, group=chosen_group,
+                               before=_before())
+    return fragment_response("info/_items.html", results=results,
+                             filter_args=_filter_args(chosen_district, chosen_group))
+
+
+def _announcement_form(led: list[KimGroup]) -> AnnouncementForm:
+    form = AnnouncementForm()
+    form.districts.choices = services.district_choices()
+    form.groups.choices = [(g.id, f"{g.name} ({g.village.district.name})")
+                           for g in services.active_groups()]
+    form.kim.choices = [(g.id, g.name) for g in led]
+    if not form.submission_key.data:
+        form.submission_key.data = secrets.token_urlsafe(24)
+    return form
+
+
+def _store_attachments(form: AnnouncementForm):
+    """The optional photo and PDF; a refused file becomes an error on its own field."""
+    stored = {}
+    for name, store in (("photo", store_photo), ("document", store_document)):
+        upload = getattr(form, name).data
+        if upload and upload.filename:
+            try:
+                stored[name] = store(upload, uploaded_by=current_user)
+            except UploadError as error:
+                raise services.InfoError(error.message, name) from None
+    return stored.get("photo"), stored.get("document")
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@login_required
+@_limited
+def new():
+    officer = permissions.is_petugas(current_user)
+    led = services.groups_led_by(current_user)
+    if not officer and not led:
+        abort(403)
+    form = _announcement_form(led)
+    if request.method == "POST":
+        existing = services.find_submission(form.submission_key.data)
+        if existing is not None:
+            flash(_("Pengumuman ini sudah diterbitkan."), "info")
+            return redirect(url_for("info.show", announcement_id=existing.id))
+    if form.validate_on_submit():
+        kim_group = None
+        if not officer:
+            kim_group = next((g for g in led if g.id == form.kim.data), None)
+            if kim_group is None:
+                form.kim.errors = [_("Pilih KIM yang Anda urus.")]
+        if not form.errors:
+            try:
+                photo, document = _store_attachments(form)
+                announcement = services.publish(
+                    current_user, title=form.title.data, body=form.body.data,
+                    audience=Audience(form.audience.data) if officer else Audience.KIM,
+                    district_codes=form.districts.data, group_ids=form.groups.data,
+                    kim_group=kim_group, expires_on=form.expires_on.data, photo=photo,
+                    document=document, submission_key=form.submission_key.data,
+                )
+            except services.NotAllowedError:
+                db.session.rollback()
+                abort(403)
+            except services.InfoError as error:
+                db.session.rollback()
+                getattr(form, error.field or "title").errors = [str(error.message)]
+            else:
+                db.session.commit()
+                flash(_("Pengumuman sudah diterbitkan."), "success")
+                return redirect(url_for("info.show", announcement_id=announcement.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("info/new.html", form=form, officer=officer, led=led), status
+
+
+def _get_or_404(announcement_id: int):
+    announcement = services.get(announcement_id)
+    if announcement is None:
+        abort(404)
+    return announcement
+
+
+def _relay_form(choices) -> RelayForm:
+    form = RelayForm()
+    form.group.choices = [(g.id, g.name) for g in choices]
+    return form
+
+
+def _show_context(announcement, relay_form=None, relays=None):
+    relays = relays if relays is not None else services.relays_of(announcement)
+    choices = services.relay_choices(current_user, announcement, relays)
+    led = permissions.group_ids_where(current_user, pengurus_only=True)
+    own_relays = [r for r in relays if r.group_id in led]
+    share = services.share_text(announcement, own_relays[0] if own_relays else None)
+    return dict(
+        announcement=announcement,
+        relays=relays,
+        own_relays=own_relays,
+        relay_form=relay_form or _relay_form(choices),
+        relay_choices=choices,
+        expired=services.is_expired(announcement),
+        share=share,
+        whatsapp=services.whatsapp_link(share),
+        may_see_reach=services.may_see_reach(current_user, announcement),
+        body_html=services.render_markdown(announcement.body),
+    )
+
+
+@bp.get("/<int:announcement_id>")
+def show(announcement_id: int):
+    announcement = _get_or_404(announcement_id)
+    if current_user.is_authenticated:
+        opened = services.record_open(announcement, current_user)
+        read = mark_read_for_link(current_user, request.path)
+        if opened or read:
+            db.session.commit()
+    return render_template("info/show.html", **_show_context(announcement))
+
+
+@bp.post("/<int:announcement_id>/teruskan")
+@login_required
+@_limited
+def relay(announcement_id: int):
+    announcement = _get_or_404(announcement_id)
+    led = services.groups_led_by(current_user)
+    if not led:
+        abort(403)
+    relays = services.relays_of(announcement)
+    form = _relay_form(services.relay_choices(current_user, announcement, relays))
+    group = next((g for g in led if g.id == form.group.data), None)
+    if form.validate_on_submit():
+        if group is None:
+            form.group.errors = [_("Pilih KIM yang Anda urus.")]
+        else:
+            try:
+                services.relay(announcement, group, current_user, form.note.data,
+                               form.note_lang.data)
+            except services.NotAllowedError:
+                db.session.rollback()
+                abort(403)
+            except services.InfoError as error:
+                db.session.rollback()
+                getattr(form, error.field or "group").errors = [str(error.message)]
+            else:
+                db.session.commit()
+                flash(_("Pengumuman sudah diteruskan ke anggota %(name)s.", name=group.name),
+                      "success")
+                if htmx:
+                    context = _show_context(announcement)
+                    return fragment_response("info/_relay_panel.html", **context)
+                return redirect(url_for("info.show", announcement_id=announcement.id))
+    context = _show_context(announcement, relay_form=form, relays=relays)
+    if htmx:
+        return fragment_response("info/_relay_panel.html", status=422, **context)
+    return render_template("info/show.html", **context), 422
+
+
+@bp.get("/<int:announcement_id>/jangkauan")
+@login_required
+def reach(announcement_id: int):
+    announcement = _get_or_404(announcement_id)
+    if not services.may_see_reach(current_user, announcement):
+        abort(403)
+    return render_template("info/reach.html", announcement=announcement,
+                           reach=services.reach(announcement))
+
+
+@bp.get("/lampiran/<token>.pdf")
+def document(token: str):
+    if not token.isalnum() or len(token) > 32:
+        abort(404)
+    stored = db.session.scalar(db.select(Document).where(Document.token == token))
+    path = document_path(token)
+    if stored is None or not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=stored.filename, max_age=86400, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,123 @@
+"""Announcements that flow down from government to villagers (PRODUCT.md §3).
+
+An Announcement has an audience: the whole regency, chosen kecamatan (by official code) or
+chosen KIM groups. Who is in an audience is decided by one rule in `kim_app.info.services`
+(`audience_clause`), never here. A Relay is one KIM passing an announcement on to its
+members with a local note; an AnnouncementDelivery is one member reached by a relay (the
+notification sent, and when the member opened the announcement), which is what reach counts.
+"""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kim_app.extensions import db
+from kim_app.models.base import utcnow
+from kim_app.models.kim import KimGroup
+from kim_app.models.media import Document, Photo
+from kim_app.models.regions import District
+from kim_app.models.users import User
+
+
+def _enum(cls):
+    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+class Audience(enum.StrEnum):
+    KABUPATEN = "kabupaten"
+    KECAMATAN = "kecamatan"
+    KIM = "kim"
+
+
+class NoteLanguage(enum.StrEnum):
+    """The language of a relay's local note, used as the note's `lang` attribute."""
+
+    INDONESIA = "id"
+    JAWA = "jv"
+
+
+class Announcement(db.Model):
+    __tablename__ = "announcement"
+    __table_args__ = (
+        Index("ix_announcement_published", "published_at", "id"),
+        Index("ix_announcement_by_kim", "kim_group_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # Set when a pengurus publishes for their own KIM (the audience is then that KIM).
+    kim_group_id: Mapped[int | None] = mapped_column(ForeignKey("kim_group.id"))
+    title: Mapped[str] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text)
+    audience: Mapped[Audience] = mapped_column(_enum(Audience), default=Audience.KABUPATEN)
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    # Shown in lists and open for relays until the end of this day (Asia/Jakarta).
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A random key sent with the form: a second submit finds the first announcement.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    author: Mapped[User] = relationship()
+    kim_group: Mapped[KimGroup | None] = relationship()
+    photo: Mapped[Photo | None] = relationship()
+    document: Mapped[Document | None] = relationship()
+    districts: Mapped[list[District]] = relationship(
+        secondary="announcement_district", order_by=District.name
+    )
+    groups: Mapped[list[KimGroup]] = relationship(
+        secondary="announcement_kim", order_by=KimGroup.name
+    )
+
+
+class AnnouncementDistrict(db.Model):
+    __tablename__ = "announcement_district"
+
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcement.id"), primary_key=True)
+    district_code: Mapped[str] = mapped_column(ForeignKey("district.code"), primary_key=True,
+                                               index=True)
+
+
+class AnnouncementKim(db.Model):
+    __tablename__ = "announcement_kim"
+
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcement.id"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("kim_group.id"), primary_key=True,
+                                          index=True)
+
+
+class Relay(db.Model):
+    __tablename__ = "relay"
+    __table_args__ = (
+        UniqueConstraint("announcement_id", "group_id", name="uq_relay_announcement_group"),
+        Index("ix_relay_group_created", "group_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcement.id"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("kim_group.id"))
+    relayed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    note_lang: Mapped[NoteLanguage] = mapped_column(_enum(NoteLanguage),
+                                                    default=NoteLanguage.INDONESIA)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    announcement: Mapped[Announcement] = relationship()
+    group: Mapped[KimGroup] = relationship()
+    relayed_by: Mapped[User] = relationship()
+
+
+class AnnouncementDelivery(db.Model):
+    """One member reached: notified through a relay (once, even if two KIMs relayed it)."""
+
+    __tablename__ = "announcement_delivery"
+    __table_args__ = (Index("ix_announcement_delivery_relay", "relay_id", "opened_at"),)
+
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcement.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True,
+                                         index=True)
+    relay_id: Mapped[int] = mapped_column(ForeignKey("relay.id"))
+    notified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
