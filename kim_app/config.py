@@ -171,6 +171,8 @@ class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
     WTF_CSRF_ENABLED = False
+    # Still Argon2id, but cheap: the suite hashes and verifies thousands of passwords.
+    ARGON2_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
     def __init__(self, instance_path: str | None = None):
         super().__init__(instance_path)

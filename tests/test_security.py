@@ -60,6 +60,7 @@ def test_production_sets_secure_cookies_and_hsts(monkeypatch, _schema):
     monkeypatch.setenv("DATABASE_URL", _schema)
     app = create_app(ProductionConfig)
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert "ARGON2_PARAMETERS" not in app.config  # the library's recommended cost
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     response = app.test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")

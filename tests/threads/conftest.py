@@ -79,16 +79,6 @@ def advance(thread: Thread, officer, to: ThreadStatus) -> Thread:
     return thread
 
 
-@pytest.fixture(autouse=True)
-def _cheap_password_hashing(monkeypatch):
-    """These tests log many people in; Argon2 at test-only cost keeps them fast. The real
-    parameters are tested with the accounts (tests/test_auth.py)."""
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr("kim_app.auth.services._hasher",
-                        PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
-
-
 @pytest.fixture
 def asker(app):
     return make_user(Role.WARGA, name="Sumarni Penanya")
