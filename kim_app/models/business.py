@@ -16,7 +16,6 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -30,14 +29,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kim_app.extensions import db
 from kim_app.models.base import utcnow
+from kim_app.models.base import value_enum as _enum
 from kim_app.models.kim import KimGroup
 from kim_app.models.media import Photo
 from kim_app.models.users import User
-
-
-def _enum(cls, length=16):
-    return Enum(cls, native_enum=False, length=length,
-                values_callable=lambda e: [m.value for m in e])
 
 
 class Availability(enum.StrEnum):

@@ -10,19 +10,16 @@ notification sent, and when the member opened the announcement), which is what r
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kim_app.extensions import db
 from kim_app.models.base import utcnow
+from kim_app.models.base import value_enum as _enum
 from kim_app.models.kim import KimGroup
 from kim_app.models.media import Document, Photo
 from kim_app.models.regions import District
 from kim_app.models.users import User
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class Audience(enum.StrEnum):

@@ -10,16 +10,13 @@ as history and a person may ask again later.
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kim_app.extensions import db
 from kim_app.models.base import utcnow
+from kim_app.models.base import value_enum as _enum
 from kim_app.models.regions import Village
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class KimStatus(enum.StrEnum):

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -23,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kim_app.extensions import db
-from kim_app.models.base import utcnow
+from kim_app.models.base import utcnow, value_enum
 from kim_app.models.kim import KimGroup
 from kim_app.models.media import Photo
 from kim_app.models.regions import Village
@@ -31,8 +30,7 @@ from kim_app.models.users import User
 
 
 def _enum(cls, length=20):
-    return Enum(cls, native_enum=False, length=length,
-                values_callable=lambda e: [m.value for m in e])
+    return value_enum(cls, length)
 
 
 class ThreadStatus(enum.StrEnum):
