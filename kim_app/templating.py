@@ -9,6 +9,8 @@ from flask import Flask, current_app, g, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
+from kim_app.common.markdown import render_markdown
+
 
 @cache
 def _file_hash(path: str) -> str:
@@ -33,6 +35,7 @@ def register(app: Flask) -> None:
         format_datetime(value, fmt) if value else ""
     )
     app.jinja_env.filters["rupiah"] = rupiah
+    app.jinja_env.filters["markdown"] = render_markdown
 
     @app.context_processor
     def locale_context():

@@ -31,17 +31,11 @@ from kim_app.business.forms import (
     ProductForm,
 )
 from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
-from kim_app.common.markdown import render_markdown
 from kim_app.common.permissions import business_authority, can_manage_kim, deny
 from kim_app.common.uploads import UploadError
 from kim_app.extensions import db, limiter
 from kim_app.kim import services as kim_services
 from kim_app.models import BusinessGroup, BusinessMember, Product
-
-
-@bp.app_template_filter("markdown")
-def markdown_filter(text):
-    return render_markdown(text)
 
 
 @bp.app_context_processor

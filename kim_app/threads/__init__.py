@@ -4,15 +4,9 @@ from flask import Blueprint
 from flask_babel import gettext as _
 
 from kim_app.common import permissions
-from kim_app.common.markdown import render_markdown
 from kim_app.models import Post, Thread
 
 bp = Blueprint("threads", __name__)
-
-
-@bp.app_template_filter("markdown")
-def markdown_filter(text: str):
-    return render_markdown(text)
 
 
 @bp.app_template_global()
