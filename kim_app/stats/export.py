@@ -33,8 +33,8 @@ from kim_app.models import (
     Visibility,
 )
 from kim_app.stats import services
-from kim_app.stats.labels import STATUS_LABELS, VISIBILITY_LABELS
 from kim_app.stats.workload import overdue_condition
+from kim_app.threads.labels import STATUS_LABELS, VISIBILITY_SHORT
 
 CHUNK_ROWS = 200
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -155,14 +155,14 @@ def thread_rows(filters: ThreadFilters, user, today: date) -> Iterator[list]:
         .execution_options(yield_per=CHUNK_ROWS)
     )
     yes, no = _("ya"), _("tidak")
-    anonymous = str(VISIBILITY_LABELS[Visibility.ANONYMOUS])
+    anonymous = str(VISIBILITY_SHORT[Visibility.ANONYMOUS])
     for row in db.session.execute(stmt):
         (code, title, status, visibility, author_name, category, agency, district, village,
          village_code, assignee_name, kim, created, verified, first, answered, closed,
          verify_due, answer_due, is_overdue, rating) = row
         yield [
             code, title, str(STATUS_LABELS[ThreadStatus(status)]),
-            str(VISIBILITY_LABELS[Visibility(visibility)]),
+            str(VISIBILITY_SHORT[Visibility(visibility)]),
             anonymous if visibility == Visibility.ANONYMOUS else author_name,
             category, agency or "", district, village, village_code, assignee_name or "",
             kim or "", _local(created), _local(verified), _local(first), _local(answered),

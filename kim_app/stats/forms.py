@@ -9,7 +9,7 @@ from wtforms.validators import ValidationError
 from kim_app.extensions import db
 from kim_app.models import Agency, Category
 from kim_app.regions import district_choices
-from kim_app.stats.labels import status_choices
+from kim_app.threads.labels import status_choices
 
 
 class Choice(SelectField):

@@ -15,7 +15,7 @@ from kim_app.extensions import login_manager
 from kim_app.regions import district_choices
 from kim_app.stats import bp, charts, dashboard_bp, duration, export, number, services, workload
 from kim_app.stats.forms import ThreadExportForm
-from kim_app.stats.labels import STATUS_LABELS
+from kim_app.threads.labels import STATUS_LABELS
 
 PERIOD_LABELS = {
     "30h": _l("30 hari terakhir"),

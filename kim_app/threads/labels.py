@@ -1,4 +1,5 @@
-"""What people read for each status, visibility and rejection reason."""
+"""What people read for each thread status, visibility and rejection reason: the one set
+of labels every area (threads, officer pages, statistics, exports) shows."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -30,3 +31,8 @@ REJECT_LABELS = {
     RejectReason.DUPLIKAT: _l("Duplikat pertanyaan lain"),
     RejectReason.DI_LUAR_KEWENANGAN: _l("Di luar kewenangan pemerintah kabupaten"),
 }
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """(value, label) of every status, in lifecycle order, for a select."""
+    return [(status.value, label) for status, label in STATUS_LABELS.items()]

@@ -54,7 +54,6 @@ TRANSITIONS: dict[str, tuple[ThreadStatus, ...]] = {
     "close": (S.DIJAWAB,),
     "reopen": (S.DIJAWAB, S.SELESAI),
 }
-OFFICER_ACTIONS = ("verify", "reject", "assign", "answer")
 
 
 class TransitionError(ThreadError):

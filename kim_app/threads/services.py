@@ -397,10 +397,6 @@ def set_following(user, thread: Thread, follow: bool) -> None:
         ))
 
 
-def touch(thread: Thread) -> None:
-    thread.last_activity_at = utcnow()
-
-
 def officers() -> list[User]:
     """Active officer accounts (for assigning a thread)."""
     from kim_app.models import Role
