@@ -12,7 +12,6 @@ An anonymous asker's name is not written: a file travels further than the dashbo
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
@@ -32,8 +31,9 @@ from kim_app.models import (
     Village,
     Visibility,
 )
+from kim_app.officer.services import InboxFilters, conditions
 from kim_app.stats import services
-from kim_app.stats.workload import overdue_condition
+from kim_app.threads import lifecycle
 from kim_app.threads.labels import STATUS_LABELS, VISIBILITY_SHORT
 
 CHUNK_ROWS = 200
@@ -65,45 +65,15 @@ def stream_csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-@dataclass(frozen=True)
-class ThreadFilters:
-    """The officer inbox's filters."""
-
-    status: str | None = None
-    agency_id: int | None = None
-    category_id: int | None = None
-    kecamatan: str | None = None
-    mine: bool = False
-    overdue: bool = False
-
-    @classmethod
-    def from_form(cls, form) -> "ThreadFilters":
-        return cls(
-            status=form.status.data or None,
-            agency_id=int(form.agency.data) if form.agency.data else None,
-            category_id=int(form.category.data) if form.category.data else None,
-            kecamatan=form.kecamatan.data or None,
-            mine=bool(form.mine.data),
-            overdue=bool(form.overdue.data),
-        )
-
-
-def thread_conditions(filters: ThreadFilters, user, today: date) -> list:
-    """WHERE clauses for the filters (the query joins `Village`)."""
-    conditions = []
-    if filters.status:
-        conditions.append(Thread.status == ThreadStatus(filters.status))
-    if filters.agency_id:
-        conditions.append(Thread.agency_id == filters.agency_id)
-    if filters.category_id:
-        conditions.append(Thread.category_id == filters.category_id)
-    if filters.kecamatan:
-        conditions.append(Village.district_code == filters.kecamatan)
-    if filters.mine:
-        conditions.append(Thread.assignee_id == user.id)
-    if filters.overdue:
-        conditions.append(overdue_condition(today))
-    return conditions
+def thread_filters(form) -> InboxFilters:
+    """The inbox's filters from the export form (whose "all" means every status)."""
+    return InboxFilters(
+        status=form.status.data or "semua",
+        agency=int(form.agency.data) if form.agency.data else None,
+        category=int(form.category.data) if form.category.data else None,
+        kecamatan=form.kecamatan.data or "",
+        mine=bool(form.mine.data),
+    )
 
 
 def _local(moment: datetime | None) -> str:
@@ -128,11 +98,12 @@ def thread_header() -> list[str]:
     ]
 
 
-def thread_rows(filters: ThreadFilters, user, today: date) -> Iterator[list]:
+def thread_rows(filters: InboxFilters, user, today: date, *,
+                overdue_only: bool = False) -> Iterator[list]:
     """One list per thread, oldest first, fetched `CHUNK_ROWS` at a time."""
     author = aliased(User, name="author")
     assignee = aliased(User, name="assignee")
-    overdue = overdue_condition(today)
+    overdue = lifecycle.overdue_clause(today)
     stmt = (
         select(
             Thread.code, Thread.title, Thread.status, Thread.visibility, author.name,
@@ -150,7 +121,7 @@ def thread_rows(filters: ThreadFilters, user, today: date) -> Iterator[list]:
         .outerjoin(Agency, Agency.id == Thread.agency_id)
         .outerjoin(assignee, assignee.id == Thread.assignee_id)
         .outerjoin(KimGroup, KimGroup.id == Thread.submitted_via_kim_id)
-        .where(*thread_conditions(filters, user, today))
+        .where(*conditions(filters, user), *([overdue] if overdue_only else []))
         .order_by(Thread.created_at, Thread.id)
         .execution_options(yield_per=CHUNK_ROWS)
     )

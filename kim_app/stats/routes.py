@@ -139,12 +139,11 @@ def export_threads():
     form = ThreadExportForm(formdata=request.args, districts=district_choices())
     if not form.validate():
         return _dashboard(form, status=422)
-    filters = export.ThreadFilters.from_form(form)
+    filters = export.thread_filters(form)
     today = services.local_today()
     user = current_user._get_current_object()
-    return _csv(export.stream_csv(export.thread_header(),
-                                  export.thread_rows(filters, user, today)),
-                _("pertanyaan"))
+    rows = export.thread_rows(filters, user, today, overdue_only=bool(form.overdue.data))
+    return _csv(export.stream_csv(export.thread_header(), rows), _("pertanyaan"))
 
 
 @dashboard_bp.get("/ekspor/statistik.csv")

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from kim_app.common import permissions
@@ -25,7 +26,7 @@ from kim_app.common.workdays import local_date
 from kim_app.extensions import db, limiter
 from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
 from kim_app.regions import village_choices
-from kim_app.threads import bp, forms, lifecycle, services
+from kim_app.threads import bp, forms, labels, lifecycle, services
 from kim_app.threads.lifecycle import NotAllowedError, TransitionError
 from kim_app.threads.services import ThreadError
 
@@ -52,14 +53,15 @@ def index():
         "next_cursor": next_cursor,
         "filters": filters,
         "before": before,
-        "today": local_date(utcnow()),
     }
     if before and wants_fragment():
         # "Load more": only the next rows and the next button.
         return fragment_response("threads/_page.html", **context)
     return render_page(
         "threads/index.html", "threads/_list.html",
-        categories=services.active_categories(), districts=services.districts(), **context,
+        categories=services.active_categories(), districts=services.districts(),
+        status_options=labels.status_options(filters.status, ("", _l("Semua status"))),
+        **context,
     )
 
 
@@ -180,9 +182,10 @@ def _thread_context(thread: Thread, **overrides) -> dict:
         "latest_answer": answers[-1] if answers else None,
         "officer": officer,
         "asker": asker,
+        "state": lifecycle.status_view(thread, local_date(utcnow())),
+        "actions": lifecycle.allowed_actions(thread, current_user),
         "following": services.is_following(current_user, thread),
         "follower_count": services.follower_count(thread),
-        "today": local_date(utcnow()),
         "may_reopen": lifecycle.asker_may_reopen(thread, current_user),
         "reopen_deadline": lifecycle.reopen_deadline(thread),
         "reply_form": forms.ReplyForm(formdata=None),
@@ -399,8 +402,9 @@ def _reply_limited(_limit):
 @login_required
 def reply(code: str):
     thread = _visible_or_404(code)
-    if not services.can_reply(current_user, thread) and thread.status in services.OPEN_STATUSES:
-        abort(403)
+    is_open = thread.status in lifecycle.OPEN_FOR_REPLIES
+    if is_open and not lifecycle.can_reply(current_user, thread):
+        abort(403)  # on a closed thread the lifecycle refuses below (409)
     form = forms.ReplyForm()
     if not form.validate_on_submit():
         return _reply_failed(thread, form, 422)

@@ -1,6 +1,6 @@
 """Question threads: asking, who sees what, the public list, replies and follows.
 
-Rules held here (the status transitions themselves are in `threads.lifecycle`):
+Rules held here (what a status means and every status change are in `threads.lifecycle`):
 
 - Visibility. A public thread shows its asker's name; an anonymous one is listed for
   everyone but names its asker to officers only (the asker sees "you"); a private one
@@ -48,9 +48,6 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, no 1/I
 CODE_LENGTH = 4
 MAX_PHOTOS = 3
 PAGE_SIZE = 20
-# Statuses in which the thread waits for an officer, and in which people may still reply.
-OPEN_STATUSES = (ThreadStatus.BARU, ThreadStatus.DIVERIFIKASI, ThreadStatus.DIPROSES,
-                 ThreadStatus.DIJAWAB)
 
 
 class ThreadError(ValueError):
@@ -119,13 +116,6 @@ def shows_asker_name(user, thread: Thread) -> bool:
     return thread.visibility != Visibility.ANONYMOUS or permissions.is_petugas(user)
 
 
-def can_reply(user, thread: Thread) -> bool:
-    return (
-        thread.status in OPEN_STATUSES
-        and (is_asker(user, thread) or permissions.is_petugas(user))
-    )
-
-
 def can_follow(user, thread: Thread) -> bool:
     return _authenticated(user) and can_view(user, thread)
 
@@ -162,22 +152,6 @@ def visible_posts(thread: Thread, user) -> list[Post]:
     if not permissions.is_petugas(user):
         query = query.where(Post.kind != PostKind.INTERNAL_NOTE)
     return list(db.session.scalars(query))
-
-
-# --- due dates --------------------------------------------------------------------------
-
-def due_on(thread: Thread):
-    """The date by which the next officer step is due, or None when none is waiting."""
-    if thread.status == ThreadStatus.BARU:
-        return thread.verify_due_on
-    if thread.status in (ThreadStatus.DIVERIFIKASI, ThreadStatus.DIPROSES):
-        return thread.answer_due_on
-    return None
-
-
-def is_overdue(thread: Thread, today=None) -> bool:
-    due = due_on(thread)
-    return due is not None and due < (today or local_date(utcnow()))
 
 
 # --- asking -----------------------------------------------------------------------------
@@ -248,7 +222,7 @@ def ask(author: User, question: Question, photos: list[Photo] = ()) -> tuple[Thr
             if question.via_kim_id else None,
             submitted_via_kim_id=question.via_kim_id,
             submission_key=question.submission_key or None,
-            status=ThreadStatus.BARU,
+            status=ThreadStatus.BARU,  # the stored due_on follows (threads.lifecycle)
             verify_due_on=verify_due,
             created_at=now,
             last_activity_at=now,
