@@ -77,7 +77,6 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     app.register_blueprint(business.bp, url_prefix="/usaha")
     app.register_blueprint(info.bp, url_prefix="/info")
     app.register_blueprint(stats.bp, url_prefix="/statistik")
-    app.register_blueprint(stats.dashboard_bp, url_prefix="/petugas/dasbor")
     app.register_blueprint(threads.bp, url_prefix="/tanya")
     app.register_blueprint(officer.bp, url_prefix="/petugas")
     errors.register(app)

@@ -40,6 +40,7 @@ from sqlalchemy import and_, case, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from kim_app.common.workdays import JAKARTA
+from kim_app.common.workdays import local_date as local_date_of
 from kim_app.extensions import db
 from kim_app.models import (
     Agency,
@@ -68,7 +69,7 @@ TREND_MONTHS = 12
 
 
 def local_today(now: datetime | None = None) -> date:
-    return (now or datetime.now(UTC)).astimezone(JAKARTA).date()
+    return local_date_of(now or datetime.now(UTC))
 
 
 def month_start(day: date, months_back: int = 0) -> date:

@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 
 from kim_app.extensions import db
 from kim_app.models import Role, ThreadStatus, Visibility
-from kim_app.stats import export, services
+from kim_app.officer import export
+from kim_app.stats import services
 from tests.conftest import HX, login, make_user
 from tests.stats_fixtures import (
     KEC_A,
@@ -111,7 +112,7 @@ def workload_fixture():
 
 
 def test_dashboard_figures(app):
-    from kim_app.stats import workload
+    from kim_app.officer import workload
 
     fixture = workload_fixture()
     today = date(2025, 3, 3)
@@ -163,7 +164,7 @@ def test_dashboard_htmx_returns_the_fragment(client, app, admin):
 
 
 def test_dashboard_lists_are_bounded(client, app, petugas, query_counter):
-    from kim_app.stats import workload
+    from kim_app.officer import workload
 
     login(client, petugas)
     author = make_user()
