@@ -30,7 +30,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from kim_app.common.audit import record
-from kim_app.common.notify import notify
 from kim_app.extensions import db
 from kim_app.models import (
     AuditEvent,
@@ -44,6 +43,7 @@ from kim_app.models import (
     Village,
     utcnow,
 )
+from kim_app.notifications.delivery import notify
 
 ROLE_LABELS = {
     MemberRole.KETUA: _l("Ketua"),

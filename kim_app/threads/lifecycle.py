@@ -27,7 +27,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kim_app.common import audit, permissions
-from kim_app.common.notify import notify
 from kim_app.common.workdays import add_working_days, local_date
 from kim_app.extensions import db
 from kim_app.models import (
@@ -40,6 +39,7 @@ from kim_app.models import (
     User,
     utcnow,
 )
+from kim_app.notifications.delivery import notify
 from kim_app.threads import services
 from kim_app.threads.services import ThreadError
 
