@@ -120,7 +120,7 @@ def create_admin_command(name: str, phone: str, email: str, password: str) -> No
 @click.option("--requeue-failed", is_flag=True, help="Queue emails that failed for good again.")
 def send_mail_command(limit: int, requeue_failed: bool) -> None:
     """Send the queued notification emails (run it from a scheduler, e.g. every minute)."""
-    from kim_app.common import mail
+    from kim_app.notifications import mail
 
     if requeue_failed:
         click.echo(f"send-mail: {mail.requeue_failed()} failed emails queued again.")

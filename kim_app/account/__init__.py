@@ -37,4 +37,3 @@ def change_password():
                            memberships=memberships_of(current_user)), 422
 
 
-from kim_app.account import notifications  # noqa: E402,F401

@@ -26,7 +26,6 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from kim_app.common import search
 from kim_app.common.audit import record
-from kim_app.common.notify import notify
 from kim_app.common.uploads import delete_photo, store_photo
 from kim_app.extensions import db
 from kim_app.models import (
@@ -46,6 +45,7 @@ from kim_app.models import (
     utcnow,
 )
 from kim_app.models import Membership as KimMembership
+from kim_app.notifications.delivery import notify
 from kim_app.templating import rupiah
 
 PRICE_MIN = 100

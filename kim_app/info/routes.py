@@ -14,12 +14,12 @@ from kim_app.common.htmx import (
     retarget_to_flash,
     wants_fragment,
 )
-from kim_app.common.notify import mark_read_for_link
 from kim_app.common.uploads import UploadError, document_path, store_document, store_photo
 from kim_app.extensions import db, htmx, limiter
 from kim_app.info import bp, services
 from kim_app.info.forms import AnnouncementForm, RelayForm
 from kim_app.models import Audience, Document, KimGroup
+from kim_app.notifications.centre import mark_read_for_link
 
 
 def _account_key() -> str:

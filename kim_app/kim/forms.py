@@ -1,4 +1,7 @@
-"""Forms for joining a KIM, deciding requests, roles, the group profile and (admins) groups."""
+"""Forms for joining a KIM, deciding requests, roles, the group profile and (admins) groups.
+
+`GroupForm` is the admin's (`kim_app.admin`); the rest are the KIM pages'.
+"""
 
 from datetime import date
 
@@ -105,7 +108,3 @@ class GroupForm(ProfileForm):
             raise ValidationError(_l("Pilih desa/kelurahan tempat KIM ini berada."))
         if not village_in_district(field.data, self.district.data):
             raise ValidationError(_l("Desa/kelurahan ini tidak ada di kecamatan yang dipilih."))
-
-
-class StatusForm(FlaskForm):
-    reason = StringField(_l("Alasan (tidak wajib)"), **_REASON)

@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -249,17 +248,3 @@ class ReopenForm(PrefixedForm):
                     Length(max=500, message=_l("Paling banyak %(max)d karakter.", max=500))],
     )
 
-
-class CategoryForm(FlaskForm):
-    name = StringField(_l("Nama kategori"),
-                       validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=80)])
-    description = StringField(_l("Keterangan"), validators=[Optional(), Length(max=300)])
-    position = IntegerField(_l("Urutan"), default=0, validators=[Optional()])
-    active = BooleanField(_l("Aktif (dapat dipilih penanya)"), default=True)
-
-
-class AgencyForm(FlaskForm):
-    name = StringField(_l("Nama instansi"),
-                       validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=120)])
-    short_name = StringField(_l("Singkatan"), validators=[Optional(), Length(max=40)])
-    active = BooleanField(_l("Aktif (dapat ditugaskan)"), default=True)

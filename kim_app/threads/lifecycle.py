@@ -51,7 +51,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 
 from kim_app.common import audit, permissions
-from kim_app.common.notify import notify
 from kim_app.common.workdays import add_working_days, local_date
 from kim_app.extensions import db
 from kim_app.models import (
@@ -64,6 +63,7 @@ from kim_app.models import (
     User,
     utcnow,
 )
+from kim_app.notifications.delivery import notify
 from kim_app.threads import services
 from kim_app.threads.labels import STATUS_LABELS
 from kim_app.threads.services import ThreadError

@@ -7,10 +7,10 @@ import pytest
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from kim_app.common import mail
-from kim_app.common.notify import notify
 from kim_app.extensions import db
 from kim_app.models import EmailStatus, NotificationPreference, OutgoingEmail, utcnow
+from kim_app.notifications import mail
+from kim_app.notifications.delivery import notify
 from tests.conftest import make_user
 
 

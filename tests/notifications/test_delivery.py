@@ -2,8 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
-from kim_app.common.notify import notify, unread_count
 from kim_app.models import Notification, utcnow
+from kim_app.notifications.centre import unread_count
+from kim_app.notifications.delivery import notify
 from tests.conftest import login, make_user
 
 

@@ -1,6 +1,9 @@
-"""Sending the queued emails, outside any web request (`flask --app wsgi send-mail`).
+"""The outgoing email queue: emails are queued in the request and sent outside any web
+request (`flask --app wsgi send-mail`).
 
 Rules:
+- an email is only queued when SMTP is configured (`email_configured`); it is written in
+  the recipient's language, with absolute links and a way to change the choice;
 - a sender first *claims* due emails (status pending, `next_attempt_at` passed, not claimed
   by another sender) and commits the claim, then talks to the SMTP server, then records the
   outcome; so two senders started by a scheduler never send the same email twice, and a
@@ -19,10 +22,12 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
+from kim_app.common.urls import absolute_url
 from kim_app.extensions import db
-from kim_app.models import EmailStatus, OutgoingEmail, utcnow
+from kim_app.models import EmailStatus, OutgoingEmail, User, utcnow
 
 CLAIM_MINUTES = 10
 MAX_WAIT = timedelta(hours=6)
@@ -37,6 +42,30 @@ class SendReport:
     def __str__(self) -> str:
         return (f"send-mail: {self.sent} sent, {self.retried} to retry later, "
                 f"{self.failed} failed for good")
+
+
+def email_configured() -> bool:
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def queue(user: User, text: str, link: str) -> OutgoingEmail:
+    """Queue one email to `user` (call it inside `force_locale` for their language)."""
+    lines = [text, ""]
+    if link:
+        lines += [_("Buka: %(url)s", url=absolute_url(link)), ""]
+    lines += [
+        "—",
+        _("Anda menerima email ini karena memilihnya di Portal KIM. Ubah pilihan di %(url)s",
+          url=absolute_url("/akun/notifikasi/pengaturan")),
+    ]
+    email = OutgoingEmail(
+        user_id=user.id,
+        to_address=user.email,
+        subject=(_("Portal KIM: %(text)s", text=text))[:200],
+        body="\n".join(lines),
+    )
+    db.session.add(email)
+    return email
 
 
 def backoff(attempts: int) -> timedelta:

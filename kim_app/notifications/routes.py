@@ -8,83 +8,76 @@ one small indexed query and no body. Actions that change the count send the
 
 import hashlib
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from kim_app.account import bp
 from kim_app.auth.routes import safe_next
-from kim_app.common import notify
 from kim_app.common.htmx import fragment_response, render_page
 from kim_app.extensions import db, htmx
-from kim_app.models import Notification
+from kim_app.notifications import centre, mail, preferences
 
-PAGE_SIZE = 30
+# Mounted at /akun/notifikasi: the centre belongs to the person's account pages.
+bp = Blueprint("notifications", __name__)
+
 CHANGED = "notifications-changed"
 
 
-def _page() -> int:
-    value = request.args.get("halaman", "")
-    return min(int(value), 1000) if value.isdigit() and int(value) > 0 else 1
-
-
 def _list_context() -> dict:
-    page = _page()
-    rows = list(db.session.scalars(
-        select(Notification)
-        .where(Notification.user_id == current_user.id)
-        .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(),
-                  Notification.id.desc())
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE + 1)
-    ))
-    return {
-        "items": rows[:PAGE_SIZE],
-        "page_number": page,
-        "has_next": len(rows) > PAGE_SIZE,
-        "unread": notify.unread_count(current_user),
-    }
+    value = request.args.get("halaman", "")
+    listed = centre.page(current_user, int(value) if value.isdigit() else 1)
+    return {"items": listed.items, "page_number": listed.page_number,
+            "has_next": listed.has_next, "unread": listed.unread}
 
 
-@bp.get("/notifikasi")
+@bp.get("")
 @login_required
-def notifications():
+def index():
     """Unread first, then newest; thirty a page."""
-    return render_page("account/notifications.html", "account/_notification_list.html",
+    return render_page("notifications/centre.html", "notifications/_list.html",
                        **_list_context())
 
 
 def _back() -> str:
-    return safe_next(request.form.get("next")) or url_for("account.notifications")
+    return safe_next(request.form.get("next")) or url_for("notifications.index")
 
 
-@bp.post("/notifikasi/<int:notification_id>/baca")
+@bp.post("/<int:notification_id>/baca")
 @login_required
 def mark_read(notification_id: int):
-    item = notify.mark_read(current_user, notification_id)
+    item = centre.mark_read(current_user, notification_id)
     if item is None:
         abort(404)
     db.session.commit()
     if htmx:
-        return fragment_response("account/_notification_item.html", trigger=CHANGED, item=item)
+        return fragment_response("notifications/_item.html", trigger=CHANGED, item=item)
     return redirect(_back())
 
 
-@bp.post("/notifikasi/baca-semua")
+@bp.post("/baca-semua")
 @login_required
 def mark_all_read():
-    count = notify.mark_all_read(current_user)
+    count = centre.mark_all_read(current_user)
     db.session.commit()
     flash(_("Semua notifikasi sudah ditandai dibaca.") if count
           else _("Tidak ada notifikasi yang belum dibaca."), "success")
     if htmx:
-        return fragment_response("account/_notification_list.html", trigger=CHANGED,
+        return fragment_response("notifications/_list.html", trigger=CHANGED,
                                  **_list_context())
     return redirect(_back())
 
 
-@bp.get("/notifikasi/bel")
+@bp.get("/bel")
 def bell():
     """The bell alone, for polling: 304 when nothing changed; 286 (stop polling) when the
     session has ended, so a page left open does not keep asking."""
@@ -92,7 +85,7 @@ def bell():
         response = make_response("", 286)
         response.headers["Cache-Control"] = "no-store"
         return response
-    count, newest = notify.bell_state(current_user)
+    count, newest = centre.bell_state(current_user)
     etag = hashlib.sha256(f"{current_user.id}:{count}:{newest}".encode()).hexdigest()[:20]
     response = make_response()
     response.set_etag(etag)
@@ -101,21 +94,29 @@ def bell():
     if request.if_none_match.contains(etag):
         response.status_code = 304
         return response
-    response.set_data(render_template("_bell.html", bell_count=count))
+    response.set_data(render_template("notifications/_bell.html", bell_count=count))
     return response
 
 
-@bp.route("/notifikasi/pengaturan", methods=["GET", "POST"])
+@bp.route("/pengaturan", methods=["GET", "POST"])
 @login_required
-def notification_settings():
+def settings():
     if request.method == "POST":
-        notify.set_preferences(current_user, set(request.form.getlist("in_app")),
-                               set(request.form.getlist("email")))
+        preferences.save(current_user, set(request.form.getlist("in_app")),
+                         set(request.form.getlist("email")))
         db.session.commit()
         flash(_("Pilihan notifikasi sudah disimpan."), "success")
-        return redirect(url_for("account.notification_settings"))
+        return redirect(url_for("notifications.settings"))
     return render_template(
-        "account/notification_settings.html",
-        rows=notify.preference_table(current_user),
-        email_available=notify.email_configured(),
+        "notifications/settings.html",
+        rows=preferences.table(current_user),
+        email_available=mail.email_configured(),
     )
+
+
+@bp.app_template_global()
+def unread_notifications() -> int:
+    """The header bell's count: one small indexed query, once per request."""
+    if "unread_notifications" not in g:
+        g.unread_notifications = centre.unread_count(current_user)
+    return g.unread_notifications

@@ -7,8 +7,9 @@ import pytest
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from kim_app.common.notify import notify, unread_count
 from kim_app.models import Notification, NotificationPreference, utcnow
+from kim_app.notifications.centre import unread_count
+from kim_app.notifications.delivery import notify
 from tests.conftest import HX, login, make_user
 
 
