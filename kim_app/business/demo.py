@@ -16,9 +16,9 @@ from PIL import Image, ImageDraw, ImageFilter
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from kim_app import demo
 from kim_app.auth import services as accounts
 from kim_app.business import services
-from kim_app.cli import DEMO_PASSWORD
 from kim_app.extensions import db
 from kim_app.models import (
     OPEN_STATUSES,
@@ -72,14 +72,6 @@ PRODUCTS = [
 ]
 
 
-def _person(phone: str, name: str, village: str | None) -> User:
-    user = accounts.find_by_identifier(phone)
-    if user is None:
-        user = accounts.create_user(name=name, phone=phone, password=DEMO_PASSWORD,
-                                    village_code=village)
-    return user
-
-
 def _ensure_kim_member(user: User, kim: KimGroup) -> None:
     exists = db.session.scalar(select(Membership.id).where(
         Membership.user_id == user.id, Membership.group_id == kim.id,
@@ -130,7 +122,7 @@ def load() -> str:
         kim = kims.get(kim_slug)
         if kim is None:
             continue
-        manager = _person(phone, person, village)
+        manager = demo.person(phone, person, village)
         _ensure_kim_member(manager, kim)
         group = db.session.scalar(select(BusinessGroup).where(
             BusinessGroup.slug == services.slugify(name)))
