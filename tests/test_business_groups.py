@@ -316,6 +316,18 @@ def test_kim_page_lists_its_business_groups(client, db):
     assert "Buat kelompok usaha" in client.get(f"/kim/{home.slug}").get_data(as_text=True)
 
 
+def test_kim_page_after_a_refused_join_still_lists_its_business_groups(client, db):
+    home = bf.kim()
+    group = bf.business_group(home)
+    bf.product(group)
+    bf.login_as(client, bf.person("Warga Baru"))
+    response = client.post(f"/kim/{home.slug}/gabung", data={"message": "x" * 501})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and field_error(html, "message")
+    assert group.name in html and "1 produk" in html
+    assert 'id="kim-relays"' in html and "Buat kelompok usaha" not in html
+
+
 def test_group_page_shows_only_published_products(client, db):
     group = bf.business_group(bf.kim())
     bf.product(group, "Keripik Tampil")

@@ -49,21 +49,6 @@ def business_context():
     }
 
 
-@bp.app_template_global("business_groups_for_kim")
-def business_groups_for_kim(kim_group):
-    return services.groups_for_kim(kim_group)
-
-
-@bp.app_template_global("business_can_create")
-def business_can_create(kim_group) -> bool:
-    return can_manage_kim(current_user, kim_group)
-
-
-@bp.app_template_global("newest_products")
-def newest_products(limit: int = 6):
-    return services.newest_products(limit)
-
-
 # ---------------------------------------------------------------------------------------
 # Lookups and guards
 

@@ -11,15 +11,18 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from kim_app.auth.routes import safe_next
+from kim_app.business import services as business_services
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
 from kim_app.common.permissions import (
     can_admin_kim_groups,
+    can_manage_kim,
     deny,
     is_admin,
     kim_authority,
     open_membership,
 )
 from kim_app.extensions import db, limiter
+from kim_app.info import services as info_services
 from kim_app.kim import bp, services
 from kim_app.kim.forms import DecisionForm, GroupForm, JoinForm, ProfileForm, RoleForm, StatusForm
 from kim_app.models import KimGroup, KimStatus, Membership, MembershipStatus
@@ -85,15 +88,22 @@ def _show_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
     }
 
 
+def _page_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
+    """Everything the KIM page shows: its pengurus, business groups and relays too."""
+    return {
+        "pengurus": services.pengurus_of(group),
+        "member_count": services.member_count(group),
+        "business_groups": business_services.groups_for_kim(group),
+        "may_create_business": can_manage_kim(current_user, group),
+        "relays": info_services.relays_for_group(group),
+        **_show_context(group, join_form),
+    }
+
+
 @bp.get("/<slug>")
 def show(slug: str):
     group = _group_or_404(slug)
-    return render_template(
-        "kim/show.html",
-        pengurus=services.pengurus_of(group),
-        member_count=services.member_count(group),
-        **_show_context(group),
-    )
+    return render_template("kim/show.html", **_page_context(group))
 
 
 # ---------------------------------------------------------------------------------------
@@ -140,10 +150,7 @@ def join(slug: str):
     if not form.validate_on_submit():
         if wants_fragment():
             return _join_box(group, 422, form)
-        return render_template(
-            "kim/show.html", pengurus=services.pengurus_of(group),
-            member_count=services.member_count(group), **_show_context(group, form),
-        ), 422
+        return render_template("kim/show.html", **_page_context(group, form)), 422
     return _own_change(
         group, lambda: services.request_join(current_user, group, form.message.data or ""),
         _("Permintaan bergabung terkirim. Pengurus %(kim)s akan memutuskannya.", kim=group.name),
