@@ -3,7 +3,6 @@
 from urllib.parse import urlsplit
 
 from flask import (
-    current_app,
     flash,
     make_response,
     redirect,
@@ -18,7 +17,8 @@ from flask_login import current_user, login_user, logout_user
 from kim_app.auth import bp, services
 from kim_app.auth.forms import LoginForm, RegisterForm
 from kim_app.common.htmx import fragment_response
-from kim_app.extensions import db, limiter
+from kim_app.common.ratelimit import account_and_ip_limits
+from kim_app.extensions import db
 from kim_app.regions import village_choices
 
 
@@ -32,12 +32,9 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_key() -> str:
-    return "login:" + services.identifier_key(request.form.get("identifier", ""))
-
-
-def _register_key() -> str:
-    return "register:" + services.identifier_key(request.form.get("phone", ""))
+def _typed_identifier(field: str):
+    """A limit's key: the account typed into `field` (phone or email), whoever types it."""
+    return lambda: services.identifier_key(request.form.get(field, ""))
 
 
 def _failed(response) -> bool:
@@ -62,10 +59,9 @@ def _register_limited(_limit):
 
 
 @bp.route("/daftar", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_PHONE"], key_func=_register_key,
-               methods=["POST"], on_breach=_register_limited)
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_IP"], methods=["POST"],
-               scope="register-ip", on_breach=_register_limited)
+@account_and_ip_limits("register", "REGISTER_LIMIT_PER_PHONE", "REGISTER_LIMIT_PER_IP",
+                       key=_typed_identifier("phone"), methods=["POST"],
+                       on_breach=_register_limited)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -100,10 +96,9 @@ def village_options():
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_key,
-               methods=["POST"], deduct_when=_failed, on_breach=_login_limited)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
-               scope="login-ip", on_breach=_login_limited)
+@account_and_ip_limits("login", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
+                       key=_typed_identifier("identifier"), methods=["POST"],
+                       deduct_when=_failed, on_breach=_login_limited)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("main.home"))

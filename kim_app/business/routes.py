@@ -16,7 +16,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from kim_app.business import bp, services
@@ -32,8 +31,9 @@ from kim_app.business.forms import (
 )
 from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
 from kim_app.common.permissions import business_authority, can_manage_kim, deny
+from kim_app.common.ratelimit import account_and_ip_limits, limit_reached
 from kim_app.common.uploads import UploadError
-from kim_app.extensions import db, limiter
+from kim_app.extensions import db
 from kim_app.kim import services as kim_services
 from kim_app.models import BusinessGroup, BusinessMember, Product
 
@@ -99,11 +99,6 @@ def _refused(refused: services.BusinessError, target: str, status: int = 422):
     return redirect(target)
 
 
-def _account_key() -> str:
-    user_id = getattr(current_user, "id", None)
-    return f"product:{user_id}" if user_id else f"product-ip:{get_remote_address()}"
-
-
 def _limited(_limit):
     message = _("Terlalu banyak unggahan dari akun ini. Tunggu sebentar, lalu coba lagi.")
     if request.endpoint == "business.new_product":
@@ -111,21 +106,13 @@ def _limited(_limit):
         form = NewProductForm()
         form.name.errors = list(form.name.errors) + [message]
         return _product_form_page(group, form, 429)
-    if wants_fragment():
-        return retarget_to_flash(message, "error", 429)
-    return make_response(render_template("errors/error.html", code=429,
-                                         title=_("Terlalu banyak percobaan"), message=message), 429)
+    return limit_reached(message)
 
 
-def _upload_limits(view):
-    """New products and photo uploads share one budget per account (and a generous one per
-    IP, since villagers share carrier addresses)."""
-    view = limiter.shared_limit(lambda: current_app.config["PRODUCT_LIMIT_PER_ACCOUNT"],
-                                scope="product-uploads", key_func=_account_key,
-                                methods=["POST"], on_breach=_limited)(view)
-    return limiter.shared_limit(lambda: current_app.config["PRODUCT_LIMIT_PER_IP"],
-                                scope="product-uploads-ip", methods=["POST"],
-                                on_breach=_limited)(view)
+# New products and photo uploads share one budget.
+_upload_limits = account_and_ip_limits("product-uploads", "PRODUCT_LIMIT_PER_ACCOUNT",
+                                       "PRODUCT_LIMIT_PER_IP", methods=["POST"],
+                                       on_breach=_limited, shared=True)
 
 
 # ---------------------------------------------------------------------------------------

@@ -5,9 +5,8 @@ a plain form with a redirect (post/redirect/get) and an htmx request with the ch
 fragment; a refused change is a message, never an error page.
 """
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from kim_app.auth.routes import safe_next
@@ -21,7 +20,8 @@ from kim_app.common.permissions import (
     kim_authority,
     open_membership,
 )
-from kim_app.extensions import db, limiter
+from kim_app.common.ratelimit import account_and_ip_limits
+from kim_app.extensions import db
 from kim_app.info import services as info_services
 from kim_app.kim import bp, services
 from kim_app.kim.forms import DecisionForm, GroupForm, JoinForm, ProfileForm, RoleForm, StatusForm
@@ -110,11 +110,6 @@ def show(slug: str):
 # Joining, cancelling, leaving (the person themselves)
 
 
-def _join_key() -> str:
-    user_id = getattr(current_user, "id", None)
-    return f"join:{user_id}" if user_id else f"join-ip:{get_remote_address()}"
-
-
 def _join_box(group: KimGroup, status: int = 200, join_form: JoinForm | None = None):
     return fragment_response("kim/_join_box.html", status=status,
                              **_show_context(group, join_form))
@@ -141,8 +136,7 @@ def _own_change(group: KimGroup, change, done: str, refused_category: str = "inf
 
 
 @bp.post("/<slug>/gabung")
-@limiter.limit(lambda: current_app.config["JOIN_LIMIT_PER_ACCOUNT"], key_func=_join_key)
-@limiter.limit(lambda: current_app.config["JOIN_LIMIT_PER_IP"], scope="join-ip")
+@account_and_ip_limits("join", "JOIN_LIMIT_PER_ACCOUNT", "JOIN_LIMIT_PER_IP")
 @login_required
 def join(slug: str):
     group = _group_or_404(slug)
