@@ -4,16 +4,15 @@ Choices are checked by our own validators, so every message a person can see is 
 translated (WTForms' built-in "Not a valid choice" is not).
 """
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from kim_app.auth.services import InvalidPhoneError, normalise_phone
 from kim_app.business import services
+from kim_app.common.submission import SubmissionKeyMixin
 
 
 class _Choice:
@@ -126,18 +125,12 @@ class ProductForm(FlaskForm):
         self.availability.choices = services.availability_choices()
 
 
-class NewProductForm(ProductForm):
+class NewProductForm(SubmissionKeyMixin, ProductForm):
     photos = MultipleFileField(
         _l("Foto (tidak wajib, paling banyak 5)"),
         description=_l("JPEG, PNG, atau WebP. Foto pertama menjadi sampul."),
         render_kw={"accept": "image/jpeg,image/png,image/webp", "multiple": True},
     )
-    submission_key = HiddenField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.submission_key.data:
-            self.submission_key.data = secrets.token_urlsafe(24)
 
 
 class AvailabilityForm(FlaskForm):

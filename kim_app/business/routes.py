@@ -32,6 +32,7 @@ from kim_app.business.forms import (
 from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
 from kim_app.common.permissions import business_authority, can_manage_kim, deny
 from kim_app.common.ratelimit import account_and_ip_limits, limit_reached
+from kim_app.common.submission import earlier_submission
 from kim_app.common.uploads import UploadError
 from kim_app.extensions import db
 from kim_app.kim import services as kim_services
@@ -369,8 +370,9 @@ def new_product(group_slug: str):
     group, _authority = _managing_products(group_slug)
     form = NewProductForm()
     if request.method == "POST":
-        existing = services.find_submission(form.submission_key.data)
-        if existing is not None and existing.business_group_id == group.id:
+        existing = earlier_submission(Product, form.submission_key.data,
+                                      business_group_id=group.id)
+        if existing is not None:
             flash(_("Produk %(name)s sudah tersimpan.", name=existing.name), "info")
             return _to_manage(group)
     if form.validate_on_submit():

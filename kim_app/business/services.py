@@ -558,12 +558,6 @@ def remove_member(actor: User, group: BusinessGroup, member: BusinessMember) -> 
 # Products and photos
 
 
-def find_submission(key: str | None) -> Product | None:
-    if not key:
-        return None
-    return db.session.scalar(select(Product).where(Product.submission_key == key))
-
-
 def create_product(actor: User, group: BusinessGroup, *, name: str, description: str,
                    price: int, unit: str, availability: str, category: str, published: bool,
                    photos=(), submission_key: str | None = None) -> Product:

@@ -1,7 +1,5 @@
 """Announcements: list, page, publish, relay, reach, attachments. Thin: rules in services."""
 
-import secrets
-
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,11 +13,12 @@ from kim_app.common.htmx import (
 )
 from kim_app.common.notify import mark_read_for_link
 from kim_app.common.ratelimit import account_and_ip_limits, limit_reached
+from kim_app.common.submission import earlier_submission
 from kim_app.common.uploads import UploadError, document_path, store_document, store_photo
 from kim_app.extensions import db, htmx
 from kim_app.info import bp, services
 from kim_app.info.forms import AnnouncementForm, RelayForm
-from kim_app.models import Audience, Document, KimGroup
+from kim_app.models import Announcement, Audience, Document, KimGroup
 
 
 def _post_limited(_limit):
@@ -84,8 +83,6 @@ def _announcement_form(led: list[KimGroup]) -> AnnouncementForm:
     form.groups.choices = [(g.id, f"{g.name} ({g.village.district.name})")
                            for g in services.active_groups()]
     form.kim.choices = [(g.id, g.name) for g in led]
-    if not form.submission_key.data:
-        form.submission_key.data = secrets.token_urlsafe(24)
     return form
 
 
@@ -112,7 +109,7 @@ def new():
         abort(403)
     form = _announcement_form(led)
     if request.method == "POST":
-        existing = services.find_submission(form.submission_key.data)
+        existing = earlier_submission(Announcement, form.submission_key.data)
         if existing is not None:
             flash(_("Pengumuman ini sudah diterbitkan."), "info")
             return redirect(url_for("info.show", announcement_id=existing.id))

@@ -1,12 +1,9 @@
 """Forms of the question threads: asking, replying, the officer's and the asker's steps."""
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    HiddenField,
     IntegerField,
     MultipleFileField,
     RadioField,
@@ -16,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from kim_app.common.submission import SubmissionKeyMixin
 from kim_app.models import RejectReason, Visibility
 from kim_app.regions import district_choices, village_choices, village_in_district
 from kim_app.threads import services
@@ -43,7 +41,7 @@ def _int_or_none(value):
         return None
 
 
-class AskForm(FlaskForm):
+class AskForm(SubmissionKeyMixin, FlaskForm):
     title = StringField(
         _l("Judul pertanyaan"),
         validators=[DataRequired(_l("Judul wajib diisi.")),
@@ -80,7 +78,6 @@ class AskForm(FlaskForm):
                                  validators=[Length(max=120)])
     via_kim = SelectField(_l("Diajukan melalui KIM"), coerce=_int_or_none,
                           validate_choice=False)
-    submission_key = HiddenField()
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,8 +92,6 @@ class AskForm(FlaskForm):
         )
         self.kims = services.kim_choices_for(user) if user is not None else []
         self.via_kim.choices = [(g.id, g.name) for g in self.kims]
-        if not self.submission_key.data:
-            self.submission_key.data = secrets.token_urlsafe(24)
 
     def validate_category(self, field):
         valid = {value for value, _label in self.category.choices if value != ""}
