@@ -18,8 +18,8 @@ from kim_app.auth import bp, services
 from kim_app.auth.forms import LoginForm, RegisterForm
 from kim_app.common.htmx import fragment_response
 from kim_app.common.ratelimit import account_and_ip_limits
+from kim_app.common.region_fields import VillageForm
 from kim_app.extensions import db
-from kim_app.regions import village_choices
 
 
 def safe_next(target: str | None) -> str | None:
@@ -66,8 +66,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
-    choosing_district = request.method == "POST" and "choose_district" in request.form
-    if not choosing_district and form.validate_on_submit():
+    if not form.choosing_district and form.validate_on_submit():
         user = services.create_user(
             name=form.name.data,
             phone=form.phone.data,
@@ -81,18 +80,15 @@ def register():
         login_user(user, remember=True)
         flash(_("Selamat datang, %(name)s! Akun Anda sudah dibuat.", name=user.name), "success")
         return redirect(url_for("main.home"))
-    status = 422 if request.method == "POST" and not choosing_district else 200
+    status = 422 if request.method == "POST" and not form.choosing_district else 200
     return render_template("auth/register.html", form=form), status
 
 
 @bp.get("/desa")
 def village_options():
-    """The village <select> for a kecamatan, swapped into the registration form by htmx."""
-    form = RegisterForm(formdata=None, district=request.args.get("district", ""))
-    form.village.choices = [("", _("— Pilih desa/kelurahan —"))] + village_choices(
-        form.district.data
-    )
-    return fragment_response("auth/_village_field.html", form=form)
+    """The village <select> of a kecamatan, swapped into any form with `VillageFields`."""
+    form = VillageForm(formdata=None, district=request.args.get("district", ""))
+    return fragment_response("_village_field.html", form=form)
 
 
 @bp.route("/masuk", methods=["GET", "POST"])

@@ -344,7 +344,7 @@ def edit(slug: str):
         })
     else:
         form = form_class()
-    choosing_district = request.method == "POST" and "choose_district" in request.form
+    choosing_district = authority.admin and form.choosing_district
     if not choosing_district and form.validate_on_submit():
         extra = {}
         if authority.admin:

@@ -24,7 +24,6 @@ from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
 from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
-from kim_app.regions import village_choices
 from kim_app.threads import bp, forms, lifecycle, services
 from kim_app.threads.lifecycle import NotAllowedError, TransitionError
 from kim_app.threads.services import ThreadError
@@ -73,18 +72,15 @@ def _ask_limited(_limit):
 def new():
     form = forms.AskForm(user=current_user)
     if request.method == "GET":
-        village = current_user.village
-        if village is not None:
-            form.district.data = village.district_code
-            form.village.choices += village_choices(village.district_code)
-            form.village.data = village.code
+        if current_user.village is not None:
+            form.preselect(current_user.village)
         return render_template("threads/new.html", form=form)
 
     earlier = services.find_submitted(form.submission_key.data, current_user)
     if earlier is not None:
         flash(_("Pertanyaan ini sudah terkirim dengan kode %(code)s.", code=earlier.code), "info")
         return redirect(url_for("threads.show", code=earlier.code))
-    if "choose_district" in request.form:  # without JavaScript: show that kecamatan's villages
+    if form.choosing_district:
         return render_template("threads/new.html", form=form)
     if not form.validate_on_submit():
         return render_template("threads/new.html", form=form), 422
