@@ -99,16 +99,16 @@ def test_bad_logo_is_refused_with_a_message(client, db, upload_dir):
 
 
 def test_group_slugs_stay_unique_and_avoid_reserved_words(app, db):
-    from kim_app.business import services
+    from kim_app.business import slugs
 
     home = bf.kim()
     first = bf.business_group(home, "Kue Bu Sri")
     second = bf.business_group(home, "Kue  Bu Sri!")
     third = bf.business_group(bf.other_kim(home), "kue bu sri")
     assert [first.slug, second.slug, third.slug] == ["kue-bu-sri", "kue-bu-sri-2", "kue-bu-sri-3"]
-    assert services.group_slug_for("Baru") == "baru-2"
-    assert services.group_slug_for("!!!") == "usaha"
-    assert services.slugify("Gethuk Lindri Ñyamleng") == "gethuk-lindri-nyamleng"
+    assert slugs.group_slug_for("Baru") == "baru-2"
+    assert slugs.group_slug_for("!!!") == "usaha"
+    assert slugs.slugify("Gethuk Lindri Ñyamleng") == "gethuk-lindri-nyamleng"
 
 
 def test_editing_the_group_keeps_its_slug_and_replaces_the_logo(client, db, upload_dir):

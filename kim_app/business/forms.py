@@ -11,7 +11,8 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from kim_app.auth.services import InvalidPhoneError, normalise_phone
-from kim_app.business import services
+from kim_app.business import labels, products
+from kim_app.business.errors import BusinessError
 from kim_app.common.submission import SubmissionKeyMixin
 
 
@@ -54,7 +55,7 @@ class GroupForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sector.choices = [("", _l("— Pilih bidang —"))] + services.category_choices()
+        self.sector.choices = [("", _l("— Pilih bidang —"))] + labels.category_choices()
 
     def validate_whatsapp(self, field):
         try:
@@ -90,8 +91,8 @@ class ActionForm(FlaskForm):
 class PriceField(StringField):
     def pre_validate(self, form):
         try:
-            self.price = services.parse_price(self.data)
-        except services.BusinessError as refused:
+            self.price = products.parse_price(self.data)
+        except BusinessError as refused:
             self.price = None
             raise ValidationError(str(refused.message)) from None
 
@@ -120,9 +121,9 @@ class ProductForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.unit.choices = [(unit, unit) for unit in services.UNITS]
-        self.category.choices = [("", _l("— Pilih kategori —"))] + services.category_choices()
-        self.availability.choices = services.availability_choices()
+        self.unit.choices = [(unit, unit) for unit in products.UNITS]
+        self.category.choices = [("", _l("— Pilih kategori —"))] + labels.category_choices()
+        self.availability.choices = labels.availability_choices()
 
 
 class NewProductForm(SubmissionKeyMixin, ProductForm):
@@ -138,7 +139,7 @@ class AvailabilityForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.availability.choices = services.availability_choices()
+        self.availability.choices = labels.availability_choices()
 
 
 class PhotoForm(FlaskForm):

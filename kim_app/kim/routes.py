@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kim_app.auth.routes import safe_next
-from kim_app.business import services as business_services
+from kim_app.business.groups import groups_for_kim
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
 from kim_app.common.permissions import (
     can_admin_kim_groups,
@@ -93,7 +93,7 @@ def _page_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
     return {
         "pengurus": services.pengurus_of(group),
         "member_count": services.member_count(group),
-        "business_groups": business_services.groups_for_kim(group),
+        "business_groups": groups_for_kim(group),
         "may_create_business": can_manage_kim(current_user, group),
         "relays": info_services.relays_for_group(group),
         **_show_context(group, join_form),

@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from kim_app.auth.routes import safe_next
-from kim_app.business import services as business_services
+from kim_app.business.catalog import newest_products
 from kim_app.common.uploads import photo_path
 from kim_app.extensions import db
 from kim_app.info import services as info_services
@@ -33,7 +33,7 @@ def home():
         districts=districts,
         kim_total=sum(count for _code, _name, count in districts),
         announcements=info_services.for_home(current_user),
-        new_products=business_services.newest_products(HOME_PRODUCTS),
+        new_products=newest_products(HOME_PRODUCTS),
     )
 
 
