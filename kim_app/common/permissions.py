@@ -48,18 +48,9 @@ def active_membership(user, group: KimGroup) -> Membership | None:
     return membership if membership and membership.status == MembershipStatus.ACTIVE else None
 
 
-def is_member(user, group: KimGroup) -> bool:
-    return active_membership(user, group) is not None
-
-
 def is_pengurus(user, group: KimGroup) -> bool:
     membership = active_membership(user, group)
     return membership is not None and membership.role.is_pengurus
-
-
-def is_ketua(user, group: KimGroup) -> bool:
-    membership = active_membership(user, group)
-    return membership is not None and membership.role == MemberRole.KETUA
 
 
 def is_admin(user) -> bool:

@@ -310,12 +310,6 @@ def may_see_reach(user, announcement: Announcement) -> bool:
 
 # Writing -----------------------------------------------------------------------------------
 
-def find_submission(key: str | None) -> Announcement | None:
-    if not key:
-        return None
-    return db.session.scalar(select(Announcement).where(Announcement.submission_key == key))
-
-
 def publish(author: User, *, title: str, body: str, audience: Audience,
             district_codes: list[str] | None = None, group_ids: list[int] | None = None,
             kim_group: KimGroup | None = None, expires_on: date | None = None,

@@ -7,21 +7,24 @@ a plain form with a redirect (post/redirect/get) and an htmx request with the ch
 fragment; a refused change is a message, never an error page.
 """
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from kim_app.auth.routes import safe_next
+from kim_app.business.groups import groups_for_kim
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
 from kim_app.common.permissions import (
     can_admin_kim_groups,
+    can_manage_kim,
     deny,
     is_admin,
     kim_authority,
     open_membership,
 )
-from kim_app.extensions import db, limiter
+from kim_app.common.ratelimit import account_and_ip_limits
+from kim_app.extensions import db
+from kim_app.info import services as info_services
 from kim_app.kim import bp, services
 from kim_app.kim.forms import DecisionForm, JoinForm, ProfileForm, RoleForm
 from kim_app.models import KimGroup, Membership, MembershipStatus
@@ -88,24 +91,26 @@ def _show_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
     }
 
 
+def _page_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
+    """Everything the KIM page shows: its pengurus, business groups and relays too."""
+    return {
+        "pengurus": services.pengurus_of(group),
+        "member_count": services.member_count(group),
+        "business_groups": groups_for_kim(group),
+        "may_create_business": can_manage_kim(current_user, group),
+        "relays": info_services.relays_for_group(group),
+        **_show_context(group, join_form),
+    }
+
+
 @bp.get("/<slug>")
 def show(slug: str):
     group = _group_or_404(slug)
-    return render_template(
-        "kim/show.html",
-        pengurus=services.pengurus_of(group),
-        member_count=services.member_count(group),
-        **_show_context(group),
-    )
+    return render_template("kim/show.html", **_page_context(group))
 
 
 # ---------------------------------------------------------------------------------------
 # Joining, cancelling, leaving (the person themselves)
-
-
-def _join_key() -> str:
-    user_id = getattr(current_user, "id", None)
-    return f"join:{user_id}" if user_id else f"join-ip:{get_remote_address()}"
 
 
 def _join_box(group: KimGroup, status: int = 200, join_form: JoinForm | None = None):
@@ -134,8 +139,7 @@ def _own_change(group: KimGroup, change, done: str, refused_category: str = "inf
 
 
 @bp.post("/<slug>/gabung")
-@limiter.limit(lambda: current_app.config["JOIN_LIMIT_PER_ACCOUNT"], key_func=_join_key)
-@limiter.limit(lambda: current_app.config["JOIN_LIMIT_PER_IP"], scope="join-ip")
+@account_and_ip_limits("join", "JOIN_LIMIT_PER_ACCOUNT", "JOIN_LIMIT_PER_IP")
 @login_required
 def join(slug: str):
     group = _group_or_404(slug)
@@ -143,10 +147,7 @@ def join(slug: str):
     if not form.validate_on_submit():
         if wants_fragment():
             return _join_box(group, 422, form)
-        return render_template(
-            "kim/show.html", pengurus=services.pengurus_of(group),
-            member_count=services.member_count(group), **_show_context(group, form),
-        ), 422
+        return render_template("kim/show.html", **_page_context(group, form)), 422
     return _own_change(
         group, lambda: services.request_join(current_user, group, form.message.data or ""),
         _("Permintaan bergabung terkirim. Pengurus %(kim)s akan memutuskannya.", kim=group.name),

@@ -7,7 +7,6 @@ the changed fragment; a failed form comes back 422 with the text kept.
 
 from flask import (
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -21,20 +20,15 @@ from flask_login import current_user, login_required
 
 from kim_app.common import permissions
 from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
+from kim_app.common.ratelimit import account_and_ip_limits
 from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
-from kim_app.extensions import db, limiter
+from kim_app.extensions import db
 from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
 from kim_app.regions import village_choices
 from kim_app.threads import bp, forms, labels, lifecycle, services
 from kim_app.threads.lifecycle import NotAllowedError, TransitionError
 from kim_app.threads.services import ThreadError
-
-
-def _account_key() -> str:
-    if current_user.is_authenticated:
-        return f"account:{current_user.id}"
-    return f"ip:{request.remote_addr}"
 
 
 def _succeeded(response) -> bool:
@@ -75,27 +69,21 @@ def _ask_limited(_limit):
 
 
 @bp.route("/baru", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["ASK_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_succeeded, on_breach=_ask_limited,
-               scope="ask-account")
-@limiter.limit(lambda: current_app.config["POST_LIMIT_PER_IP"], methods=["POST"],
-               scope="post-ip", on_breach=_ask_limited)
+@account_and_ip_limits("ask", "ASK_LIMIT_PER_ACCOUNT", "POST_LIMIT_PER_IP", methods=["POST"],
+                       deduct_when=_succeeded, on_breach=_ask_limited)
 @login_required
 def new():
     form = forms.AskForm(user=current_user)
     if request.method == "GET":
-        village = current_user.village
-        if village is not None:
-            form.district.data = village.district_code
-            form.village.choices += village_choices(village.district_code)
-            form.village.data = village.code
+        if current_user.village is not None:
+            form.preselect(current_user.village)
         return render_template("threads/new.html", form=form)
 
     earlier = services.find_submitted(form.submission_key.data, current_user)
     if earlier is not None:
         flash(_("Pertanyaan ini sudah terkirim dengan kode %(code)s.", code=earlier.code), "info")
         return redirect(url_for("threads.show", code=earlier.code))
-    if "choose_district" in request.form:  # without JavaScript: show that kecamatan's villages
+    if form.choosing_district:
         return render_template("threads/new.html", form=form)
     if not form.validate_on_submit():
         return render_template("threads/new.html", form=form), 422
@@ -395,10 +383,8 @@ def _reply_limited(_limit):
 
 
 @bp.post("/<code>/balas")
-@limiter.limit(lambda: current_app.config["REPLY_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-               deduct_when=_succeeded, on_breach=_reply_limited, scope="reply-account")
-@limiter.limit(lambda: current_app.config["POST_LIMIT_PER_IP"], scope="post-ip",
-               on_breach=_reply_limited)
+@account_and_ip_limits("reply", "REPLY_LIMIT_PER_ACCOUNT", "POST_LIMIT_PER_IP",
+                       deduct_when=_succeeded, on_breach=_reply_limited)
 @login_required
 def reply(code: str):
     thread = _visible_or_404(code)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from kim_app.common import permissions
 from kim_app.common.search import matches
+from kim_app.common.submission import earlier_submission
 from kim_app.common.workdays import add_working_days, local_date
 from kim_app.extensions import db
 from kim_app.models import (
@@ -158,12 +159,9 @@ def visible_posts(thread: Thread, user) -> list[Post]:
 
 def find_submitted(submission_key: str | None, user) -> Thread | None:
     """The thread an earlier submit of the same form created for this person."""
-    if not submission_key or not _authenticated(user):
+    if not _authenticated(user):
         return None
-    return db.session.scalar(
-        select(Thread).where(Thread.submission_key == submission_key,
-                             Thread.author_id == user.id)
-    )
+    return earlier_submission(Thread, submission_key, author_id=user.id)
 
 
 def kim_choices_for(user) -> list[KimGroup]:
