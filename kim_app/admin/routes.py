@@ -160,14 +160,9 @@ def _group_or_404(slug: str) -> KimGroup:
     return group
 
 
-def _choosing_district() -> bool:
-    """The form was sent without JavaScript to list the villages of the chosen kecamatan."""
-    return request.method == "POST" and "choose_district" in request.form
-
-
-def _refused_status() -> int:
+def _refused_status(form: GroupForm) -> int:
     """The status of a form page shown again: 422 after a refused submission."""
-    return 422 if request.method == "POST" and not _choosing_district() else 200
+    return 422 if request.method == "POST" and not form.choosing_district else 200
 
 
 def _filled_form(group: KimGroup) -> GroupForm:
@@ -193,7 +188,7 @@ def _group_page(form, group: KimGroup | None = None, status_form=None, status: i
 @requires(permissions.can_admin_kim_groups)
 def kim_create():
     form = GroupForm()
-    if not _choosing_district() and form.validate_on_submit():
+    if not form.choosing_district and form.validate_on_submit():
         group = kim_groups.create_group(
             current_user, name=form.name.data, village_code=form.village.data,
             description=form.description.data or "", contact=form.contact.data or "",
@@ -203,7 +198,7 @@ def kim_create():
         flash(_("%(kim)s dibuat. Setujui permintaan bergabung pertama, lalu angkat ketuanya.",
                 kim=group.name), "success")
         return redirect(url_for("kim.show", slug=group.slug))
-    return _group_page(form, status=_refused_status())
+    return _group_page(form, status=_refused_status(form))
 
 
 @bp.route("/kim/<slug>", methods=["GET", "POST"])
@@ -211,7 +206,7 @@ def kim_create():
 def kim_edit(slug: str):
     group = _group_or_404(slug)
     form = _filled_form(group) if request.method == "GET" else GroupForm()
-    if not _choosing_district() and form.validate_on_submit():
+    if not form.choosing_district and form.validate_on_submit():
         changed = kim_services.update_profile(
             current_user, group, name=form.name.data, village_code=form.village.data,
             description=form.description.data or "", contact=form.contact.data or "",
@@ -220,7 +215,7 @@ def kim_edit(slug: str):
         db.session.commit()
         flash(_("Profil KIM disimpan.") if changed else _("Tidak ada yang berubah."), "success")
         return redirect(url_for("kim.show", slug=group.slug))
-    return _group_page(form, group, status=_refused_status())
+    return _group_page(form, group, status=_refused_status(form))
 
 
 @bp.post("/kim/<slug>/status")

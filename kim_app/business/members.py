@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from kim_app.business.errors import BusinessError
 from kim_app.common.audit import record
-from kim_app.notifications.delivery import notify
 from kim_app.extensions import db
 from kim_app.models import (
     BusinessGroup,
@@ -24,6 +23,7 @@ from kim_app.models import (
     utcnow,
 )
 from kim_app.models import Membership as KimMembership
+from kim_app.notifications.delivery import notify
 
 OPEN = (BusinessMemberStatus.PENDING, BusinessMemberStatus.ACTIVE)
 

@@ -4,8 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    HiddenField,
-    IntegerField,
     MultipleFileField,
     RadioField,
     SelectField,

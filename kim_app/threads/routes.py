@@ -25,7 +25,6 @@ from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
 from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
-from kim_app.regions import village_choices
 from kim_app.threads import bp, forms, labels, lifecycle, services
 from kim_app.threads.lifecycle import NotAllowedError, TransitionError
 from kim_app.threads.services import ThreadError
