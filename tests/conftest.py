@@ -25,8 +25,9 @@ KIM groups, question categories and agencies) is seeded once. Then there are two
   KIM groups, categories and agencies are seeded again (a few tenths of a second more per
   test). Use it only for work on more than one connection at once: a live server in a
   thread (every browser test; tests/browser/conftest.py marks them), real concurrent
-  requests (race tests: start threads that each make requests with their own client), or
-  code that must see another connection's commit. It works the same on both databases.
+  requests (race tests: `concurrently(...)` below starts the calls together, each in its
+  own thread, with its own client), or code that must see another connection's commit. It
+  works the same on both databases.
 - The migrations test needs neither: it builds its own empty database.
 
 `app_factory(**overrides)` gives an app with config overrides (e.g. CSRF on). On the
@@ -41,7 +42,8 @@ call builds a new app, reading the environment as it is during the test.
 import contextvars
 import os
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -363,6 +365,38 @@ def petugas(app):
 @pytest.fixture
 def admin(app):
     return make_user(Role.ADMIN, name="Bu Admin", village=None)
+
+
+def concurrently(*calls: Callable[[], object], timeout: float = 60) -> list:
+    """Run the calls at the same moment, each in a thread of its own; their results, in order.
+
+    For race tests, which must be marked `real_db`: each call makes its requests with a
+    client of its own (`app.test_client()`), so each has its own session and connection.
+    """
+    if _db.session.session_factory.kw.get("bind") is not None:
+        raise RuntimeError("threads cannot share the test's connection: mark the test real_db")
+    start = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def run(index: int, call: Callable[[], object]) -> None:
+        try:
+            start.wait(timeout)
+            results[index] = call()
+        except BaseException as error:  # re-raised in the test's thread below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(index, call), daemon=True)
+               for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    if any(thread.is_alive() for thread in threads):
+        raise AssertionError(f"a concurrent call did not finish within {timeout} s")
+    if errors:
+        raise errors[0]
+    return results
 
 
 def login(client, user: User, password: str = PASSWORD):

@@ -2,13 +2,12 @@
 marked `real_db`; then it really commits, for other connections and threads to see."""
 
 import contextvars
-import threading
 
 import pytest
 from sqlalchemy import func, select
 
 from kim_app.models import User
-from tests.conftest import login
+from tests.conftest import concurrently, login
 
 
 def test_a_commit_stays_inside_the_test_transaction(app, db, client, warga):
@@ -33,16 +32,15 @@ def test_what_a_request_does_not_commit_is_gone_when_it_ends(app, db, warga):
 def test_real_db_commits_are_seen_by_other_connections_and_threads(app, db, warga):
     with db.engine.connect() as other:
         assert other.scalar(select(User.name).where(User.id == warga.id)) == "Sri Warga"
-    statuses = []
 
     def visit():
         client = app.test_client()
         login(client, warga)
-        statuses.append(client.get("/akun/notifikasi/pengaturan").status_code)
+        return client.get("/akun/notifikasi/pengaturan").status_code
 
-    threads = [threading.Thread(target=visit) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert statuses == [200, 200, 200]
+    assert concurrently(visit, visit, visit) == [200, 200, 200]
+
+
+def test_threads_refuse_the_test_transaction(app):
+    with pytest.raises(RuntimeError, match="real_db"):
+        concurrently(lambda: None)

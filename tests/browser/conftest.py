@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -61,6 +62,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group("browser"))
         if skip is not None:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _patient_expect():
+    """Wait up to 15 s (not Playwright's 5) for what an `expect` asserts to come true.
+
+    On a busy two-core machine (the other xdist worker, Chromium and the server in one
+    process) a swap can take longer than 5 s; what is asserted stays the same.
+    """
+    expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
