@@ -22,12 +22,13 @@ KIM groups, question categories and agencies) is seeded once. Then there are two
 - **`@pytest.mark.real_db`: real commits.** The test gets freshly built apps on ordinary
   pooled connections, as the app runs in production: what it commits is visible to every
   other connection and thread. Afterwards every table but the regions is emptied and the
-  KIM groups, categories and agencies are seeded again (a few tenths of a second more per
-  test). Use it only for work on more than one connection at once: a live server in a
-  thread (every browser test; tests/browser/conftest.py marks them), real concurrent
-  requests (race tests: `concurrently(...)` below starts the calls together, each in its
-  own thread, with its own client), or code that must see another connection's commit. It
-  works the same on both databases.
+  KIM groups, categories and agencies are seeded again (building the app and seeding cost
+  up to a second more per test). Use it only for work on more than one connection at once:
+  a live server in a thread (every browser test; tests/browser/conftest.py marks them),
+  real concurrent requests (race tests: `concurrently(...)` below starts the calls
+  together, each in its own thread, with its own client), or code that must see another
+  connection's commit (the mail claim: a second sender on its own connection). It works
+  the same on both databases.
 - The migrations test needs neither: it builds its own empty database.
 
 `app_factory(**overrides)` gives an app with config overrides (e.g. CSRF on). On the
