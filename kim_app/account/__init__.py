@@ -37,4 +37,4 @@ def change_password():
                            memberships=memberships_of(current_user)), 422
 
 
-from kim_app.account import notifications  # noqa: E402,F401
+from kim_app.account import notifications, personal_data, profile_edit  # noqa: E402,F401

@@ -17,6 +17,7 @@ from flask_login import current_user, login_user, logout_user
 
 from kim_app.auth import bp, services
 from kim_app.auth.forms import LoginForm, RegisterForm
+from kim_app.common import privacy
 from kim_app.common.htmx import fragment_response
 from kim_app.extensions import db, limiter
 from kim_app.regions import village_choices
@@ -80,6 +81,7 @@ def register():
             village_code=form.village.data,
             locale=session.get("locale"),
         )
+        privacy.accept(user)
         db.session.commit()
         session.clear()
         login_user(user, remember=True)

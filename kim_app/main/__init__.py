@@ -72,3 +72,6 @@ def healthz():
     response.status_code = 200 if healthy else 503
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+from kim_app.main import privacy  # noqa: E402,F401
