@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from kim_app.auth import services
+from kim_app.auth import services as accounts
 from kim_app.auth.forms import PasswordChangeForm
 from kim_app.extensions import db
 from kim_app.kim.services import memberships_of
@@ -24,8 +24,8 @@ def profile():
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if services.check_password(current_user, form.current_password.data):
-            services.change_password(current_user, form.password.data)
+        if accounts.check_password(current_user, form.current_password.data):
+            accounts.change_password(current_user, form.password.data)
             db.session.commit()
             # This device stays logged in with the new token; every other session ends.
             login_user(current_user._get_current_object(), remember=True)
