@@ -68,6 +68,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
         threads,
     )
     from kim_app.account import bp as account_bp
+    from kim_app.admin import routes as admin_routes
 
     auth.init_login(login_manager)
     app.register_blueprint(main.bp)
@@ -80,6 +81,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     app.register_blueprint(stats.dashboard_bp, url_prefix="/petugas/dasbor")
     app.register_blueprint(threads.bp, url_prefix="/tanya")
     app.register_blueprint(officer.bp, url_prefix="/petugas")
+    app.register_blueprint(admin_routes.bp, url_prefix="/admin")
     errors.register(app)
     security.register(app)
     templating.register(app)

@@ -1,0 +1,38 @@
+"""The sections of the admin area, each with the rule that opens it.
+
+The index lists the sections a person may use, and each route checks its own section's
+rule (`common.permissions`). A new section is one more entry here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from kim_app.common import permissions
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    summary: str
+    endpoint: str
+    allowed: Callable[[object], bool]
+    values: dict = field(default_factory=dict)
+
+
+SECTIONS = (
+    Section(_l("Pengguna"),
+            _l("Cari orang, lihat akunnya, beri kode atur ulang kata sandi; admin mengatur "
+               "peran dan instansi, menonaktifkan dan mengaktifkan kembali."),
+            "admin.people", permissions.can_view_people),
+)
+
+
+def sections_for(user) -> list[Section]:
+    return [section for section in SECTIONS if section.allowed(user)]
+
+
+def may_use_admin(user) -> bool:
+    """The admin area opens for anyone who may use at least one of its sections."""
+    return any(section.allowed(user) for section in SECTIONS)
