@@ -70,13 +70,13 @@ def test_the_link_sets_a_new_password_once_and_ends_old_sessions(client, app, db
     login(client, user, NEW)
 
 
-def test_an_expired_or_forged_link_is_refused(client, app, db):
+def test_an_expired_or_forged_link_is_refused(client, app, db, monkeypatch):
     user = _verified()
     db.session.commit()
     client.post("/auth/lupa", data={"identifier": user.phone})
     link = _link(db)
     assert client.get(link + "x").status_code == 410
-    app.config["RESET_LINK_MINUTES"] = -1
+    monkeypatch.setitem(app.config, "RESET_LINK_MINUTES", -1)
     assert client.get(link).status_code == 410
 
 

@@ -77,9 +77,9 @@ def _upload(user):
 
 
 @pytest.fixture
-def person(app, tmp_path):
+def person(app, tmp_path, monkeypatch):
     """Someone with a trace in every part of the portal."""
-    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
     user = make_user(name=NAME, email=EMAIL)
     officer = make_user(Role.PETUGAS, name="Pak Petugas", village=None)
     neighbour = make_user(name="Joko Tetangga")
