@@ -6,17 +6,15 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from kim_app.auth import services
-from kim_app.regions import district_choices, village_choices, village_in_district
+from kim_app.common.region_fields import VillageFields
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(VillageFields, FlaskForm):
     name = StringField(
         _l("Nama lengkap"),
         validators=[DataRequired(_l("Nama wajib diisi.")),
                     Length(min=2, max=120, message=_l("Nama 2 sampai 120 karakter."))],
     )
-    district = SelectField(_l("Kecamatan"), validate_choice=False)
-    village = SelectField(_l("Desa/kelurahan"), validate_choice=False)
     email = EmailField(
         _l("Email (tidak wajib)"),
         validators=[Optional(), Length(max=254),
@@ -25,25 +23,13 @@ class ProfileForm(FlaskForm):
                        "alamat itu."),
     )
     locale = SelectField(_l("Bahasa"))
+    district_missing = _l("Pilih kecamatan tempat tinggal Anda.")
+    village_missing = _l("Pilih desa/kelurahan tempat tinggal Anda.")
 
     def __init__(self, *args, user=None, languages=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.district.choices = [("", _l("— Pilih kecamatan —"))] + district_choices()
-        self.village.choices = [("", _l("— Pilih desa/kelurahan —"))] + village_choices(
-            self.district.data
-        )
         self.locale.choices = list((languages or {}).items())
-
-    def validate_district(self, field):
-        if not field.data or field.data not in {code for code, _name in self.district.choices}:
-            raise ValidationError(_l("Pilih kecamatan tempat tinggal Anda."))
-
-    def validate_village(self, field):
-        if not field.data:
-            raise ValidationError(_l("Pilih desa/kelurahan tempat tinggal Anda."))
-        if not village_in_district(field.data, self.district.data):
-            raise ValidationError(_l("Desa/kelurahan ini tidak ada di kecamatan yang dipilih."))
 
     def validate_email(self, field):
         email = services.normalise_email(field.data)

@@ -8,9 +8,9 @@ from kim_app.account import bp, services
 from kim_app.account.forms import PhoneChangeForm, ProfileForm
 from kim_app.auth import services as accounts
 from kim_app.auth import tokens
-from kim_app.common.notify import email_configured
 from kim_app.extensions import db
 from kim_app.models import User
+from kim_app.notifications.mail import email_configured
 
 
 def _profile_form(formdata=None) -> ProfileForm:
@@ -36,7 +36,7 @@ def edit_profile():
     if request.method == "GET":
         return _page(_profile_form(), PhoneChangeForm(formdata=None))
     form = _profile_form(request.form)
-    if "choose_district" in request.form:
+    if form.choosing_district:
         return _page(form, PhoneChangeForm(formdata=None))
     if form.validate_on_submit():
         sent = services.update_profile(current_user, name=form.name.data,

@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from kim_app.common.region_fields import VillageFields
 from kim_app.models import Role
-from kim_app.regions import district_choices, village_choices
 
 ROLE_LABELS = {
     Role.WARGA: _l("Warga"),
@@ -27,21 +27,20 @@ EVENT_LABELS = {
 STATUS_LABELS = {"aktif": _l("Aktif"), "nonaktif": _l("Nonaktif"), "terhapus": _l("Terhapus")}
 
 
-class PeopleSearchForm(FlaskForm):
+class PeopleSearchForm(VillageFields, FlaskForm):
+    """Filters (never validated: an empty kecamatan or village means all of them)."""
+
     class Meta:
         csrf = False
 
     q = StringField(_l("Nama, nomor HP atau email"), validators=[Optional(), Length(max=120)])
-    district = SelectField(_l("Kecamatan"), validate_choice=False)
-    village = SelectField(_l("Desa/kelurahan"), validate_choice=False)
     role = SelectField(_l("Peran"), validate_choice=False)
     status = SelectField(_l("Status"), validate_choice=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.district.choices = [("", _l("Semua kecamatan"))] + district_choices()
-        self.village.choices = [("", _l("Semua desa/kelurahan"))] + village_choices(
-            self.district.data)
+        self.district.choices[0] = ("", _l("Semua kecamatan"))
+        self.village.choices[0] = ("", _l("Semua desa/kelurahan"))
         self.role.choices = [("", _l("Semua peran"))] + [
             (role.value, label) for role, label in ROLE_LABELS.items()]
         self.status.choices = [("", _l("Semua status"))] + list(STATUS_LABELS.items())

@@ -1,7 +1,8 @@
 """The sections of the admin area, each with the rule that opens it.
 
-The index lists the sections a person may use, and each route checks its own section's
-rule (`common.permissions`). A new section is one more entry here.
+The index lists the sections a person may use, the header shows "Admin" to anyone who may
+use one, and each route checks its own section's rule (`common.permissions`). A new
+section (people, moderation, the audit log …) is one more entry here.
 """
 
 from collections.abc import Callable
@@ -22,10 +23,21 @@ class Section:
 
 
 SECTIONS = (
+    Section(_l("Kelompok KIM"),
+            _l("Tambah KIM, ubah nama, desa dan profilnya, nonaktifkan atau aktifkan kembali."),
+            "admin.kim_list", permissions.can_admin_kim_groups),
+    Section(_l("Kategori pertanyaan"),
+            _l("Kategori yang dapat dipilih penanya: nama, keterangan, urutan, aktif."),
+            "admin.reference_list", permissions.can_manage_reference_lists,
+            {"kind": "kategori"}),
+    Section(_l("Instansi (OPD)"),
+            _l("Instansi yang dapat ditugaskan menjawab pertanyaan: nama, singkatan, aktif."),
+            "admin.reference_list", permissions.can_manage_reference_lists,
+            {"kind": "instansi"}),
     Section(_l("Pengguna"),
             _l("Cari orang, lihat akunnya, beri kode atur ulang kata sandi; admin mengatur "
                "peran dan instansi, menonaktifkan dan mengaktifkan kembali."),
-            "admin.people", permissions.can_view_people),
+            "admin.people", permissions.can_manage_people),
 )
 
 

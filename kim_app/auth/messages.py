@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from kim_app.auth import tokens
-from kim_app.common.notify import absolute_url
+from kim_app.common.urls import absolute_url
 from kim_app.extensions import db
 from kim_app.models import OutgoingEmail, User
 

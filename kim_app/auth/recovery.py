@@ -7,13 +7,11 @@ from flask_login import current_user
 
 from kim_app.auth import bp, messages, reset, services, tokens
 from kim_app.auth.forms import CodeResetForm, ForgotForm, NewPasswordForm
+from kim_app.auth.routes import _typed_identifier
 from kim_app.common import audit
+from kim_app.common.ratelimit import account_and_ip_limits
 from kim_app.extensions import db, limiter
 from kim_app.models import User
-
-
-def _forgot_key() -> str:
-    return "forgot:" + services.identifier_key(request.form.get("identifier", ""))
 
 
 def _forgot_limited(_limit):
@@ -25,10 +23,9 @@ def _forgot_limited(_limit):
 
 
 @bp.route("/lupa", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["FORGOT_LIMIT_PER_ACCOUNT"], key_func=_forgot_key,
-               methods=["POST"], on_breach=_forgot_limited)
-@limiter.limit(lambda: current_app.config["FORGOT_LIMIT_PER_IP"], methods=["POST"],
-               scope="forgot-ip", on_breach=_forgot_limited)
+@account_and_ip_limits("forgot", "FORGOT_LIMIT_PER_ACCOUNT", "FORGOT_LIMIT_PER_IP",
+                       key=_typed_identifier("identifier"), methods=["POST"],
+                       on_breach=_forgot_limited)
 def forgot():
     form = ForgotForm()
     if form.validate_on_submit():

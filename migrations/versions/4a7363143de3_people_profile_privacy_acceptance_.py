@@ -1,7 +1,7 @@
 """people: profile, privacy acceptance, agency of a petugas, reset codes
 
 Revision ID: 4a7363143de3
-Revises: 459269bca81c
+Revises: 7937d4b16148
 Create Date: 2026-12-01 07:40:22.052342
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4a7363143de3'
-down_revision = '459269bca81c'
+down_revision = '7937d4b16148'
 branch_labels = None
 depends_on = None
 

@@ -91,7 +91,7 @@ EXPECTED = {
                             "reset_code"), 403),
     "pengurus": dict.fromkeys(("index", "list", "person", "role", "deactivate", "reactivate",
                                "reset_code"), 403),
-    "petugas": {"index": 200, "list": 200, "person": 200, "role": 403, "deactivate": 403,
+    "petugas": {"index": 403, "list": 200, "person": 200, "role": 403, "deactivate": 403,
                 "reactivate": 403, "reset_code": 200},
     "admin": {"index": 200, "list": 200, "person": 200, "role": 302, "deactivate": 302,
               "reactivate": 422, "reset_code": 200},
@@ -132,12 +132,13 @@ def test_unknown_or_huge_ids_answer_404(client, people):
         assert client.get(url).status_code == 404
 
 
-def test_admin_menu_link_only_for_officers_and_admins(client, people):
-    login(client, people["warga"])
-    assert 'href="/admin/"' not in client.get("/").get_data(as_text=True)
-    client.post("/auth/keluar")
+def test_officers_reach_people_from_their_inbox_admins_from_the_admin_area(client, people):
     login(client, people["petugas"])
-    assert 'href="/admin/"' in client.get("/").get_data(as_text=True)
+    assert 'href="/admin/pengguna"' in client.get("/petugas/").get_data(as_text=True)
+    client.post("/auth/keluar")
+    login(client, people["admin"])
+    html = client.get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/pengguna"' in html
 
 
 def test_search_by_name_phone_village_role_and_status(client, people, db):
