@@ -1,4 +1,7 @@
-"""Command-line tasks: `flask --app wsgi seed | demo | create-admin | close-stale`."""
+"""Command-line tasks: `flask --app wsgi seed | demo | create-admin | create-user | close-stale
+| send-mail`."""
+
+import sys
 
 import click
 from flask import Flask, current_app
@@ -19,12 +22,14 @@ from kim_app.threads import demo as threads_demo
 @click.command("seed")
 @with_appcontext
 def seed_command() -> None:
-    """Load the official regions, the 18 KIM groups, question categories and agencies
-    (idempotent)."""
+    """Load the official regions and KIM groups of KIM_REGENCY, question categories and
+    agencies (idempotent)."""
     try:
         report = seed_reference_data()
     except SeedError as exc:
         raise click.ClickException(str(exc)) from exc
+    for note in report.notes:
+        click.echo(f"Seed: {note}")
     if not report.changed:
         click.echo("Seed: nothing to change.")
         return
@@ -39,6 +44,9 @@ def demo_command() -> None:
     """Create demo accounts for each role (refused in production)."""
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("demo data is refused when KIM_ENV=production")
+    problem = demo_problem()
+    if problem:
+        raise click.ClickException(problem)
     created = demo.create_accounts()
     db.session.commit()
     click.echo(f"Demo: {created} accounts created (password: {demo.DEMO_PASSWORD})."
@@ -48,6 +56,28 @@ def demo_command() -> None:
     for load in demo_loaders():
         click.echo(load())
         db.session.commit()
+
+
+# The demo people live in villages of Kabupaten Pati and belong to its seeded KIM groups.
+DEMO_REGENCY = "33.18"
+DEMO_KIM_SLUGS = ("gulangpongge", "tlogorejo", "kajen")
+
+
+def demo_problem() -> str | None:
+    """Why the demo content cannot be loaded into this portal, or None."""
+    from kim_app.models import KimGroup, Village
+
+    regency = current_app.config["REGENCY_CODE"]
+    if regency != DEMO_REGENCY:
+        return (f"the demo content is written for Kabupaten Pati ({DEMO_REGENCY}): its people "
+                f"live in Pati villages and belong to Pati KIM groups, but this portal runs "
+                f"KIM_REGENCY={regency}. Make real accounts with `create-user` instead.")
+    villages = {code for _phone, _name, _role, code in demo.DEMO_ACCOUNTS if code}
+    found = set(db.session.scalars(select(Village.code).where(Village.code.in_(villages))))
+    slugs = set(db.session.scalars(select(KimGroup.slug).where(KimGroup.slug.in_(DEMO_KIM_SLUGS))))
+    if found != villages or slugs != set(DEMO_KIM_SLUGS):
+        return "the regions and KIM groups are not loaded yet: run `flask --app wsgi seed` first"
+    return None
 
 
 def demo_loaders() -> list:
@@ -66,6 +96,51 @@ def close_stale_command() -> None:
     click.echo(f"close-stale: {closed} thread(s) closed.")
 
 
+def _make_account(role: Role, name: str, phone: str, email: str, password: str,
+                  agency_slug: str = "") -> None:
+    """Create an account with this role, or give the role to the account with this phone."""
+    from kim_app.models import Agency
+
+    try:
+        normalised = accounts.normalise_phone(phone)
+    except accounts.InvalidPhoneError as exc:
+        raise click.BadParameter(
+            "not a valid Indonesian phone number", param_hint="--phone"
+        ) from exc
+    agency = None
+    if agency_slug:
+        if role != Role.PETUGAS:
+            raise click.BadParameter("only a petugas works for an agency", param_hint="--agency")
+        agency = db.session.scalar(select(Agency).where(Agency.slug == agency_slug))
+        if agency is None:
+            raise click.BadParameter(f"no agency with slug {agency_slug!r}",
+                                     param_hint="--agency")
+    user = db.session.scalar(select(User).where(User.phone == normalised))
+    if user is not None:
+        user.role = role
+        user.agency_id = agency.id if agency else None
+        db.session.commit()
+        click.echo(f"Account {normalised} is now {'an' if role == Role.ADMIN else 'a'} "
+                   f"{role.value}.")
+        return
+    if not name.strip():
+        raise click.BadParameter("a name is needed", param_hint="--name")
+    problem = accounts.password_problem(password)
+    if problem:
+        raise click.BadParameter(
+            "at least 8 characters" if problem == "short" else "this password is too common",
+            param_hint="--password",
+        )
+    email = accounts.normalise_email(email)
+    if email and accounts.email_taken(email):
+        raise click.BadParameter("this email belongs to another account", param_hint="--email")
+    user = accounts.create_user(name=name, phone=normalised, email=email, password=password,
+                                role=role)
+    user.agency_id = agency.id if agency else None
+    db.session.commit()
+    click.echo(f"{role.value.capitalize()} {normalised} created.")
+
+
 @click.command("create-admin")
 @with_appcontext
 @click.option("--name", prompt="Name")
@@ -74,28 +149,34 @@ def close_stale_command() -> None:
 @click.password_option("--password", help="Read from a prompt when not given.")
 def create_admin_command(name: str, phone: str, email: str, password: str) -> None:
     """Make an admin account, or promote the account with this phone number."""
-    try:
-        normalised = accounts.normalise_phone(phone)
-    except accounts.InvalidPhoneError as exc:
-        raise click.BadParameter(
-            "not a valid Indonesian phone number", param_hint="--phone"
-        ) from exc
-    user = db.session.scalar(select(User).where(User.phone == normalised))
-    if user is not None:
-        user.role = Role.ADMIN
-        db.session.commit()
-        click.echo(f"Account {normalised} is now an admin.")
-        return
-    problem = accounts.password_problem(password)
-    if problem:
-        raise click.BadParameter(
-            "at least 8 characters" if problem == "short" else "this password is too common",
-            param_hint="--password",
-        )
-    accounts.create_user(name=name, phone=normalised, email=email or None,
-                         password=password, role=Role.ADMIN)
-    db.session.commit()
-    click.echo(f"Admin {normalised} created.")
+    _make_account(Role.ADMIN, name, phone, email, password)
+
+
+@click.command("create-user")
+@with_appcontext
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True,
+              help="warga, petugas or admin.")
+@click.option("--name", help="Full name (prompted when not given).")
+@click.option("--phone", help="Phone number, e.g. 0812 3456 7890 (prompted when not given).")
+@click.option("--email", default="", help="Optional email address.")
+@click.option("--agency", "agency_slug", default="",
+              help="For a petugas: the slug of the agency (OPD) they work for.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input (for scripts).")
+def create_user_command(role: str, name: str | None, phone: str | None, email: str,
+                        agency_slug: str, password_stdin: bool) -> None:
+    """Make an account with a role, or give the role to the account with this phone number.
+
+    Without --name/--phone/--password-stdin it asks for each."""
+    if name is None:
+        name = click.prompt("Name")
+    if phone is None:
+        phone = click.prompt("Phone number")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _make_account(Role(role), name, phone, email, password, agency_slug)
 
 
 @click.command("send-mail")
@@ -114,6 +195,6 @@ def send_mail_command(limit: int, requeue_failed: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (seed_command, demo_command, create_admin_command, close_stale_command,
-                    send_mail_command):
+    for command in (seed_command, demo_command, create_admin_command, create_user_command,
+                    close_stale_command, send_mail_command):
         app.cli.add_command(command)

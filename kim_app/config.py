@@ -96,6 +96,19 @@ class Config:
 
     PASSWORD_MIN_LENGTH = 8
 
+    # Password help. A reset code (issued by an officer) is valid this many hours; this many
+    # wrong codes for one phone number lock that number's reset for RESET_LOCK_MINUTES.
+    RESET_CODE_HOURS = _env_int("KIM_RESET_CODE_HOURS", 24)
+    RESET_FAILURE_LIMIT = _env_int("KIM_RESET_FAILURE_LIMIT", 5)
+    RESET_LOCK_MINUTES = _env_int("KIM_RESET_LOCK_MINUTES", 60)
+    # A reset link sent by email is valid this many minutes; a link that verifies a new
+    # email address, this many hours.
+    RESET_LINK_MINUTES = _env_int("KIM_RESET_LINK_MINUTES", 60)
+    EMAIL_VERIFY_HOURS = _env_int("KIM_EMAIL_VERIFY_HOURS", 48)
+    # "Forgot password" requests per phone/email typed and per IP.
+    FORGOT_LIMIT_PER_ACCOUNT = os.environ.get("KIM_FORGOT_LIMIT_ACCOUNT", "3 per hour")
+    FORGOT_LIMIT_PER_IP = os.environ.get("KIM_FORGOT_LIMIT_IP", "60 per hour")
+
     # Question threads (PRODUCT.md §4): due dates in working days.
     VERIFY_DUE_WORKDAYS = _env_int("KIM_VERIFY_DUE_WORKDAYS", 3)
     ANSWER_DUE_WORKDAYS = _env_int("KIM_ANSWER_DUE_WORKDAYS", 10)

@@ -1,4 +1,9 @@
-"""Reference data from `seeds/`: official regions and the KIM groups.
+"""Reference data from `seeds/`: official regions, the KIM groups, categories and agencies.
+
+Everything is loaded for one regency, the one in `KIM_REGENCY` (the app's `REGENCY_CODE`):
+its regions from `seeds/regions/<code>/`, its KIM groups from `seeds/kim_groups/<code>.csv`.
+A regency without a KIM list starts with no KIM groups (admins create them) and the report
+says so. Question categories and agencies are the same for every regency.
 
 Loading is idempotent: rows are matched by their official code (regions) or slug (KIM
 groups), created when missing and updated only when the seed file says something else.
@@ -11,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from kim_app.extensions import db
@@ -27,6 +33,8 @@ class SeedError(RuntimeError):
 class SeedReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    # What the people running the seed should know (e.g. "no KIM list for this regency").
+    notes: list[str] = field(default_factory=list)
 
     def count(self, kind: str, what: str) -> None:
         bucket = self.created if kind == "created" else self.updated
@@ -65,12 +73,26 @@ def _upsert(report: SeedReport, what: str, existing, model, key: str, values: di
         report.count("updated", what)
 
 
-def load_regions(report: SeedReport, seeds: Path = SEEDS) -> None:
-    districts = _read_csv(seeds / "regions" / "districts.csv")
-    villages = _read_csv(seeds / "regions" / "villages.csv")
+def regency_code() -> str:
+    return current_app.config["REGENCY_CODE"]
+
+
+def load_regions(report: SeedReport, seeds: Path = SEEDS, regency: str | None = None) -> None:
+    regency = regency or regency_code()
+    folder = seeds / "regions" / regency
+    if not (folder / "villages.csv").is_file() or not (folder / "districts.csv").is_file():
+        raise SeedError(
+            f"no regions for regency {regency}: seeds/regions/{regency}/ is missing; create it "
+            f"with KIM_REGENCY={regency} python seeds/regenerate_regions.py"
+        )
+    districts = _read_csv(folder / "districts.csv")
+    villages = _read_csv(folder / "villages.csv")
     if not districts or not villages:
-        raise SeedError("seeds/regions holds no districts or villages")
+        raise SeedError(f"seeds/regions/{regency} holds no districts or villages")
     district_codes = {row["code"] for row in districts}
+    outside = [row["code"] for row in districts if not row["code"].startswith(regency + ".")]
+    if outside:
+        raise SeedError(f"districts outside regency {regency}: {', '.join(outside[:5])}")
     strays = [row["code"] for row in villages if row["district_code"] not in district_codes]
     if strays:
         raise SeedError(f"villages outside the seeded districts: {', '.join(strays[:5])}")
@@ -87,13 +109,15 @@ def load_regions(report: SeedReport, seeds: Path = SEEDS) -> None:
     db.session.flush()
 
 
-def resolve_kim_villages(rows: list[dict[str, str]]) -> dict[str, str]:
-    """Map each KIM slug to its village code, or raise SeedError naming every problem."""
+def resolve_kim_villages(rows: list[dict[str, str]], regency: str | None = None) -> dict[str, str]:
+    """Map each KIM slug to its village code within the regency, or raise SeedError naming
+    every problem."""
+    prefix = (regency or regency_code()) + ".%"
     districts_by_name: dict[str, list[District]] = {}
-    for district in db.session.scalars(select(District)):
+    for district in db.session.scalars(select(District).where(District.code.like(prefix))):
         districts_by_name.setdefault(_name_key(district.name), []).append(district)
     villages_by_district: dict[str, list[Village]] = {}
-    for village in db.session.scalars(select(Village)):
+    for village in db.session.scalars(select(Village).where(Village.code.like(prefix))):
         villages_by_district.setdefault(village.district_code, []).append(village)
 
     problems: list[str] = []
@@ -125,9 +149,17 @@ def resolve_kim_villages(rows: list[dict[str, str]]) -> dict[str, str]:
     return resolved
 
 
-def load_kim_groups(report: SeedReport, seeds: Path = SEEDS) -> None:
-    rows = _read_csv(seeds / "kim_groups.csv")
-    codes = resolve_kim_villages(rows)
+def load_kim_groups(report: SeedReport, seeds: Path = SEEDS, regency: str | None = None) -> None:
+    regency = regency or regency_code()
+    path = seeds / "kim_groups" / f"{regency}.csv"
+    if not path.is_file():
+        report.notes.append(
+            f"no KIM list for regency {regency} (seeds/kim_groups/{regency}.csv): the portal "
+            f"starts with no KIM groups; admins create them"
+        )
+        return
+    rows = _read_csv(path)
+    codes = resolve_kim_villages(rows, regency)
     existing = {g.slug: g for g in db.session.scalars(select(KimGroup))}
     for row in rows:
         _upsert(report, "kim_group", existing, KimGroup, "slug",
@@ -155,13 +187,14 @@ def load_thread_references(report: SeedReport, seeds: Path = SEEDS) -> None:
     db.session.flush()
 
 
-def seed_reference_data(seeds: Path = SEEDS) -> SeedReport:
-    """Regions, KIM groups, question categories and agencies, in one transaction: all of
-    it lands, or none."""
+def seed_reference_data(seeds: Path = SEEDS, regency: str | None = None) -> SeedReport:
+    """Regions and KIM groups of the regency, question categories and agencies, in one
+    transaction: all of it lands, or none."""
     report = SeedReport()
+    regency = regency or regency_code()
     try:
-        load_regions(report, seeds)
-        load_kim_groups(report, seeds)
+        load_regions(report, seeds, regency)
+        load_kim_groups(report, seeds, regency)
         load_thread_references(report, seeds)
     except Exception:
         db.session.rollback()

@@ -4,11 +4,14 @@
 The package ships the official Kemendagri administrative area codes as CSV
 files (``data/regencies.csv``, ``data/districts.csv``, ``data/villages.csv``).
 This script extracts one regency (kabupaten/kota) with its districts
-(kecamatan) and villages (desa/kelurahan) and writes:
+(kecamatan) and villages (desa/kelurahan) and writes, in a folder named
+for the regency's code (``seeds/regions/33.18/`` for Kabupaten Pati):
 
-    seeds/regions/regency.csv     code,name                (one row)
-    seeds/regions/districts.csv   code,name
-    seeds/regions/villages.csv    code,district_code,name
+    seeds/regions/<code>/regency.csv     code,name                (one row)
+    seeds/regions/<code>/districts.csv   code,name
+    seeds/regions/<code>/villages.csv    code,district_code,name
+
+``flask seed`` loads the folder of the regency in ``KIM_REGENCY``.
 
 Codes are written in dotted form (``33.18``, ``33.18.01``,
 ``33.18.01.2001``). The package version pinned below (4.0.1) already ships
@@ -153,9 +156,10 @@ def generate(package_dir: Path, regency_code: str) -> tuple[int, int]:
         if not code.startswith(district_code + "."):
             sys.exit(f"village {code} does not belong to {district_code}")
 
-    write_csv(OUT_DIR / "regency.csv", ["code", "name"], [regency])
-    write_csv(OUT_DIR / "districts.csv", ["code", "name"], districts)
-    write_csv(OUT_DIR / "villages.csv",
+    out = OUT_DIR / regency_code
+    write_csv(out / "regency.csv", ["code", "name"], [regency])
+    write_csv(out / "districts.csv", ["code", "name"], districts)
+    write_csv(out / "villages.csv",
               ["code", "district_code", "name"], villages)
     return len(districts), len(villages)
 
@@ -186,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"{PACKAGE} {version}: regency {regency_code}: "
           f"{n_districts} districts, {n_villages} villages -> "
-          f"{OUT_DIR.relative_to(HERE.parent)}/")
+          f"{(OUT_DIR / regency_code).relative_to(HERE.parent)}/")
     if version != PACKAGE_VERSION:
         print(f"note: package version {version} differs from pinned "
               f"{PACKAGE_VERSION}; update seeds/regions/SOURCE.md",

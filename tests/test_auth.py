@@ -14,6 +14,7 @@ GOOD = {
     "password_confirm": "padi-menguning-99",
     "district": "33.18.17",
     "village": "33.18.17.2003",
+    "accept_privacy": "y",
 }
 
 

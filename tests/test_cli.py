@@ -51,3 +51,58 @@ def test_demo_refused_in_production(app_factory):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0
     assert "refused" in result.output
+
+
+def test_create_user_with_a_role_from_a_script(runner, db):
+    from kim_app.models import Agency
+
+    result = runner.invoke(
+        args=["create-user", "--role", "petugas", "--name", "Bu Tani", "--phone", "0813 1111 2222",
+              "--agency", "dispertan", "--password-stdin"],
+        input="padi-menguning-7\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Petugas +6281311112222 created." in result.output
+    user = db.session.scalar(select(User).where(User.phone == "+6281311112222"))
+    assert user.role == Role.PETUGAS and user.name == "Bu Tani"
+    assert user.agency_id == db.session.scalar(select(Agency.id).where(Agency.slug == "dispertan"))
+    from kim_app.auth import services
+
+    assert services.check_password(user, "padi-menguning-7")
+
+
+def test_create_user_prompts_for_what_is_missing(runner, db):
+    result = runner.invoke(args=["create-user", "--role", "warga"],
+                           input="Pak Warga\n0813 1111 3333\nkali-bening-42\nkali-bening-42\n")
+    assert result.exit_code == 0, result.output
+    assert "Name" in result.output and "Password" in result.output
+    user = db.session.scalar(select(User).where(User.phone == "+6281311113333"))
+    assert user.role == Role.WARGA and user.name == "Pak Warga"
+
+
+def test_create_user_refuses_bad_input(runner, db, warga):
+    cases = [
+        (["--role", "raja", "--name", "A", "--phone", "081311114444"], "raja"),
+        (["--role", "warga", "--name", "A", "--phone", "12"], "phone"),
+        (["--role", "warga", "--name", "A", "--phone", "081311114444"], "too common"),
+        (["--role", "admin", "--name", "A", "--phone", "081311114444", "--agency", "dinkes"],
+         "only a petugas"),
+        (["--role", "petugas", "--name", "A", "--phone", "081311114444", "--agency", "dinas-x"],
+         "no agency"),
+    ]
+    for args, message in cases:
+        password = "password" if message == "too common" else "kopi-99-tubruk"
+        result = runner.invoke(args=["create-user", *args, "--password-stdin"],
+                               input=password + "\n")
+        assert result.exit_code != 0, args
+        assert message in result.output, (args, result.output)
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_create_user_gives_an_existing_account_the_role(runner, db, warga):
+    result = runner.invoke(args=["create-user", "--role", "petugas", "--name", "x",
+                                 "--phone", warga.phone, "--password-stdin"], input="\n")
+    assert result.exit_code == 0, result.output
+    assert "is now a petugas" in result.output
+    db.session.expire_all()
+    assert db.session.get(User, warga.id).role == Role.PETUGAS

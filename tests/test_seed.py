@@ -97,7 +97,7 @@ def _copy_seeds(tmp_path):
 
 def test_seed_fails_loudly_on_a_name_that_does_not_resolve(db, tmp_path):
     seeds = _copy_seeds(tmp_path)
-    csv_file = seeds / "kim_groups.csv"
+    csv_file = seeds / "kim_groups" / "33.18.csv"
     csv_file.write_text(csv_file.read_text().replace("Sumberejo,Sumberrejo", "Sumberejo,"))
     with pytest.raises(SeedError, match=r"Sumberejo.*matches 0 villages in Kec. Gunungwungkal"):
         seed_reference_data(seeds)
@@ -105,7 +105,7 @@ def test_seed_fails_loudly_on_a_name_that_does_not_resolve(db, tmp_path):
 
 def test_seed_fails_loudly_when_a_name_is_not_unique_in_its_kecamatan(db, tmp_path):
     seeds = _copy_seeds(tmp_path)
-    villages = seeds / "regions" / "villages.csv"
+    villages = seeds / "regions" / "33.18" / "villages.csv"
     villages.write_text(villages.read_text() + "33.18.14.2099,33.18.14,Tlogo Rejo\n")
     with pytest.raises(SeedError, match=r"Tlogorejo.*matches 2 villages"):
         seed_reference_data(seeds)

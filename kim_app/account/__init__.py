@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__)
 
-from kim_app.account import routes  # noqa: E402,F401
+from kim_app.account import personal_data, profile_edit, routes  # noqa: E402,F401

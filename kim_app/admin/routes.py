@@ -238,3 +238,6 @@ def kim_status(slug: str):
     if wants_fragment():
         return fragment_response("admin/_kim_status.html", **_status_context(group))
     return redirect(url_for("kim.show", slug=group.slug))
+
+
+from kim_app.admin import people_routes  # noqa: E402,F401

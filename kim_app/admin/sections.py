@@ -34,6 +34,10 @@ SECTIONS = (
             _l("Instansi yang dapat ditugaskan menjawab pertanyaan: nama, singkatan, aktif."),
             "admin.reference_list", permissions.can_manage_reference_lists,
             {"kind": "instansi"}),
+    Section(_l("Pengguna"),
+            _l("Cari orang, lihat akunnya, beri kode atur ulang kata sandi; admin mengatur "
+               "peran dan instansi, menonaktifkan dan mengaktifkan kembali."),
+            "admin.people", permissions.can_manage_people),
 )
 
 

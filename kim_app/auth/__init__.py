@@ -42,4 +42,4 @@ def init_login(manager: LoginManager) -> None:
     manager.session_protection = "basic"
 
 
-from kim_app.auth import routes  # noqa: E402,F401
+from kim_app.auth import recovery, routes  # noqa: E402,F401

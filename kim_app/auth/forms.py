@@ -50,6 +50,10 @@ class RegisterForm(VillageFields, FlaskForm):
     )
     district_missing = _l("Pilih kecamatan tempat tinggal Anda.")
     village_missing = _l("Pilih desa/kelurahan tempat tinggal Anda.")
+    accept_privacy = BooleanField(
+        _l("Saya sudah membaca pemberitahuan privasi dan menyetujuinya"),
+        validators=[DataRequired(_l("Setujui pemberitahuan privasi untuk mendaftar."))],
+    )
 
     def validate_phone(self, field):
         try:
@@ -91,4 +95,42 @@ class PasswordChangeForm(FlaskForm):
         _l("Ulangi kata sandi baru"),
         validators=[DataRequired(_l("Ulangi kata sandi.")),
                     EqualTo("password", _l("Kedua kata sandi tidak sama."))],
+    )
+
+
+class NewPasswordFields:
+    """The new password twice, as every password-setting form asks it."""
+
+    password = PasswordField(
+        _l("Kata sandi baru"),
+        validators=[DataRequired(_l("Kata sandi wajib diisi.")), PasswordRules()],
+        description=_l("Minimal 8 karakter, bukan kata sandi yang umum."),
+    )
+    password_confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[DataRequired(_l("Ulangi kata sandi.")),
+                    EqualTo("password", _l("Kedua kata sandi tidak sama."))],
+    )
+
+
+class ForgotForm(FlaskForm):
+    identifier = StringField(
+        _l("Nomor HP atau email"),
+        validators=[DataRequired(_l("Isi nomor HP atau email Anda.")), Length(max=254)],
+    )
+
+
+class NewPasswordForm(NewPasswordFields, FlaskForm):
+    pass
+
+
+class CodeResetForm(NewPasswordFields, FlaskForm):
+    phone = StringField(
+        _l("Nomor HP"),
+        validators=[DataRequired(_l("Nomor HP wajib diisi.")), Length(max=40)],
+    )
+    code = StringField(
+        _l("Kode atur ulang"),
+        validators=[DataRequired(_l("Isi kode dari petugas.")), Length(max=20)],
+        description=_l("8 huruf dan angka dari petugas, misalnya K7Q4-M2PX."),
     )

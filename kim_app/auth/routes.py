@@ -16,6 +16,7 @@ from flask_login import current_user, login_user, logout_user
 
 from kim_app.auth import bp, services
 from kim_app.auth.forms import LoginForm, RegisterForm
+from kim_app.common import privacy
 from kim_app.common.htmx import fragment_response
 from kim_app.common.ratelimit import account_and_ip_limits
 from kim_app.common.region_fields import VillageForm
@@ -75,6 +76,7 @@ def register():
             village_code=form.village.data,
             locale=session.get("locale"),
         )
+        privacy.accept(user)
         db.session.commit()
         session.clear()
         login_user(user, remember=True)

@@ -155,6 +155,17 @@ def check_password(user: User, password: str) -> bool:
     return _verify(user.password_hash, password)
 
 
+def verify_hash(stored_hash: str, secret: str) -> bool:
+    """Check a secret (password or reset code) against its stored Argon2 hash."""
+    return _verify(stored_hash, secret)
+
+
+def check_code_timing(secret: str) -> None:
+    """Spend the time of one verification, for an answer that must not be faster when
+    there is nothing to check against (an unknown account)."""
+    _verify(_dummy_hash(_hasher()), secret)
+
+
 def change_password(user: User, new_password: str) -> None:
     """Set a new password and end every other session of this account."""
     user.password_hash = hash_password(new_password)

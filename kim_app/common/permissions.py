@@ -187,3 +187,32 @@ def can_manage_reference_lists(user) -> bool:
 
     Officers use the lists (assigning a thread to an agency) but do not change them."""
     return is_admin(user)
+
+
+# ---------------------------------------------------------------------------------------
+# People (/admin/pengguna): officers find people and help them back into their account;
+# only admins change roles or deactivate.
+
+
+def can_view_people(user) -> bool:
+    """Search people and open a person's page: officers and admins."""
+    return is_petugas(user)
+
+
+def can_manage_people(user) -> bool:
+    """Set roles and agencies, deactivate and reactivate accounts: admins only."""
+    return is_admin(user)
+
+
+def can_issue_reset_code(user, person: User) -> bool:
+    """Admins for anyone but themselves; officers for villagers only (a code for an officer's
+    or admin's account would hand its powers to whoever holds the code)."""
+    if not is_petugas(user) or person.deleted_at is not None or person.id == user.id:
+        return False
+    return is_admin(user) or person.role.value == "warga"
+
+
+def can_request_reset_code(user, membership: Membership) -> bool:
+    """A pengurus asks the officers for a code for another active member of their KIM."""
+    return (membership.status == MembershipStatus.ACTIVE and membership.user_id != user.id
+            and is_pengurus(user, membership.group))

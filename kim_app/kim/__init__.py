@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("kim", __name__)
 
-from kim_app.kim import routes  # noqa: E402,F401
+from kim_app.kim import reset_requests, routes  # noqa: E402,F401

@@ -333,6 +333,17 @@ def is_last_ketua(membership: Membership) -> bool:
             and ketua_count(membership.group) <= 1)
 
 
+def groups_where_last_ketua(user: User) -> list[KimGroup]:
+    """The groups in which this person is the only active ketua: before the account is
+    deactivated or deleted, another member must become ketua there."""
+    memberships = db.session.scalars(
+        select(Membership).where(Membership.user_id == user.id,
+                                 Membership.status == MembershipStatus.ACTIVE,
+                                 Membership.role == MemberRole.KETUA)
+    )
+    return [m.group for m in memberships if is_last_ketua(m)]
+
+
 def _group_link(group: KimGroup) -> str:
     return url_for("kim.show", slug=group.slug)
 

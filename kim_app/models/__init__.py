@@ -36,6 +36,12 @@ from kim_app.models.notifications import (
     NotificationPreference,
     OutgoingEmail,
 )
+from kim_app.models.password_reset import (
+    ResetCode,
+    ResetFailure,
+    ResetRequest,
+    ResetRequestStatus,
+)
 from kim_app.models.regions import District, Village
 from kim_app.models.threads import (
     Agency,
@@ -85,6 +91,10 @@ __all__ = [
     "ProductCategory",
     "ProductPhoto",
     "RejectReason",
+    "ResetCode",
+    "ResetFailure",
+    "ResetRequest",
+    "ResetRequestStatus",
     "Relay",
     "Role",
     "Thread",

@@ -48,8 +48,20 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The OPD a petugas works for (optional; none = Diskominfo's general officers).
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    # `email` is the address mail goes to; a new address waits in `pending_email` until
+    # its verification link is opened. Reset links go only to a verified address.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    pending_email: Mapped[str | None] = mapped_column(String(254))
+    # The privacy notice the person accepted (its version) and when.
+    privacy_version: Mapped[str | None] = mapped_column(String(20))
+    privacy_accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the person deleted the account: every personal field is gone by then.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     village: Mapped[Village | None] = relationship(lazy="joined")
+    agency: Mapped["Agency | None"] = relationship()  # noqa: F821
 
     @property
     def is_active(self) -> bool:
@@ -62,6 +74,14 @@ class User(UserMixin, db.Model):
     @property
     def is_petugas(self) -> bool:
         return self.role in (Role.PETUGAS, Role.ADMIN)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def email_verified(self) -> bool:
+        return bool(self.email) and self.email_verified_at is not None
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

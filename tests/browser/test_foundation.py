@@ -46,6 +46,7 @@ def test_register_log_out_log_in_and_filter_directory(page: Page, live_server, c
     assert page.input_value("#name") == NAME, "the swap must leave the rest of the form alone"
 
     page.select_option("#village", "33.18.17.2003")
+    form.locator("#accept_privacy").check()
     form.get_by_role("button", name="Daftar").click()
     expect(page).to_have_url(f"{live_server}/")
     expect(page.locator("#user-name")).to_have_text(NAME)
