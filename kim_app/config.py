@@ -29,6 +29,11 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 class Config:
     ENV_NAME = "development"
     TESTING = False
@@ -37,7 +42,23 @@ class Config:
     REGENCY_NAME = os.environ.get("KIM_REGENCY_NAME", "Kabupaten Pati")
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL: give up connecting after this many seconds, and cancel any statement that
+    # runs longer than this many milliseconds, so no request holds a worker for long (the
+    # migrations lift the statement limit for themselves).
+    DB_CONNECT_TIMEOUT = _env_int("KIM_DB_CONNECT_TIMEOUT", 3)
+    DB_STATEMENT_TIMEOUT_MS = _env_int("KIM_DB_STATEMENT_TIMEOUT_MS", 5000)
+    # `/healthz` answers 503 when the database gives no answer within this many seconds.
+    HEALTH_TIMEOUT = _env_float("KIM_HEALTH_TIMEOUT", 1.5)
+    # What a client is told to wait (Retry-After) while the database is unreachable.
+    DB_RETRY_AFTER_SECONDS = 30
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Seconds to wait for Redis (connecting, then each answer) before the rate limits go on
+    # in process memory: a frozen Redis must not freeze the site.
+    REDIS_TIMEOUT = _env_float("KIM_REDIS_TIMEOUT", 0.3)
+    # Reverse proxies in front of the app (nginx, Caddy): with N hops, the client address
+    # and scheme are read from the X-Forwarded-For/-Proto headers the last N proxies set.
+    # 0 (the default) trusts no header: the socket's peer is the client.
+    TRUSTED_PROXIES = _env_int("KIM_TRUSTED_PROXIES", 0)
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
@@ -56,7 +77,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     # One photo at most UPLOAD_MAX_BYTES; a request carries at most five photos and a form.
     UPLOAD_MAX_BYTES = _env_int("KIM_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
-    UPLOAD_MAX_PIXELS = _env_int("KIM_UPLOAD_MAX_PIXELS", 40_000_000)
+    # Images with more pixels are refused from their header, before they are decoded
+    # (decoding costs about 4 bytes a pixel; phones take about 12 megapixels).
+    PHOTO_MAX_PIXELS = _env_int("KIM_PHOTO_MAX_PIXELS", 16_000_000)
     MAX_CONTENT_LENGTH = 5 * UPLOAD_MAX_BYTES + 1024 * 1024
     # A PDF attachment (announcements) at most this many bytes.
     DOCUMENT_MAX_BYTES = _env_int("KIM_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
@@ -130,8 +153,10 @@ class Config:
     # After this many failed attempts an email is marked failed (kept; `send-mail
     # --requeue-failed` queues it again). Waits between attempts double up to 6 hours.
     MAIL_MAX_ATTEMPTS = _env_int("KIM_MAIL_MAX_ATTEMPTS", 10)
-    # The public address of the portal, for links in emails and shared WhatsApp texts.
-    SITE_URL = os.environ.get("KIM_SITE_URL", "")
+    # The public address of the portal (e.g. https://kim.patikab.go.id): every absolute link
+    # (emails, WhatsApp texts, Open Graph) is built from it, never from the request's Host
+    # header. Required in production; in development it defaults to the request's host.
+    SITE_URL = ""
 
     def __init__(self, instance_path: str | None = None):
         self.instance_path = Path(instance_path or "instance")
@@ -143,8 +168,13 @@ class Config:
                 (self.instance_path / "kim.sqlite3").resolve()
             )
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_STORAGE_OPTIONS = {
+            "socket_connect_timeout": self.REDIS_TIMEOUT,
+            "socket_timeout": self.REDIS_TIMEOUT,
+        }
         self.UPLOAD_DIR = os.environ.get("KIM_UPLOAD_DIR") or str(self.instance_path / "uploads")
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._development_secret()
+        self.SITE_URL = os.environ.get("KIM_SITE_URL", "").strip().rstrip("/")
 
     def _development_secret(self) -> str:
         key_file = self.instance_path / "secret_key"
@@ -162,6 +192,14 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
+
+    def __init__(self, instance_path: str | None = None):
+        super().__init__(instance_path)
+        if not self.SITE_URL.startswith(("https://", "http://")):
+            raise ConfigError(
+                "KIM_SITE_URL must be set when KIM_ENV=production "
+                "(the public address, e.g. https://kim.example.go.id)"
+            )
 
     def _development_secret(self) -> str:
         raise ConfigError("SECRET_KEY must be set when KIM_ENV=production")

@@ -33,6 +33,7 @@ from kim_app.business.forms import (
 from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
 from kim_app.common.permissions import business_authority, can_manage_kim, deny
 from kim_app.common.uploads import UploadError
+from kim_app.common.urls import external_url_for
 from kim_app.extensions import db, limiter
 from kim_app.kim import services as kim_services
 from kim_app.models import BusinessGroup, BusinessMember, Product
@@ -172,8 +173,8 @@ def product(group_slug: str, product_slug: str):
     group = _group_or_404(group_slug)
     authority = business_authority(current_user, group)
     product = _product_or_404(group, product_slug, authority)
-    page_url = url_for("business.product", group_slug=group.slug, product_slug=product.slug,
-                       _external=True)
+    page_url = external_url_for("business.product", group_slug=group.slug,
+                                product_slug=product.slug)
     return render_template(
         "business/product.html", group=group, product=product, authority=authority,
         page_url=page_url,

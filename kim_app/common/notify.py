@@ -14,12 +14,13 @@ Rules:
 
 from collections.abc import Iterable
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from kim_app.common.urls import absolute_url
 from kim_app.extensions import db
 from kim_app.models import Notification, NotificationPreference, OutgoingEmail, User, utcnow
 
@@ -87,13 +88,6 @@ def set_preferences(user, in_app: set[str], email: set[str]) -> None:
             db.session.add(pref)
         pref.in_app = key in in_app
         pref.email = key in email
-
-
-def absolute_url(link: str) -> str:
-    if not link or "://" in link:
-        return link
-    base = current_app.config.get("SITE_URL") or (request.host_url if has_request_context() else "")
-    return base.rstrip("/") + link if base else link
 
 
 def deliver(recipients: Iterable[User] | User, kind: str, text,

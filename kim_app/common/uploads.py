@@ -2,8 +2,8 @@
 
 Rules:
 - only JPEG, PNG and WebP, recognised by their content (Pillow), not by name or MIME type;
-- at most `UPLOAD_MAX_BYTES` bytes and `UPLOAD_MAX_PIXELS` pixels: larger images, and
-  decompression bombs, are refused before they are decoded;
+- at most `UPLOAD_MAX_BYTES` bytes and `PHOTO_MAX_PIXELS` pixels (KIM_PHOTO_MAX_PIXELS):
+  larger images, and decompression bombs, are refused from their header, before decoding;
 - the image is turned upright (EXIF orientation), then re-encoded to WebP renditions at
   `PHOTO_WIDTHS` without any metadata: phone photos carry GPS positions, which must never be
   published; the original file is not kept;
@@ -16,6 +16,7 @@ download (`Content-Disposition: attachment`, `nosniff`), never shown inline.
 Callers get an `UploadError` with a translated message to show next to the form field.
 """
 
+import contextlib
 import io
 import secrets
 import warnings
@@ -61,13 +62,16 @@ def _read_limited(file_storage, limit_key: str = "UPLOAD_MAX_BYTES", too_large=N
 
 
 def _open_checked(data: bytes) -> Image.Image:
-    max_pixels = current_app.config["UPLOAD_MAX_PIXELS"]
+    max_pixels = current_app.config["PHOTO_MAX_PIXELS"]
     not_an_image = UploadError(_l("Berkas ini bukan foto JPEG, PNG, atau WebP."))
-    too_large = UploadError(_l("Foto ini terlalu besar (terlalu banyak piksel). "
-                               "Kirim foto dengan resolusi lebih kecil."))
+    too_large = UploadError(_l(
+        "Foto ini terlalu besar (terlalu banyak piksel): paling banyak %(max)s megapiksel. "
+        "Perkecil resolusinya, lalu kirim lagi.", max=f"{max_pixels / 1_000_000:g}"))
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Opening reads only the header: the size is checked before anything is decoded.
             probe = Image.open(io.BytesIO(data))
             if probe.format not in ALLOWED_FORMATS:
                 raise not_an_image
@@ -115,11 +119,7 @@ def store_photo(file_storage, uploaded_by=None, widths=None) -> Photo:
     upright = ImageOps.exif_transpose(image)
     renditions = _renditions(image, sorted(widths or current_app.config["PHOTO_WIDTHS"]))
     token = _new_token()
-    for width, body in renditions.items():
-        path = photo_path(token, width)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
-        _pending(db.session(), "created").append(path)
+    _write({photo_path(token, width): body for width, body in renditions.items()})
     photo = Photo(token=token, width=upright.width, height=upright.height,
                   widths=sorted(renditions), uploaded_by_id=getattr(uploaded_by, "id", None))
     db.session.add(photo)
@@ -147,14 +147,36 @@ def store_document(file_storage, uploaded_by=None) -> Document:
     if not data.startswith(b"%PDF-"):
         raise UploadError(_l("Berkas ini bukan PDF."))
     token = _new_token()
-    path = document_path(token)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    _pending(db.session(), "created").append(path)
+    _write({document_path(token): data})
     document = Document(token=token, filename=_download_name(file_storage.filename),
                         size=len(data), uploaded_by_id=getattr(uploaded_by, "id", None))
     db.session.add(document)
     return document
+
+
+def _write(files: dict[Path, bytes]) -> None:
+    """Write the files of one upload, each registered for cleanup *before* it is written.
+
+    A full disk or an I/O error removes what this upload wrote so far (partial files too)
+    and becomes an `UploadError`: the form is shown again with its text, nothing is left
+    behind. Files of earlier uploads in the same transaction go when it rolls back.
+    """
+    created = _pending(db.session(), "created")
+    written: list[Path] = []
+    try:
+        for path, body in files.items():
+            created.append(path)
+            written.append(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(body)
+    except OSError as error:
+        current_app.logger.error("upload not stored: %s", error)
+        for path in written:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        raise UploadError(_l(
+            "Berkas tidak dapat disimpan karena penyimpanan server penuh atau bermasalah. "
+            "Isian Anda tidak hilang; coba kirim lagi beberapa saat lagi.")) from None
 
 
 def _new_token() -> str:
@@ -183,8 +205,13 @@ def _after_commit(session: Session) -> None:
     session.info.pop("kim_upload_created", None)
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction) -> None:
+    """A transaction that ends without a commit (rolled back, or the session closed at the
+    end of the request) removes the files written for it; a commit took them over already."""
+    if transaction.parent is not None:  # a savepoint: the outer transaction decides
+        return
     for path in session.info.pop("kim_upload_created", []):
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
     session.info.pop("kim_upload_deleted", None)

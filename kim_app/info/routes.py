@@ -84,9 +84,12 @@ def index():
 @bp.get("/lagi")
 def more():
     """The next page of the list ("load more"): list items only."""
-    if not wants_fragment():
-        return redirect(url_for("info.index", **request.args))
     _districts, _groups, chosen_district, chosen_group = _filters()
+    if not wants_fragment():
+        # Only the filters this list knows travel on (never url_for's own _external etc.).
+        before = _before()
+        return redirect(url_for("info.index", **_filter_args(chosen_district, chosen_group),
+                                **({"sebelum": before} if before else {})))
     results = services.listing(district_code=chosen_district or None, group=chosen_group,
                                before=_before())
     return fragment_response("info/_items.html", results=results,

@@ -34,7 +34,8 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from kim_app.common import permissions
 from kim_app.common.audit import record
 from kim_app.common.markdown import render_markdown
-from kim_app.common.notify import absolute_url, deliver
+from kim_app.common.notify import deliver
+from kim_app.common.urls import absolute_url
 from kim_app.extensions import db
 from kim_app.models import (
     Announcement,
