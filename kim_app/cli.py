@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask --app wsgi seed | demo | create-admin | close-stale`."""
+"""Command-line tasks: `flask --app wsgi seed | demo | create-admin | close-stale | send-mail |
+sweep-media`."""
 
 import click
 from flask import Flask, current_app
@@ -129,7 +130,23 @@ def send_mail_command(limit: int, requeue_failed: bool) -> None:
     click.echo(str(mail.send_queued(limit)))
 
 
+@click.command("sweep-media")
+@with_appcontext
+@click.option("--min-age", default=60, show_default=True,
+              help="Minutes a file must be old before it may be removed.")
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+def sweep_media_command(min_age: int, dry_run: bool) -> None:
+    """Remove uploaded files that no photo or document references (safe from cron)."""
+    from kim_app.common import uploads
+
+    find = uploads.orphaned_files if dry_run else uploads.sweep_orphans
+    files = find(min_age * 60)
+    for path in files:
+        click.echo(f"{'would remove' if dry_run else 'removed'} {path}")
+    click.echo(f"sweep-media: {len(files)} file(s) {'to remove' if dry_run else 'removed'}.")
+
+
 def register(app: Flask) -> None:
     for command in (seed_command, demo_command, create_admin_command, close_stale_command,
-                    send_mail_command):
+                    send_mail_command, sweep_media_command):
         app.cli.add_command(command)

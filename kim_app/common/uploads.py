@@ -13,19 +13,24 @@ PDF documents (`store_document`) are recognised by their `%PDF-` signature, limi
 `DOCUMENT_MAX_BYTES`, stored as they are under a random token and only ever served as a
 download (`Content-Disposition: attachment`, `nosniff`), never shown inline.
 
+Files are registered for cleanup before they are written and follow the transaction (see
+the end of this module); `flask sweep-media` (`sweep_orphans`) removes what a killed worker
+left behind.
+
 Callers get an `UploadError` with a translated message to show next to the form field.
 """
 
 import contextlib
 import io
 import secrets
+import time
 import warnings
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from kim_app.extensions import db
@@ -188,6 +193,33 @@ def delete_photo(photo: Photo) -> None:
     files = _pending(db.session(), "deleted")
     files.extend(photo_path(photo.token, width) for width in photo.widths or [])
     db.session.delete(photo)
+
+
+def orphaned_files(min_age_seconds: float = 3600) -> list[Path]:
+    """Stored files (photo renditions, PDFs) that no row references, last written more than
+    `min_age_seconds` ago (a younger file may belong to a request still running). A worker
+    killed between writing and committing leaves such files; nothing else does."""
+    root = upload_dir()
+    if not root.is_dir():
+        return []
+    photos = set(db.session.scalars(select(Photo.token)))
+    documents = set(db.session.scalars(select(Document.token)))
+    cutoff = time.time() - min_age_seconds
+    candidates = [(path, path.name.rsplit("-", 1)[0], photos)
+                  for path in root.glob("??/*.webp")]
+    candidates += [(path, path.stem, documents) for path in root.glob("docs/??/*.pdf")]
+    return sorted(path for path, token, referenced in candidates
+                  if token not in referenced and path.stat().st_mtime < cutoff)
+
+
+def sweep_orphans(min_age_seconds: float = 3600) -> list[Path]:
+    """Remove `orphaned_files(min_age_seconds)`; returns what was removed."""
+    removed = []
+    for path in orphaned_files(min_age_seconds):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 # Files follow the database transaction: files written for a photo whose transaction rolls
