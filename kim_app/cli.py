@@ -1,5 +1,7 @@
 """Command-line tasks: `flask --app wsgi seed | demo | create-admin | close-stale | send-mail |
-sweep-media`."""
+sweep-media | backup | restore`."""
+
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -146,7 +148,35 @@ def sweep_media_command(min_age: int, dry_run: bool) -> None:
     click.echo(f"sweep-media: {len(files)} file(s) {'to remove' if dry_run else 'removed'}.")
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
+def backup_command(destination: Path) -> None:
+    """Back up the database and the media folder into a new folder under DESTINATION."""
+    from kim_app import backup
+
+    try:
+        folder = backup.create(destination)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup: {folder}")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_command(folder: Path) -> None:
+    """Restore a backup FOLDER into the configured (empty) database and upload folder."""
+    from kim_app import backup
+
+    try:
+        backup.restore(folder)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"restore: {folder} restored.")
+
+
 def register(app: Flask) -> None:
     for command in (seed_command, demo_command, create_admin_command, close_stale_command,
-                    send_mail_command, sweep_media_command):
+                    send_mail_command, sweep_media_command, backup_command, restore_command):
         app.cli.add_command(command)

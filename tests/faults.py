@@ -43,6 +43,7 @@ def fault_app(database_url: str, **overrides):
 
 def dispose(app) -> None:
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 
