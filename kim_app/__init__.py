@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kim_app import database
+from kim_app.common.params import IdConverter
 from kim_app.config import Config, TestConfig, config_for_environment
 from kim_app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
@@ -50,6 +51,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     elif isinstance(config, type):
         config = config(app.instance_path)
     app.config.from_object(config)
+    app.url_map.converters["int"] = IdConverter  # an id beyond the columns' range is a 404
     database.configure(app.config)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
@@ -58,6 +60,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     db.init_app(app)
+    database.install(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)

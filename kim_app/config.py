@@ -47,6 +47,8 @@ class Config:
     # migrations lift the statement limit for themselves).
     DB_CONNECT_TIMEOUT = _env_int("KIM_DB_CONNECT_TIMEOUT", 3)
     DB_STATEMENT_TIMEOUT_MS = _env_int("KIM_DB_STATEMENT_TIMEOUT_MS", 5000)
+    # SQLite: how long a writer waits for the write lock before giving up (503).
+    DB_BUSY_TIMEOUT_MS = _env_int("KIM_DB_BUSY_TIMEOUT_MS", 5000)
     # `/healthz` answers 503 when the database gives no answer within this many seconds.
     HEALTH_TIMEOUT = _env_float("KIM_HEALTH_TIMEOUT", 1.5)
     # What a client is told to wait (Retry-After) while the database is unreachable.

@@ -116,19 +116,31 @@ def test_a_slow_statement_is_cancelled_and_answered_503(database_url):
 
 
 def test_a_frozen_redis_does_not_freeze_the_site(database_url, warga):
+    """Each request costs at most a second more than with working storage (measured side by
+    side, so a busy machine does not fail the test)."""
+    phone = warga.phone
+
+    def timings(client) -> list[tuple[int, float]]:
+        seen = []
+        for password in ("salah-sekali-1", "salah-sekali-2", PASSWORD):
+            response, seconds = finishes_within(10, lambda p=password: client.post(
+                "/auth/masuk", data={"identifier": phone, "password": p}))
+            seen.append((response.status_code, seconds))
+        response, seconds = finishes_within(10, lambda: client.get("/"))
+        seen.append((response.status_code, seconds))
+        return seen
+
+    normal_app = fault_app(database_url)
+    normal = timings(normal_app.test_client())
+    dispose(normal_app)
     with silent_server() as port:
         app = fault_app(database_url, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0")
-        client = app.test_client()
-        phone = warga.phone
-        for password, status in (("salah-sekali-1", 422), ("salah-sekali-2", 422),
-                                 (PASSWORD, 302)):
-            response, seconds = finishes_within(5, lambda p=password: client.post(
-                "/auth/masuk", data={"identifier": phone, "password": p}))
-            assert response.status_code == status
-            assert seconds < 1.0
-        response, seconds = finishes_within(5, lambda: client.get("/"))
-        assert response.status_code == 200 and seconds < 1.0
+        frozen = timings(app.test_client())
     dispose(app)
+    assert [status for status, _ in frozen] == [422, 422, 302, 200]
+    assert [status for status, _ in normal] == [422, 422, 302, 200]
+    for (_, slow), (_, usual) in zip(frozen, normal, strict=True):
+        assert slow < usual + 1.0, (frozen, normal)
 
 
 def test_fresh_checkout_with_only_a_secret_key_migrates(tmp_path, monkeypatch):

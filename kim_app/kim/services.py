@@ -309,12 +309,15 @@ def _fresh(membership: Membership) -> Membership:
 
 
 def ketua_count(group: KimGroup) -> int:
-    """Active ketua of the group."""
+    """Active ketua of the group whose accounts are active: a ketua whose account was
+    deactivated cannot lead, so does not count towards "another ketua remains"."""
     return db.session.scalar(
-        select(func.count()).select_from(Membership).where(
+        select(func.count()).select_from(Membership).join(User, User.id == Membership.user_id)
+        .where(
             Membership.group_id == group.id,
             Membership.status == MembershipStatus.ACTIVE,
             Membership.role == MemberRole.KETUA,
+            User.active.is_(True),
         )
     ) or 0
 
@@ -322,6 +325,7 @@ def ketua_count(group: KimGroup) -> int:
 def is_last_ketua(membership: Membership) -> bool:
     return (membership.status == MembershipStatus.ACTIVE
             and membership.role == MemberRole.KETUA
+            and membership.user.active
             and ketua_count(membership.group) <= 1)
 
 
