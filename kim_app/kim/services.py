@@ -296,7 +296,8 @@ def _role_or_none(value) -> MemberRole | None:
 
 
 def _lock(group: KimGroup) -> None:
-    """Serialise membership changes of one group (a no-op on SQLite, which has one writer)."""
+    """Serialise membership changes of one group (on SQLite the request already holds the
+    write lock: `database` begins every writing request with BEGIN IMMEDIATE)."""
     db.session.execute(select(KimGroup.id).where(KimGroup.id == group.id).with_for_update())
 
 

@@ -1,0 +1,59 @@
+"""Concurrency holds on both databases: real simultaneous requests against a served app
+(SQLite takes the write lock first, PostgreSQL locks the row), with the window between
+reading an invariant and writing widened so that a missing lock shows every time."""
+
+from sqlalchemy import func, select
+
+from kim_app.kim import services as kim_services
+from kim_app.models import AuditEvent, MemberRole, Membership, MembershipStatus, Notification
+from tests.membership_helpers import add_member, group, person_with_role
+from tests.served import at_once, served, session_for, slowed
+
+
+def count(db, model, *where) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_two_ketua_demoting_each_other_leave_one_ketua(app_factory, db, monkeypatch):
+    kajen = group("kajen")
+    first = person_with_role(kajen, MemberRole.KETUA, "Ketua Satu")
+    second = person_with_role(kajen, MemberRole.KETUA, "Ketua Dua")
+    ids = {user.id: db.session.scalar(select(Membership.id).where(
+        Membership.user_id == user.id, Membership.group_id == kajen.id))
+        for user in (first, second)}
+    slowed(monkeypatch, kim_services, "ketua_count")
+    with served(app_factory()) as base:
+        one, two = session_for(base, first), session_for(base, second)
+        responses = at_once(
+            lambda: one.post(f"{base}/kim/kajen/anggota/{ids[second.id]}/peran",
+                             data={"role": "anggota"}, allow_redirects=False, timeout=30),
+            lambda: two.post(f"{base}/kim/kajen/anggota/{ids[first.id]}/peran",
+                             data={"role": "anggota"}, allow_redirects=False, timeout=30),
+        )
+    assert all(response.status_code < 500 for response in responses)
+    assert count(db, Membership, Membership.group_id == kajen.id,
+                 Membership.status == MembershipStatus.ACTIVE,
+                 Membership.role == MemberRole.KETUA) == 1
+    assert count(db, AuditEvent, AuditEvent.action == "membership.role_change") == 1
+
+
+def test_one_join_request_approved_twice_at_once_is_approved_once(app_factory, db, warga,
+                                                                   monkeypatch):
+    kajen = group("kajen")
+    ketua = person_with_role(kajen, MemberRole.KETUA, "Pak Ketua")
+    sekretaris = person_with_role(kajen, MemberRole.SEKRETARIS, "Bu Sekretaris")
+    request = add_member(warga, kajen, status=MembershipStatus.PENDING)
+    request_id = request.id
+    slowed(monkeypatch, kim_services, "_fresh")
+    with served(app_factory()) as base:
+        sessions = [session_for(base, ketua), session_for(base, sekretaris)]
+        responses = at_once(*(
+            lambda s=s: s.post(f"{base}/kim/kajen/anggota/{request_id}/setujui",
+                               data={"reason": ""}, headers={"HX-Request": "true"}, timeout=30)
+            for s in sessions))
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses[0] == 200 and statuses[1] in (200, 409, 422), statuses
+    assert count(db, AuditEvent, AuditEvent.action == "membership.approve") == 1
+    assert count(db, Notification, Notification.user_id == warga.id) == 1
+    assert db.session.get(Membership, request_id).status == MembershipStatus.ACTIVE
