@@ -17,6 +17,7 @@ from kim_app.account import bp
 from kim_app.auth.routes import safe_next
 from kim_app.common import notify
 from kim_app.common.htmx import fragment_response, render_page
+from kim_app.common.params import int_arg
 from kim_app.extensions import db, htmx
 from kim_app.models import Notification
 
@@ -25,8 +26,7 @@ CHANGED = "notifications-changed"
 
 
 def _page() -> int:
-    value = request.args.get("halaman", "")
-    return min(int(value), 1000) if value.isdigit() and int(value) > 0 else 1
+    return min(int_arg("halaman", 1, minimum=1), 1000)
 
 
 def _list_context() -> dict:

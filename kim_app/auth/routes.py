@@ -23,8 +23,11 @@ from kim_app.regions import village_choices
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only paths on this site: never an absolute or protocol-relative URL."""
-    if not target:
+    """Only paths on this site: never an absolute or protocol-relative URL, and nothing a
+    browser could read as one (a backslash) or that cannot be a header (CR, LF, controls)."""
+    if not target or len(target) > 2000:
+        return None
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -27,6 +27,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from kim_app.common import search
 from kim_app.common.audit import record
 from kim_app.common.notify import notify
+from kim_app.common.params import to_int
 from kim_app.common.uploads import delete_photo, store_photo
 from kim_app.extensions import db
 from kim_app.models import (
@@ -267,9 +268,8 @@ class CatalogQuery:
                 return None
 
         def page():
-            raw = args.get("halaman", "1")
-            number = int(raw) if raw.isdigit() and len(raw) < 6 else 1
-            return min(max(number, 1), current_app.config["CATALOG_MAX_PAGES"])
+            number = to_int(args.get("halaman"), 1, minimum=1)
+            return min(number, current_app.config["CATALOG_MAX_PAGES"])
 
         category = args.get("kategori", "")
         availability = args.get("ketersediaan", "")

@@ -15,6 +15,7 @@ from kim_app.common.htmx import (
     wants_fragment,
 )
 from kim_app.common.notify import mark_read_for_link
+from kim_app.common.params import int_arg
 from kim_app.common.uploads import UploadError, document_path, store_document, store_photo
 from kim_app.extensions import db, htmx, limiter
 from kim_app.info import bp, services
@@ -64,8 +65,7 @@ def _filter_args(chosen_district: str, chosen_group) -> dict:
 
 
 def _before() -> int | None:
-    value = request.args.get("sebelum", "")
-    return int(value) if value.isdigit() else None
+    return int_arg("sebelum")
 
 
 @bp.get("/")

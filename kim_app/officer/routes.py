@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from kim_app.common import permissions
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
+from kim_app.common.params import int_arg
 from kim_app.common.workdays import local_date
 from kim_app.models import utcnow
 from kim_app.officer import bp, services
@@ -16,7 +17,7 @@ def inbox():
     if not permissions.is_petugas(current_user):
         abort(403)
     filters = services.parse_inbox_filters(request.args)
-    after = request.args.get("setelah", type=int)
+    after = int_arg("setelah")
     threads, next_cursor = services.inbox_page(filters, current_user, after=after)
     context = {"threads": threads, "next_cursor": next_cursor, "filters": filters,
                "after": after, "today": local_date(utcnow())}

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
+from kim_app.common.params import to_int
 from kim_app.extensions import db
 from kim_app.models import Agency, Category, District, Thread, ThreadStatus, Village
 
@@ -35,13 +36,6 @@ class InboxFilters:
         return {key: str(value) for key, value in args.items() if value}
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def parse_inbox_filters(args) -> InboxFilters:
     """Filters from a query string (request.args or any mapping); bad values are dropped."""
     status = args.get("status", "")
@@ -50,8 +44,8 @@ def parse_inbox_filters(args) -> InboxFilters:
     kecamatan = args.get("kecamatan", "")
     return InboxFilters(
         status=status,
-        agency=_int(args.get("instansi")),
-        category=_int(args.get("kategori")),
+        agency=to_int(args.get("instansi")),
+        category=to_int(args.get("kategori")),
         kecamatan=kecamatan if len(kecamatan) <= 10 else "",
         mine=args.get("saya") == "1",
     )

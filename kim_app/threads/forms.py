@@ -14,8 +14,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from kim_app.common.params import to_int
 from kim_app.models import RejectReason, Visibility
 from kim_app.regions import district_choices, village_choices, village_in_district
 from kim_app.threads import services
@@ -37,10 +45,7 @@ class PrefixedForm(FlaskForm):
 
 
 def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return to_int(value)
 
 
 class AskForm(FlaskForm):
@@ -254,7 +259,8 @@ class CategoryForm(FlaskForm):
     name = StringField(_l("Nama kategori"),
                        validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=80)])
     description = StringField(_l("Keterangan"), validators=[Optional(), Length(max=300)])
-    position = IntegerField(_l("Urutan"), default=0, validators=[Optional()])
+    position = IntegerField(_l("Urutan"), default=0, validators=[
+        Optional(), NumberRange(0, 10_000, _l("Urutan antara 0 dan 10000."))])
     active = BooleanField(_l("Aktif (dapat dipilih penanya)"), default=True)
 
 

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 
 from kim_app.common import permissions
 from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
+from kim_app.common.params import int_arg, to_int
 from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db, limiter
@@ -45,7 +46,7 @@ def _succeeded(response) -> bool:
 @bp.get("/")
 def index():
     filters = services.parse_list_filters(request.args, current_user)
-    before = request.args.get("sebelum", type=int)
+    before = int_arg("sebelum")
     threads, next_cursor = services.list_threads(filters, current_user, before=before)
     context = {
         "threads": threads,
@@ -336,7 +337,7 @@ def close(code: str):
     form = forms.CloseForm()
     if not form.validate_on_submit():
         return _form_failed(thread, "close_form", form)
-    rating = int(form.rating.data) if form.rating.data else None
+    rating = to_int(form.rating.data, minimum=1, maximum=5)
     comment = form.comment.data or ""
     return _run(thread, lambda: lifecycle.close(thread, current_user, rating, comment),
                 _("Terima kasih. Pertanyaan %(code)s selesai.", code=thread.code))
