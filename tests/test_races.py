@@ -57,3 +57,51 @@ def test_one_join_request_approved_twice_at_once_is_approved_once(app_factory, d
     assert count(db, AuditEvent, AuditEvent.action == "membership.approve") == 1
     assert count(db, Notification, Notification.user_id == warga.id) == 1
     assert db.session.get(Membership, request_id).status == MembershipStatus.ACTIVE
+
+
+def test_two_officers_verifying_at_once_make_one_transition(app_factory, db, petugas,
+                                                          monkeypatch):
+    from kim_app.models import Post, PostKind, Role
+    from kim_app.threads import lifecycle
+    from tests.conftest import make_user
+    from tests.threads.conftest import kim, member, new_thread
+
+    second = make_user(Role.PETUGAS, name="Petugas Kedua", village=None)
+    asker = member(kim(), name="Bu Penanya")
+    thread = new_thread(asker)
+    code, thread_id = thread.code, thread.id
+    slowed(monkeypatch, lifecycle, "_require_status")
+    with served(app_factory()) as base:
+        sessions = [session_for(base, petugas), session_for(base, second)]
+        responses = at_once(*(
+            lambda s=s: s.post(f"{base}/tanya/{code}/verifikasi", data={"verify-note": ""},
+                               headers={"HX-Request": "true"}, timeout=30)
+            for s in sessions))
+    assert sorted(response.status_code for response in responses) == [200, 409]
+    loser = next(response for response in responses if response.status_code == 409)
+    assert "Diverifikasi" in loser.text  # why it was refused: the status it has now
+    assert count(db, Post, Post.thread_id == thread_id, Post.kind == PostKind.STATUS_CHANGE) == 1
+    assert count(db, AuditEvent, AuditEvent.action == "thread.diverifikasi") == 1
+    assert count(db, Notification, Notification.user_id == asker.id) == 1
+
+
+def test_an_asker_closing_twice_at_once_closes_once(app_factory, db, petugas, monkeypatch):
+    from kim_app.models import Post, PostKind, ThreadStatus
+    from kim_app.threads import lifecycle
+    from tests.threads.conftest import advance, kim, member, new_thread
+
+    asker = member(kim(), name="Bu Penanya")
+    thread = advance(new_thread(asker), petugas, ThreadStatus.DIJAWAB)
+    code, thread_id = thread.code, thread.id
+    slowed(monkeypatch, lifecycle, "_require_status")
+    with served(app_factory()) as base:
+        sessions = [session_for(base, asker), session_for(base, asker)]
+        responses = at_once(*(
+            lambda s=s: s.post(f"{base}/tanya/{code}/selesai",
+                               data={"close-rating": "5", "close-comment": "Terima kasih"},
+                               headers={"HX-Request": "true"}, timeout=30)
+            for s in sessions))
+    assert sorted(response.status_code for response in responses) == [200, 409]
+    assert count(db, Post, Post.thread_id == thread_id, Post.kind == PostKind.STATUS_CHANGE,
+                 Post.to_status == ThreadStatus.SELESAI) == 1
+    assert count(db, AuditEvent, AuditEvent.action == "thread.selesai") == 1
