@@ -105,3 +105,49 @@ def test_an_asker_closing_twice_at_once_closes_once(app_factory, db, petugas, mo
     assert count(db, Post, Post.thread_id == thread_id, Post.kind == PostKind.STATUS_CHANGE,
                  Post.to_status == ThreadStatus.SELESAI) == 1
     assert count(db, AuditEvent, AuditEvent.action == "thread.selesai") == 1
+
+
+def test_two_products_with_one_name_at_once_get_two_slugs(app_factory, db, monkeypatch):
+    from kim_app.business import services as business_services
+    from kim_app.models import Product
+    from tests import business_factories as bf
+
+    group = bf.business_group(bf.kim(), "Keripik Tempe Sumber Rejeki")
+    managers = [bf.manager_of(group, "Bu Pengelola"), bf.manager_of(group, "Pak Pengelola")]
+    slug, group_id = group.slug, group.id
+    slowed(monkeypatch, business_services, "product_slug_for")
+    form = {"name": "Keripik Tempe Pedas", "price": "25000", "unit": "pack",
+            "category": "makanan", "availability": "tersedia", "description": "Pedas.",
+            "published": "y"}
+    with served(app_factory()) as base:
+        sessions = [session_for(base, manager) for manager in managers]
+        responses = at_once(*(
+            lambda s=s, n=n: s.post(f"{base}/usaha/{slug}/produk/baru", allow_redirects=False,
+                                    data={**form, "submission_key": f"kunci-{n}"}, timeout=30)
+            for n, s in enumerate(sessions)))
+    assert [response.status_code for response in responses] == [302, 302]
+    db.session.expire_all()
+    slugs = sorted(db.session.scalars(select(Product.slug)
+                                      .where(Product.business_group_id == group_id)))
+    assert slugs == ["keripik-tempe-pedas", "keripik-tempe-pedas-2"]
+
+
+def test_two_kim_groups_with_one_name_at_once_get_two_slugs(app_factory, db, admin, monkeypatch):
+    from kim_app.models import KimGroup, Role
+    from tests.conftest import make_user
+
+    second = make_user(Role.ADMIN, name="Admin Kedua", village=None)
+    slowed(monkeypatch, kim_services, "slug_for")
+    form = {"name": "KIM Sido Makmur", "district": "33.18.17", "village": "33.18.17.2003",
+            "description": "", "contact": "", "founded_on": ""}
+    with served(app_factory()) as base:
+        sessions = [session_for(base, admin), session_for(base, second)]
+        responses = at_once(*(
+            lambda s=s: s.post(f"{base}/kim/baru", data=form, allow_redirects=False, timeout=30)
+            for s in sessions))
+    assert [response.status_code for response in responses] == [302, 302], [
+        r.text[:500] for r in responses]
+    db.session.expire_all()
+    slugs = sorted(db.session.scalars(select(KimGroup.slug)
+                                      .where(KimGroup.slug.like("sido-makmur%"))))
+    assert slugs == ["sido-makmur", "sido-makmur-2"]

@@ -28,6 +28,7 @@ from kim_app.common import search
 from kim_app.common.audit import record
 from kim_app.common.notify import notify
 from kim_app.common.params import to_int
+from kim_app.common.unique import add_with_slug
 from kim_app.common.uploads import delete_photo, store_photo
 from kim_app.extensions import db
 from kim_app.models import (
@@ -411,8 +412,7 @@ def create_group(actor: User, kim_group: KimGroup, *, name: str, sector: str, de
     )
     if logo:
         group.logo = store_photo(logo, actor)
-    db.session.add(group)
-    db.session.flush()
+    add_with_slug(group, lambda: group_slug_for(name))
     record(actor, "business.create", "business_group", group.id, kim_group_id=kim_group.id,
            name=group.name)
     return group
@@ -577,10 +577,9 @@ def create_product(actor: User, group: BusinessGroup, *, name: str, description:
         availability=Availability(availability), category=ProductCategory(category),
         published=published, created_by_id=actor.id, submission_key=submission_key or None,
     )
-    db.session.add(product)
     for position, photo in enumerate(_store_photos(files, actor)):
         product.photos.append(ProductPhoto(photo=photo, position=position))
-    db.session.flush()
+    add_with_slug(product, lambda: product_slug_for(group, name))
     record(actor, "product.create", "product", product.id, kim_group_id=group.kim_group_id,
            name=product.name)
     return product

@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -39,6 +40,12 @@ def _account_key() -> str:
 
 def _succeeded(response) -> bool:
     return response.status_code < 400
+
+
+def _asked(_response) -> bool:
+    """Only a question actually created uses up the ask quota: not a double submit answered
+    "already sent", not the no-JavaScript kecamatan step."""
+    return bool(g.get("kim_question_created"))
 
 
 # --- the list ---------------------------------------------------------------------------
@@ -75,7 +82,7 @@ def _ask_limited(_limit):
 
 @bp.route("/baru", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["ASK_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_succeeded, on_breach=_ask_limited,
+               methods=["POST"], deduct_when=_asked, on_breach=_ask_limited,
                scope="ask-account")
 @limiter.limit(lambda: current_app.config["POST_LIMIT_PER_IP"], methods=["POST"],
                scope="post-ip", on_breach=_ask_limited)
@@ -125,6 +132,7 @@ def new():
         flash(_("Pertanyaan ini sudah terkirim dengan kode %(code)s.", code=code), "info")
         return redirect(url_for("threads.show", code=code))
     db.session.commit()
+    g.kim_question_created = True
     flash(_("Pertanyaan Anda terkirim. Kode pelacakan: %(code)s. Simpan kode ini untuk "
             "menanyakan perkembangannya.", code=code), "success")
     return redirect(url_for("threads.show", code=code))
