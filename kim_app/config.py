@@ -8,7 +8,7 @@ app refuses to start without one.
 
 import os
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 
@@ -72,6 +72,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
+    # "Remember me" keeps a person logged in this many days (Flask-Login's default is 365).
+    REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("KIM_REMEMBER_DAYS", 30))
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
 
     # The token lives as long as the session: a form left open on a phone for an hour
@@ -104,7 +106,16 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Villagers share carrier IPs, so per-IP limits stay generous; the tight limits are
     # keyed on the phone number or account being used.
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("KIM_LOGIN_LIMIT_ACCOUNT", "5 per minute;20 per hour")
+    # Failed logins: per account from one address (or one device that logged in to it
+    # before), and per account from anywhere, which a device holding the account's device
+    # cookie is exempt from (auth/devices.py): guessing stays slow, the owner is never
+    # locked out.
+    LOGIN_LIMIT_PER_ACCOUNT_ADDRESS = os.environ.get("KIM_LOGIN_LIMIT_ACCOUNT_IP",
+                                                     "5 per minute;20 per hour")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("KIM_LOGIN_LIMIT_ACCOUNT", "100 per hour")
+    DEVICE_COOKIE_DAYS = _env_int("KIM_DEVICE_COOKIE_DAYS", 365)
+    # Wrong current passwords on the password change form, per account.
+    PASSWORD_CHANGE_LIMIT = os.environ.get("KIM_PASSWORD_LIMIT_ACCOUNT", "5 per minute;20 per hour")
     # The public statistics are recomputed at most this often per process and filter.
     STATS_CACHE_SECONDS = _env_int("KIM_STATS_CACHE_SECONDS", 300)
     LOGIN_LIMIT_PER_IP = os.environ.get("KIM_LOGIN_LIMIT_IP", "300 per hour")

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import (
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -15,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from kim_app.auth import bp, services
+from kim_app.auth import bp, devices, services
 from kim_app.auth.forms import LoginForm, RegisterForm
 from kim_app.common.htmx import fragment_response
 from kim_app.extensions import db, limiter
@@ -35,8 +36,29 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _login_account() -> int | None:
+    """The id of the account being logged in to (None: no such account), once a request."""
+    if "kim_login_account" not in g:
+        user = services.find_by_identifier(request.form.get("identifier", ""))
+        g.kim_login_account = user.id if user is not None else None
+    return g.kim_login_account
+
+
 def _login_key() -> str:
     return "login:" + services.identifier_key(request.form.get("identifier", ""))
+
+
+def _login_pair_key() -> str:
+    """The account and where the attempt comes from: this device if it logged in to the
+    account before (so guessers sharing its carrier address cannot lock it), else the
+    client address."""
+    source = (f"device:{devices.device_id()}" if devices.trusted_for(_login_account())
+              else f"ip:{request.remote_addr}")
+    return f"{_login_key()}:{source}"
+
+
+def _trusted_device() -> bool:
+    return request.method == "POST" and devices.trusted_for(_login_account())
 
 
 def _register_key() -> str:
@@ -103,8 +125,12 @@ def village_options():
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"],
+               key_func=_login_pair_key, methods=["POST"], deduct_when=_failed,
+               on_breach=_login_limited, scope="login-account-address")
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_key,
-               methods=["POST"], deduct_when=_failed, on_breach=_login_limited)
+               methods=["POST"], deduct_when=_failed, exempt_when=_trusted_device,
+               on_breach=_login_limited, scope="login-account")
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
                scope="login-ip", on_breach=_login_limited)
 def login():
@@ -121,7 +147,9 @@ def login():
             session.clear()
             login_user(user, remember=form.remember.data)
             flash(_("Anda berhasil masuk sebagai %(name)s.", name=user.name), "success")
-            return redirect(next_url or url_for("main.home"))
+            response = redirect(next_url or url_for("main.home"))
+            devices.remember(response, user)
+            return response
         form.password.errors = [_("Nomor HP/email atau kata sandi salah.")]
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
