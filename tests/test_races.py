@@ -108,14 +108,14 @@ def test_an_asker_closing_twice_at_once_closes_once(app_factory, db, petugas, mo
 
 
 def test_two_products_with_one_name_at_once_get_two_slugs(app_factory, db, monkeypatch):
-    from kim_app.business import services as business_services
+    from kim_app.business import products as business_products
     from kim_app.models import Product
     from tests import business_factories as bf
 
     group = bf.business_group(bf.kim(), "Keripik Tempe Sumber Rejeki")
     managers = [bf.manager_of(group, "Bu Pengelola"), bf.manager_of(group, "Pak Pengelola")]
     slug, group_id = group.slug, group.id
-    slowed(monkeypatch, business_services, "product_slug_for")
+    slowed(monkeypatch, business_products, "product_slug_for")
     form = {"name": "Keripik Tempe Pedas", "price": "25000", "unit": "pack",
             "category": "makanan", "availability": "tersedia", "description": "Pedas.",
             "published": "y"}
@@ -137,13 +137,15 @@ def test_two_kim_groups_with_one_name_at_once_get_two_slugs(app_factory, db, adm
     from tests.conftest import make_user
 
     second = make_user(Role.ADMIN, name="Admin Kedua", village=None)
-    slowed(monkeypatch, kim_services, "slug_for")
+    from kim_app.admin import kim_groups
+
+    slowed(monkeypatch, kim_groups, "slug_for")
     form = {"name": "KIM Sido Makmur", "district": "33.18.17", "village": "33.18.17.2003",
             "description": "", "contact": "", "founded_on": ""}
     with served(app_factory()) as base:
         sessions = [session_for(base, admin), session_for(base, second)]
         responses = at_once(*(
-            lambda s=s: s.post(f"{base}/kim/baru", data=form, allow_redirects=False, timeout=30)
+            lambda s=s: s.post(f"{base}/admin/kim/baru", data=form, allow_redirects=False, timeout=30)
             for s in sessions))
     assert [response.status_code for response in responses] == [302, 302], [
         r.text[:500] for r in responses]

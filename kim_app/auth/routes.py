@@ -19,8 +19,9 @@ from flask_login import current_user, login_user, logout_user
 from kim_app.auth import bp, devices, services
 from kim_app.auth.forms import LoginForm, RegisterForm
 from kim_app.common.htmx import fragment_response
+from kim_app.common.ratelimit import account_and_ip_limits
+from kim_app.common.region_fields import VillageForm
 from kim_app.extensions import db, limiter
-from kim_app.regions import village_choices
 
 
 def safe_next(target: str | None) -> str | None:
@@ -36,6 +37,11 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _typed_identifier(field: str):
+    """A limit's key: the account typed into `field` (phone or email), whoever types it."""
+    return lambda: services.identifier_key(request.form.get(field, ""))
+
+
 def _login_account() -> int | None:
     """The id of the account being logged in to (None: no such account), once a request."""
     if "kim_login_account" not in g:
@@ -44,25 +50,19 @@ def _login_account() -> int | None:
     return g.kim_login_account
 
 
-def _login_key() -> str:
-    return "login:" + services.identifier_key(request.form.get("identifier", ""))
-
-
 def _login_pair_key() -> str:
     """The account and where the attempt comes from: this device if it logged in to the
     account before (so guessers sharing its carrier address cannot lock it), else the
     client address."""
     source = (f"device:{devices.device_id()}" if devices.trusted_for(_login_account())
               else f"ip:{request.remote_addr}")
-    return f"{_login_key()}:{source}"
+    return f"login:{services.identifier_key(request.form.get('identifier', ''))}:{source}"
 
 
 def _trusted_device() -> bool:
+    """A device that logged in to this account before is exempt from the account-wide
+    limit (not from the per-device one)."""
     return request.method == "POST" and devices.trusted_for(_login_account())
-
-
-def _register_key() -> str:
-    return "register:" + services.identifier_key(request.form.get("phone", ""))
 
 
 def _failed(response) -> bool:
@@ -87,16 +87,14 @@ def _register_limited(_limit):
 
 
 @bp.route("/daftar", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_PHONE"], key_func=_register_key,
-               methods=["POST"], on_breach=_register_limited)
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_IP"], methods=["POST"],
-               scope="register-ip", on_breach=_register_limited)
+@account_and_ip_limits("register", "REGISTER_LIMIT_PER_PHONE", "REGISTER_LIMIT_PER_IP",
+                       key=_typed_identifier("phone"), methods=["POST"],
+                       on_breach=_register_limited)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
-    choosing_district = request.method == "POST" and "choose_district" in request.form
-    if not choosing_district and form.validate_on_submit():
+    if not form.choosing_district and form.validate_on_submit():
         user = services.create_user(
             name=form.name.data,
             phone=form.phone.data,
@@ -110,29 +108,25 @@ def register():
         login_user(user, remember=True)
         flash(_("Selamat datang, %(name)s! Akun Anda sudah dibuat.", name=user.name), "success")
         return redirect(url_for("main.home"))
-    status = 422 if request.method == "POST" and not choosing_district else 200
+    status = 422 if request.method == "POST" and not form.choosing_district else 200
     return render_template("auth/register.html", form=form), status
 
 
 @bp.get("/desa")
 def village_options():
-    """The village <select> for a kecamatan, swapped into the registration form by htmx."""
-    form = RegisterForm(formdata=None, district=request.args.get("district", ""))
-    form.village.choices = [("", _("— Pilih desa/kelurahan —"))] + village_choices(
-        form.district.data
-    )
-    return fragment_response("auth/_village_field.html", form=form)
+    """The village <select> of a kecamatan, swapped into any form with `VillageFields`."""
+    form = VillageForm(formdata=None, district=request.args.get("district", ""))
+    return fragment_response("_village_field.html", form=form)
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"],
                key_func=_login_pair_key, methods=["POST"], deduct_when=_failed,
                on_breach=_login_limited, scope="login-account-address")
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_key,
-               methods=["POST"], deduct_when=_failed, exempt_when=_trusted_device,
-               on_breach=_login_limited, scope="login-account")
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
-               scope="login-ip", on_breach=_login_limited)
+@account_and_ip_limits("login", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
+                       key=_typed_identifier("identifier"), methods=["POST"],
+                       deduct_when=_failed, exempt_when=_trusted_device,
+                       on_breach=_login_limited)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("main.home"))

@@ -1,0 +1,54 @@
+"""The person's own account: profile and password."""
+
+from flask import current_app, flash, g, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+
+from kim_app.account import bp
+from kim_app.auth import services
+from kim_app.auth.forms import PasswordChangeForm
+from kim_app.common.ratelimit import account_key
+from kim_app.extensions import db, limiter
+from kim_app.kim.services import memberships_of
+
+
+@bp.get("")
+@login_required
+def profile():
+    return render_template("account/profile.html", password_form=PasswordChangeForm(),
+                           memberships=memberships_of(current_user))
+
+
+def _wrong_password(response) -> bool:
+    """Only a wrong current password counts against the guessing limit."""
+    return response.status_code == 422 and g.get("kim_wrong_current_password", False)
+
+
+def _password_limited(_limit):
+    form = PasswordChangeForm()
+    form.current_password.errors = [_("Terlalu banyak percobaan kata sandi yang salah. Tunggu "
+                                      "beberapa menit, lalu coba lagi.")]
+    return make_response(render_template("account/profile.html", password_form=form,
+                                         memberships=memberships_of(current_user)), 429)
+
+
+@bp.post("/kata-sandi")
+@login_required
+@limiter.limit(lambda: current_app.config["PASSWORD_CHANGE_LIMIT"], key_func=account_key,
+               deduct_when=_wrong_password, on_breach=_password_limited,
+               scope="password-change")
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if services.check_password(current_user, form.current_password.data):
+            services.change_password(current_user, form.password.data)
+            db.session.commit()
+            # This device stays logged in with the new token; every other session ends.
+            login_user(current_user._get_current_object(), remember=True)
+            flash(_("Kata sandi sudah diganti. Sesi di perangkat lain telah diakhiri."),
+                  "success")
+            return redirect(url_for("account.profile"))
+        g.kim_wrong_current_password = True
+        form.current_password.errors = [_("Kata sandi sekarang salah.")]
+    return render_template("account/profile.html", password_form=form,
+                           memberships=memberships_of(current_user)), 422

@@ -1,0 +1,101 @@
+"""Home, language switch, photo renditions and the health check."""
+
+import contextlib
+import threading
+
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import text
+
+from kim_app.auth.routes import safe_next
+from kim_app.business.catalog import newest_products
+from kim_app.common.uploads import photo_path
+from kim_app.extensions import db
+from kim_app.info import services as info_services
+from kim_app.kim import services as kim_services
+from kim_app.main import bp
+
+HOME_PRODUCTS = 6
+
+
+@bp.get("/")
+def home():
+    districts = kim_services.districts_with_groups()
+    return render_template(
+        "main/home.html",
+        districts=districts,
+        kim_total=sum(count for _code, _name, count in districts),
+        announcements=info_services.for_home(current_user),
+        new_products=newest_products(HOME_PRODUCTS),
+    )
+
+
+@bp.post("/bahasa")
+def set_language():
+    language = request.form.get("lang", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["locale"] = language
+        if current_user.is_authenticated:
+            current_user.locale = language
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("main.home"))
+
+
+@bp.get("/media/<token>-<int:width>.webp")
+def media(token: str, width: int):
+    """A stored photo rendition. Names are random tokens; files never change, so cache long."""
+    if not token.isalnum() or len(token) > 32:
+        abort(404)
+    path = photo_path(token, width)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/webp", max_age=31536000, conditional=True)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    healthy = _database_answers(current_app._get_current_object())
+    response = jsonify(status="ok" if healthy else "error",
+                       database="ok" if healthy else "error")
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _database_answers(app) -> bool:
+    """`SELECT 1` within `HEALTH_TIMEOUT` seconds. The probe runs in a thread of its own, so
+    a database that accepts connections and then says nothing cannot hold the health check;
+    while an earlier probe still hangs, the answer is "no" at once (no pile of threads)."""
+    running = app.extensions.get("kim_health_probe")
+    if running is not None and running.is_alive():
+        return False
+    outcome: list[bool] = []
+
+    def probe():
+        with app.app_context():
+            try:
+                db.session.execute(text("SELECT 1"))
+                outcome.append(True)
+            except Exception:  # noqa: BLE001 - any failure means the database is not usable
+                outcome.append(False)
+            finally:
+                with contextlib.suppress(Exception):
+                    db.session.remove()
+
+    thread = threading.Thread(target=probe, name="healthz-probe", daemon=True)
+    app.extensions["kim_health_probe"] = thread
+    thread.start()
+    thread.join(app.config["HEALTH_TIMEOUT"])
+    return outcome == [True]
