@@ -26,8 +26,12 @@ run: install
 	$(FLASK) demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Two pytest-xdist workers, each on a database of its own (see tests/conftest.py); the
+# browser tests stay together on one of them. PYTEST_ARGS comes last, so `-n 0` there runs
+# the suite in one process, and `-n 4` with more workers.
+PYTEST_WORKERS ?= 2
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

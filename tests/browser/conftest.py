@@ -1,9 +1,12 @@
 """Browser fixtures: Playwright drives Debian's Chromium against a live server.
 
 The app under test is a real HTTP server (werkzeug, in a background thread) on the
-session's test database, with CSRF protection on, as in production. Playwright's own
-browsers are never downloaded: the tests launch the `chromium` package's binary, and they
-are skipped, with the reason, on a machine without it (`.ci/run` installs it).
+session's test database, with CSRF protection on, as in production. The server's thread
+and the test's own work reach the database over separate connections, so every test here
+takes the `real_db` path (real commits; the database is emptied and seeded again after).
+Playwright's own browsers are never downloaded: the tests launch the `chromium` package's
+binary, and they are skipped, with the reason, on a machine without it (`.ci/run` installs
+it).
 """
 
 import threading
@@ -36,11 +39,14 @@ document.addEventListener("securitypolicyviolation", function (event) {
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test here `browser`; skip them all when Chromium is missing.
+    """Mark every test here `browser` and `real_db`; skip them all when Chromium is missing.
 
     Skipping at collection means the session-scoped browser fixture is never set up, so
-    Playwright never tries to launch (or download) anything.
+    Playwright never tries to launch (or download) anything. Under pytest-xdist with
+    `--dist loadgroup` (as `make test` runs) they all go to one worker, so one Chromium runs
+    at a time.
     """
+    in_one_worker = config.pluginmanager.hasplugin("xdist")
     skip = None
     if not CHROMIUM.exists():
         skip = pytest.mark.skip(
@@ -50,6 +56,9 @@ def pytest_collection_modifyitems(config, items):
         if BROWSER_TESTS not in item.path.parents:
             continue
         item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.real_db)
+        if in_one_worker:
+            item.add_marker(pytest.mark.xdist_group("browser"))
         if skip is not None:
             item.add_marker(skip)
 
