@@ -48,6 +48,7 @@ def invoke(app, *args):
     return result.output
 
 
+@pytest.mark.real_db  # its own databases, with their own connections and commits
 def test_a_backup_restored_into_an_empty_database_serves_the_same_threads_and_photos(
         empty_database, tmp_path):
     source = make_app(empty_database(), UPLOAD_DIR=str(tmp_path / "media-live"))

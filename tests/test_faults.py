@@ -1,5 +1,7 @@
 """Faults are answered: a database that refuses, stalls or runs long, a frozen Redis, a fresh
-checkout. Each fault is simulated (a closed port, a server that never answers)."""
+checkout. Each fault is simulated (a closed port, a server that never answers). The tests
+that build apps of their own (other databases, other rate-limit storage) are `real_db`: their
+apps use ordinary connections, not the test's rolled-back one."""
 
 import pytest
 from sqlalchemy import text
@@ -29,6 +31,7 @@ def unreachable_database(request, tmp_path) -> str:
     return f"sqlite:///{folder}"
 
 
+@pytest.mark.real_db
 def test_database_outage_answers_indonesian_503_to_everyone(client, warga,
                                                              unreachable_database):
     login(client, warga)
@@ -74,6 +77,7 @@ def test_an_english_reader_keeps_english_error_pages(client):
     assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
 
 
+@pytest.mark.real_db
 def test_healthz_answers_503_within_2s_when_the_database_stalls():
     with silent_server() as port:
         app = fault_app(pg_url(port), DB_CONNECT_TIMEOUT=10)
@@ -85,6 +89,7 @@ def test_healthz_answers_503_within_2s_when_the_database_stalls():
     dispose(app)
 
 
+@pytest.mark.real_db
 def test_pages_answer_503_when_the_database_stalls_while_connecting():
     with silent_server() as port:
         app = fault_app(pg_url(port), DB_CONNECT_TIMEOUT=2)
@@ -98,6 +103,7 @@ def test_statement_timeout_defaults_to_5_seconds():
     assert Config.DB_STATEMENT_TIMEOUT_MS == 5000
 
 
+@pytest.mark.real_db
 def test_a_slow_statement_is_cancelled_and_answered_503(database_url):
     if make_url(database_url).get_backend_name() != "postgresql":
         pytest.skip("statement timeouts are a PostgreSQL setting")
@@ -115,6 +121,7 @@ def test_a_slow_statement_is_cancelled_and_answered_503(database_url):
     dispose(app)
 
 
+@pytest.mark.real_db
 def test_a_frozen_redis_does_not_freeze_the_site(database_url, warga):
     """Each request costs at most a second more than with working storage (measured side by
     side, so a busy machine does not fail the test)."""
@@ -130,19 +137,21 @@ def test_a_frozen_redis_does_not_freeze_the_site(database_url, warga):
         seen.append((response.status_code, seconds))
         return seen
 
-    normal_app = fault_app(database_url)
-    normal = timings(normal_app.test_client())
-    dispose(normal_app)
     with silent_server() as port:
         app = fault_app(database_url, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0")
         frozen = timings(app.test_client())
     dispose(app)
+    # The limiter is shared by every app: the last one built leaves it on memory storage.
+    normal_app = fault_app(database_url)
+    normal = timings(normal_app.test_client())
+    dispose(normal_app)
     assert [status for status, _ in frozen] == [422, 422, 302, 200]
     assert [status for status, _ in normal] == [422, 422, 302, 200]
     for (_, slow), (_, usual) in zip(frozen, normal, strict=True):
         assert slow < usual + 1.0, (frozen, normal)
 
 
+@pytest.mark.real_db
 def test_fresh_checkout_with_only_a_secret_key_migrates(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "k" * 40)
     monkeypatch.delenv("DATABASE_URL", raising=False)

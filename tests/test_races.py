@@ -2,12 +2,16 @@
 (SQLite takes the write lock first, PostgreSQL locks the row), with the window between
 reading an invariant and writing widened so that a missing lock shows every time."""
 
+import pytest
 from sqlalchemy import func, select
 
 from kim_app.kim import services as kim_services
 from kim_app.models import AuditEvent, MemberRole, Membership, MembershipStatus, Notification
 from tests.membership_helpers import add_member, group, person_with_role
 from tests.served import at_once, served, session_for, slowed
+
+# Simultaneous requests on their own connections: the commits must be real.
+pytestmark = pytest.mark.real_db
 
 
 def count(db, model, *where) -> int:
@@ -145,7 +149,8 @@ def test_two_kim_groups_with_one_name_at_once_get_two_slugs(app_factory, db, adm
     with served(app_factory()) as base:
         sessions = [session_for(base, admin), session_for(base, second)]
         responses = at_once(*(
-            lambda s=s: s.post(f"{base}/admin/kim/baru", data=form, allow_redirects=False, timeout=30)
+            lambda s=s: s.post(f"{base}/admin/kim/baru", data=form, allow_redirects=False,
+                               timeout=30)
             for s in sessions))
     assert [response.status_code for response in responses] == [302, 302], [
         r.text[:500] for r in responses]
