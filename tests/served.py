@@ -16,14 +16,14 @@ from tests.conftest import PASSWORD
 def served(app) -> Iterator[str]:
     """Serve `app` on a free local port (a thread per request); yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         server.server_close()
-        thread.join(5)
+        thread.join(timeout=10)
 
 
 def session_for(base: str, user) -> requests.Session:
