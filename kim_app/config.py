@@ -56,7 +56,7 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # Seconds to wait for Redis (connecting, then each answer) before the rate limits go on
     # in process memory: a frozen Redis must not freeze the site.
-    REDIS_TIMEOUT = _env_float("KIM_REDIS_TIMEOUT", 0.3)
+    REDIS_TIMEOUT = _env_float("KIM_REDIS_TIMEOUT", 0.2)
     # Reverse proxies in front of the app (nginx, Caddy): with N hops, the client address
     # and scheme are read from the X-Forwarded-For/-Proto headers the last N proxies set.
     # 0 (the default) trusts no header: the socket's peer is the client.
