@@ -2,9 +2,13 @@
 
 from pathlib import Path
 
-from flask import Flask, has_request_context, session
+from flask import Flask, g, has_request_context, session
 from flask_login import current_user
+from sqlalchemy import inspect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from kim_app import database
+from kim_app.common.params import IdConverter
 from kim_app.config import Config, TestConfig, config_for_environment
 from kim_app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
@@ -18,7 +22,14 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user.is_authenticated and current_user.locale in languages:
+    if g.get("kim_error_page"):
+        # An error page never touches the database (it may be the error): only an account
+        # already loaded, and only what is loaded of it, counts.
+        state = inspect(g.get("_login_user"), raiseerr=False)
+        locale = state.dict.get("locale") if state is not None else None
+        if locale in languages:
+            return locale
+    elif current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")
     if chosen in languages:
@@ -40,8 +51,16 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     elif isinstance(config, type):
         config = config(app.instance_path)
     app.config.from_object(config)
+    app.url_map.converters["int"] = IdConverter  # an id beyond the columns' range is a 404
+    database.configure(app.config)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        # Client address and scheme only: the host never comes from a header (links are
+        # built from SITE_URL).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     db.init_app(app)
+    database.install(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)

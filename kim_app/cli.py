@@ -1,7 +1,8 @@
 """Command-line tasks: `flask --app wsgi seed | demo | create-admin | create-user | close-stale
-| send-mail`."""
+| send-mail | sweep-media | backup | restore`."""
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -194,7 +195,52 @@ def send_mail_command(limit: int, requeue_failed: bool) -> None:
     click.echo(str(mail.send_queued(limit)))
 
 
+@click.command("sweep-media")
+@with_appcontext
+@click.option("--min-age", default=60, show_default=True,
+              help="Minutes a file must be old before it may be removed.")
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+def sweep_media_command(min_age: int, dry_run: bool) -> None:
+    """Remove uploaded files that no photo or document references (safe from cron)."""
+    from kim_app.common import uploads
+
+    find = uploads.orphaned_files if dry_run else uploads.sweep_orphans
+    files = find(min_age * 60)
+    for path in files:
+        click.echo(f"{'would remove' if dry_run else 'removed'} {path}")
+    click.echo(f"sweep-media: {len(files)} file(s) {'to remove' if dry_run else 'removed'}.")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
+def backup_command(destination: Path) -> None:
+    """Back up the database and the media folder into a new folder under DESTINATION."""
+    from kim_app import backup
+
+    try:
+        folder = backup.create(destination)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup: {folder}")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_command(folder: Path) -> None:
+    """Restore a backup FOLDER into the configured (empty) database and upload folder."""
+    from kim_app import backup
+
+    try:
+        backup.restore(folder)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"restore: {folder} restored.")
+
+
 def register(app: Flask) -> None:
     for command in (seed_command, demo_command, create_admin_command, create_user_command,
-                    close_stale_command, send_mail_command):
+                    close_stale_command, send_mail_command, sweep_media_command,
+                    backup_command, restore_command):
         app.cli.add_command(command)

@@ -8,7 +8,7 @@ app refuses to start without one.
 
 import os
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 
@@ -29,6 +29,11 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 class Config:
     ENV_NAME = "development"
     TESTING = False
@@ -37,7 +42,25 @@ class Config:
     REGENCY_NAME = os.environ.get("KIM_REGENCY_NAME", "Kabupaten Pati")
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL: give up connecting after this many seconds, and cancel any statement that
+    # runs longer than this many milliseconds, so no request holds a worker for long (the
+    # migrations lift the statement limit for themselves).
+    DB_CONNECT_TIMEOUT = _env_int("KIM_DB_CONNECT_TIMEOUT", 3)
+    DB_STATEMENT_TIMEOUT_MS = _env_int("KIM_DB_STATEMENT_TIMEOUT_MS", 5000)
+    # SQLite: how long a writer waits for the write lock before giving up (503).
+    DB_BUSY_TIMEOUT_MS = _env_int("KIM_DB_BUSY_TIMEOUT_MS", 5000)
+    # `/healthz` answers 503 when the database gives no answer within this many seconds.
+    HEALTH_TIMEOUT = _env_float("KIM_HEALTH_TIMEOUT", 1.5)
+    # What a client is told to wait (Retry-After) while the database is unreachable.
+    DB_RETRY_AFTER_SECONDS = 30
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Seconds to wait for Redis (connecting, then each answer) before the rate limits go on
+    # in process memory: a frozen Redis must not freeze the site.
+    REDIS_TIMEOUT = _env_float("KIM_REDIS_TIMEOUT", 0.2)
+    # Reverse proxies in front of the app (nginx, Caddy): with N hops, the client address
+    # and scheme are read from the X-Forwarded-For/-Proto headers the last N proxies set.
+    # 0 (the default) trusts no header: the socket's peer is the client.
+    TRUSTED_PROXIES = _env_int("KIM_TRUSTED_PROXIES", 0)
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
@@ -49,6 +72,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
+    # "Remember me" keeps a person logged in this many days (Flask-Login's default is 365).
+    REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("KIM_REMEMBER_DAYS", 30))
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
 
     # The token lives as long as the session: a form left open on a phone for an hour
@@ -56,7 +81,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     # One photo at most UPLOAD_MAX_BYTES; a request carries at most five photos and a form.
     UPLOAD_MAX_BYTES = _env_int("KIM_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
-    UPLOAD_MAX_PIXELS = _env_int("KIM_UPLOAD_MAX_PIXELS", 40_000_000)
+    # Images with more pixels are refused from their header, before they are decoded
+    # (decoding costs about 4 bytes a pixel; phones take about 12 megapixels).
+    PHOTO_MAX_PIXELS = _env_int("KIM_PHOTO_MAX_PIXELS", 16_000_000)
     MAX_CONTENT_LENGTH = 5 * UPLOAD_MAX_BYTES + 1024 * 1024
     # A PDF attachment (announcements) at most this many bytes.
     DOCUMENT_MAX_BYTES = _env_int("KIM_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
@@ -79,7 +106,16 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Villagers share carrier IPs, so per-IP limits stay generous; the tight limits are
     # keyed on the phone number or account being used.
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("KIM_LOGIN_LIMIT_ACCOUNT", "5 per minute;20 per hour")
+    # Failed logins: per account from one address (or one device that logged in to it
+    # before), and per account from anywhere, which a device holding the account's device
+    # cookie is exempt from (auth/devices.py): guessing stays slow, the owner is never
+    # locked out.
+    LOGIN_LIMIT_PER_ACCOUNT_ADDRESS = os.environ.get("KIM_LOGIN_LIMIT_ACCOUNT_IP",
+                                                     "5 per minute;20 per hour")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("KIM_LOGIN_LIMIT_ACCOUNT", "100 per hour")
+    DEVICE_COOKIE_DAYS = _env_int("KIM_DEVICE_COOKIE_DAYS", 365)
+    # Wrong current passwords on the password change form, per account.
+    PASSWORD_CHANGE_LIMIT = os.environ.get("KIM_PASSWORD_LIMIT_ACCOUNT", "5 per minute;20 per hour")
     # The public statistics are recomputed at most this often per process and filter.
     STATS_CACHE_SECONDS = _env_int("KIM_STATS_CACHE_SECONDS", 300)
     LOGIN_LIMIT_PER_IP = os.environ.get("KIM_LOGIN_LIMIT_IP", "300 per hour")
@@ -143,8 +179,10 @@ class Config:
     # After this many failed attempts an email is marked failed (kept; `send-mail
     # --requeue-failed` queues it again). Waits between attempts double up to 6 hours.
     MAIL_MAX_ATTEMPTS = _env_int("KIM_MAIL_MAX_ATTEMPTS", 10)
-    # The public address of the portal, for links in emails and shared WhatsApp texts.
-    SITE_URL = os.environ.get("KIM_SITE_URL", "")
+    # The public address of the portal (e.g. https://kim.patikab.go.id): every absolute link
+    # (emails, WhatsApp texts, Open Graph) is built from it, never from the request's Host
+    # header. Required in production; in development it defaults to the request's host.
+    SITE_URL = ""
 
     def __init__(self, instance_path: str | None = None):
         self.instance_path = Path(instance_path or "instance")
@@ -156,8 +194,13 @@ class Config:
                 (self.instance_path / "kim.sqlite3").resolve()
             )
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_STORAGE_OPTIONS = {
+            "socket_connect_timeout": self.REDIS_TIMEOUT,
+            "socket_timeout": self.REDIS_TIMEOUT,
+        }
         self.UPLOAD_DIR = os.environ.get("KIM_UPLOAD_DIR") or str(self.instance_path / "uploads")
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._development_secret()
+        self.SITE_URL = os.environ.get("KIM_SITE_URL", "").strip().rstrip("/")
 
     def _development_secret(self) -> str:
         key_file = self.instance_path / "secret_key"
@@ -175,6 +218,14 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
+
+    def __init__(self, instance_path: str | None = None):
+        super().__init__(instance_path)
+        if not self.SITE_URL.startswith(("https://", "http://")):
+            raise ConfigError(
+                "KIM_SITE_URL must be set when KIM_ENV=production "
+                "(the public address, e.g. https://kim.example.go.id)"
+            )
 
     def _development_secret(self) -> str:
         raise ConfigError("SECRET_KEY must be set when KIM_ENV=production")

@@ -9,6 +9,7 @@ from flask import Flask, current_app, url_for
 from flask_babel import format_date, format_datetime, get_locale
 
 from kim_app.common.markdown import render_markdown
+from kim_app.common.urls import external_url_for
 
 
 @cache
@@ -26,6 +27,7 @@ def static_url(filename: str) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["field_attrs"] = field_attrs
+    app.jinja_env.globals["external_url_for"] = external_url_for
     app.jinja_env.filters["date"] = lambda value, fmt="long": (
         format_date(value, fmt) if value else ""
     )

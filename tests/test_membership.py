@@ -572,3 +572,29 @@ def test_demo_creates_memberships_with_each_role_and_pending_requests(runner, db
     client.post("/auth/masuk", data={"identifier": "081100000003", "password": "pati-kim-demo"})
     html = client.get("/kim/gulangpongge/anggota").get_data(as_text=True)
     assert "Rina Pemohon Demo" in html and "Setujui" in html
+
+
+def test_a_deactivated_ketua_does_not_let_the_last_active_one_go(client, db, admin):
+    """Item 9 of the hardening issue: only ketua with active accounts count."""
+    kajen = group("kajen")
+    ketua = make_user(name="Pak Ketua")
+    membership = add_member(ketua, kajen, MemberRole.KETUA)
+    gone = make_user(name="Bu Ketua Lama")
+    add_member(gone, kajen, MemberRole.KETUA)
+    gone.active = False
+    db.session.commit()
+    login_as(client, ketua)
+    html = client.get("/kim/kajen").get_data(as_text=True)
+    assert "Anda ketua terakhir KIM ini" in html
+    html = client.post("/kim/kajen/keluar", headers=HX).get_data(as_text=True)
+    assert "Angkat anggota lain menjadi ketua terlebih dahulu" in html
+    response = client.post(f"/kim/kajen/anggota/{membership.id}/peran",
+                           data={"role": "anggota"}, follow_redirects=True)
+    assert "Pak Ketua adalah ketua terakhir" in response.get_data(as_text=True)
+    current = db.session.get(Membership, membership.id)
+    assert (current.status, current.role) == (MembershipStatus.ACTIVE, MemberRole.KETUA)
+    login_as(client, admin)
+    response = client.post(f"/kim/kajen/anggota/{membership.id}/keluarkan",
+                           follow_redirects=True)
+    assert "tidak dapat dikeluarkan" in response.get_data(as_text=True)
+    assert db.session.get(Membership, membership.id).status == MembershipStatus.ACTIVE

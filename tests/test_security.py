@@ -58,6 +58,7 @@ def test_production_refuses_to_start_without_secret(monkeypatch):
 def test_production_sets_secure_cookies_and_hsts(monkeypatch, _schema):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", _schema)
+    monkeypatch.setenv("KIM_SITE_URL", "https://kim.contoh.invalid")
     app = create_app(ProductionConfig)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert "ARGON2_PARAMETERS" not in app.config  # the library's recommended cost

@@ -1,13 +1,14 @@
 """The person's own account: profile and password."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, g, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from kim_app.account import bp
 from kim_app.auth import services
 from kim_app.auth.forms import PasswordChangeForm
-from kim_app.extensions import db
+from kim_app.common.ratelimit import account_key
+from kim_app.extensions import db, limiter
 from kim_app.kim.services import memberships_of
 
 
@@ -18,8 +19,24 @@ def profile():
                            memberships=memberships_of(current_user))
 
 
+def _wrong_password(response) -> bool:
+    """Only a wrong current password counts against the guessing limit."""
+    return response.status_code == 422 and g.get("kim_wrong_current_password", False)
+
+
+def _password_limited(_limit):
+    form = PasswordChangeForm()
+    form.current_password.errors = [_("Terlalu banyak percobaan kata sandi yang salah. Tunggu "
+                                      "beberapa menit, lalu coba lagi.")]
+    return make_response(render_template("account/profile.html", password_form=form,
+                                         memberships=memberships_of(current_user)), 429)
+
+
 @bp.post("/kata-sandi")
 @login_required
+@limiter.limit(lambda: current_app.config["PASSWORD_CHANGE_LIMIT"], key_func=account_key,
+               deduct_when=_wrong_password, on_breach=_password_limited,
+               scope="password-change")
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
@@ -31,6 +48,7 @@ def change_password():
             flash(_("Kata sandi sudah diganti. Sesi di perangkat lain telah diakhiri."),
                   "success")
             return redirect(url_for("account.profile"))
+        g.kim_wrong_current_password = True
         form.current_password.errors = [_("Kata sandi sekarang salah.")]
     return render_template("account/profile.html", password_form=form,
                            memberships=memberships_of(current_user)), 422

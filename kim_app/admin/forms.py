@@ -6,7 +6,7 @@ The KIM group form itself (name, village, profile) is `kim_app.kim.forms.GroupFo
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from kim_app.kim.forms import DecisionForm
 from kim_app.models import KimStatus
@@ -16,7 +16,8 @@ class CategoryForm(FlaskForm):
     name = StringField(_l("Nama kategori"),
                        validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=80)])
     description = StringField(_l("Keterangan"), validators=[Optional(), Length(max=300)])
-    position = IntegerField(_l("Urutan"), default=0, validators=[Optional()])
+    position = IntegerField(_l("Urutan"), default=0, validators=[
+        Optional(), NumberRange(0, 10_000, _l("Urutan antara 0 dan 10000."))])
     active = BooleanField(_l("Aktif (dapat dipilih penanya)"), default=True)
 
 

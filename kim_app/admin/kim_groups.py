@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, tuple_
 
 from kim_app.common.audit import record
+from kim_app.common.unique import add_with_slug
 from kim_app.extensions import db
 from kim_app.kim.services import directory_query
 from kim_app.models import District, KimGroup, KimStatus, User, Village
@@ -84,8 +85,7 @@ def create_group(actor: User, *, name: str, village_code: str, description: str 
     group = KimGroup(name=name.strip(), slug=slug_for(name), village_code=village_code,
                      description=description.strip(), contact=contact.strip(),
                      founded_on=founded_on, status=KimStatus.AKTIF)
-    db.session.add(group)
-    db.session.flush()
+    add_with_slug(group, lambda: slug_for(name))
     record(actor, "kim.create", "kim_group", group.id, kim_group_id=group.id, name=group.name)
     return group
 

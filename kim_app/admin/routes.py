@@ -17,6 +17,7 @@ from kim_app.admin import kim_groups, reference, sections
 from kim_app.admin.forms import AgencyForm, CategoryForm, StatusForm
 from kim_app.common import permissions
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
+from kim_app.common.params import int_arg
 from kim_app.extensions import db
 from kim_app.kim import services as kim_services
 from kim_app.kim.forms import GroupForm
@@ -139,7 +140,7 @@ def _kim_filters(districts: list[tuple[str, str]]) -> kim_groups.Filters:
 def kim_list():
     districts = district_choices()
     filters = _kim_filters(districts)
-    after = request.args.get("setelah", type=int)
+    after = int_arg("setelah")
     groups, next_cursor = kim_groups.listing(filters, after=after)
     query = {"q": filters.search, "kecamatan": filters.district_code,
              "status": filters.status.value if filters.status else ""}

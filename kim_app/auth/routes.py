@@ -3,7 +3,9 @@
 from urllib.parse import urlsplit
 
 from flask import (
+    current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -14,18 +16,21 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from kim_app.auth import bp, services
+from kim_app.auth import bp, devices, services
 from kim_app.auth.forms import LoginForm, RegisterForm
 from kim_app.common import privacy
 from kim_app.common.htmx import fragment_response
 from kim_app.common.ratelimit import account_and_ip_limits
 from kim_app.common.region_fields import VillageForm
-from kim_app.extensions import db
+from kim_app.extensions import db, limiter
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only paths on this site: never an absolute or protocol-relative URL."""
-    if not target:
+    """Only paths on this site: never an absolute or protocol-relative URL, and nothing a
+    browser could read as one (a backslash) or that cannot be a header (CR, LF, controls)."""
+    if not target or len(target) > 2000:
+        return None
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -36,6 +41,29 @@ def safe_next(target: str | None) -> str | None:
 def _typed_identifier(field: str):
     """A limit's key: the account typed into `field` (phone or email), whoever types it."""
     return lambda: services.identifier_key(request.form.get(field, ""))
+
+
+def _login_account() -> int | None:
+    """The id of the account being logged in to (None: no such account), once a request."""
+    if "kim_login_account" not in g:
+        user = services.find_by_identifier(request.form.get("identifier", ""))
+        g.kim_login_account = user.id if user is not None else None
+    return g.kim_login_account
+
+
+def _login_pair_key() -> str:
+    """The account and where the attempt comes from: this device if it logged in to the
+    account before (so guessers sharing its carrier address cannot lock it), else the
+    client address."""
+    source = (f"device:{devices.device_id()}" if devices.trusted_for(_login_account())
+              else f"ip:{request.remote_addr}")
+    return f"login:{services.identifier_key(request.form.get('identifier', ''))}:{source}"
+
+
+def _trusted_device() -> bool:
+    """A device that logged in to this account before is exempt from the account-wide
+    limit (not from the per-device one)."""
+    return request.method == "POST" and devices.trusted_for(_login_account())
 
 
 def _failed(response) -> bool:
@@ -94,9 +122,13 @@ def village_options():
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"],
+               key_func=_login_pair_key, methods=["POST"], deduct_when=_failed,
+               on_breach=_login_limited, scope="login-account-address")
 @account_and_ip_limits("login", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
                        key=_typed_identifier("identifier"), methods=["POST"],
-                       deduct_when=_failed, on_breach=_login_limited)
+                       deduct_when=_failed, exempt_when=_trusted_device,
+                       on_breach=_login_limited)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
@@ -111,7 +143,9 @@ def login():
             session.clear()
             login_user(user, remember=form.remember.data)
             flash(_("Anda berhasil masuk sebagai %(name)s.", name=user.name), "success")
-            return redirect(next_url or url_for("main.home"))
+            response = redirect(next_url or url_for("main.home"))
+            devices.remember(response, user)
+            return response
         form.password.errors = [_("Nomor HP/email atau kata sandi salah.")]
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status

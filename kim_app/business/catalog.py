@@ -16,6 +16,7 @@ from kim_app.business.errors import BusinessError
 from kim_app.business.products import parse_price
 from kim_app.business.slugs import slugify
 from kim_app.common import search
+from kim_app.common.params import to_int
 from kim_app.extensions import db
 from kim_app.models import (
     Availability,
@@ -78,9 +79,8 @@ class CatalogQuery:
                 return None
 
         def page():
-            raw = args.get("halaman", "1")
-            number = int(raw) if raw.isdigit() and len(raw) < 6 else 1
-            return min(max(number, 1), current_app.config["CATALOG_MAX_PAGES"])
+            number = to_int(args.get("halaman"), 1, minimum=1)
+            return min(number, current_app.config["CATALOG_MAX_PAGES"])
 
         category = args.get("kategori", "")
         availability = args.get("ketersediaan", "")

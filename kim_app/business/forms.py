@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from kim_app.auth.services import InvalidPhoneError, normalise_phone
 from kim_app.business import labels, products
 from kim_app.business.errors import BusinessError
+from kim_app.common.params import to_int
 from kim_app.common.submission import SubmissionKeyMixin
 
 
@@ -72,7 +73,7 @@ class AppointForm(FlaskForm):
                           validators=[DataRequired(_l("Pilih anggota yang akan ditunjuk."))])
 
     def validate_user_id(self, field):
-        if not (field.data or "").isdigit():
+        if to_int(field.data) is None:
             raise ValidationError(_l("Pilih anggota yang akan ditunjuk."))
 
 

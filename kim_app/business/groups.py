@@ -7,6 +7,7 @@ from sqlalchemy.orm import contains_eager
 
 from kim_app.business.slugs import group_slug_for
 from kim_app.common.audit import record
+from kim_app.common.unique import add_with_slug
 from kim_app.common.uploads import delete_photo, store_photo
 from kim_app.extensions import db
 from kim_app.models import BusinessGroup, KimGroup, KimStatus, Product, ProductCategory, User
@@ -45,8 +46,7 @@ def create_group(actor: User, kim_group: KimGroup, *, name: str, sector: str, de
     )
     if logo:
         group.logo = store_photo(logo, actor)
-    db.session.add(group)
-    db.session.flush()
+    add_with_slug(group, lambda: group_slug_for(name))
     record(actor, "business.create", "business_group", group.id, kim_group_id=kim_group.id,
            name=group.name)
     return group

@@ -21,6 +21,7 @@ from kim_app.business import photos as product_photos
 from kim_app.business.errors import BusinessError
 from kim_app.business.slugs import product_slug_for
 from kim_app.common.audit import record
+from kim_app.common.unique import add_with_slug
 from kim_app.common.uploads import delete_photo
 from kim_app.extensions import db
 from kim_app.models import Availability, BusinessGroup, Product, ProductCategory, ProductPhoto, User
@@ -45,7 +46,7 @@ def parse_price(raw: str | int | None) -> int:
     # "25.000" and "25,000" are thousands; a decimal part ("25.000,50") is not whole rupiah.
     if re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):
         digits = re.sub(r"[.,]", "", digits)
-    if not digits.isdigit() or len(digits) > 12:
+    if not re.fullmatch(r"[0-9]{1,12}", digits):
         raise BusinessError(_l("Harga harus berupa angka rupiah bulat, misalnya 25000."))
     value = int(digits)
     if negative or value < PRICE_MIN:
@@ -125,10 +126,9 @@ def create_product(actor: User, group: BusinessGroup, *, name: str, description:
         availability=Availability(availability), category=ProductCategory(category),
         published=published, created_by_id=actor.id, submission_key=submission_key or None,
     )
-    db.session.add(product)
     for position, photo in enumerate(product_photos.store(files, actor)):
         product.photos.append(ProductPhoto(photo=photo, position=position))
-    db.session.flush()
+    add_with_slug(product, lambda: product_slug_for(group, name))
     record(actor, "product.create", "product", product.id, kim_group_id=group.kim_group_id,
            name=product.name)
     return product

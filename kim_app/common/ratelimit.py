@@ -28,16 +28,16 @@ def account_key() -> str:
 def account_and_ip_limits(name: str, account_limit: str, ip_limit: str, *,
                           key: Callable[[], str] = account_key, methods: list[str] | None = None,
                           deduct_when: Callable | None = None, on_breach: Callable | None = None,
-                          shared: bool = False):
+                          exempt_when: Callable[[], bool] | None = None, shared: bool = False):
     """Decorate a view with the person's limit (`account_limit`, counted by `key`, only the
-    responses `deduct_when` accepts) and the address's limit (`ip_limit`). `shared`: the
-    views decorated with the same `name` draw on one budget."""
+    responses `deduct_when` accepts, not when `exempt_when()`) and the address's limit
+    (`ip_limit`). `shared`: the views decorated with the same `name` draw on one budget."""
     add_limit = limiter.shared_limit if shared else limiter.limit
 
     def decorate(view):
         view = add_limit(lambda: current_app.config[account_limit], scope=f"{name}-account",
                          key_func=key, methods=methods, deduct_when=deduct_when,
-                         on_breach=on_breach)(view)
+                         exempt_when=exempt_when, on_breach=on_breach)(view)
         return add_limit(lambda: current_app.config[ip_limit], scope=f"{name}-ip",
                          methods=methods, on_breach=on_breach)(view)
 

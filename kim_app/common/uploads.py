@@ -2,8 +2,8 @@
 
 Rules:
 - only JPEG, PNG and WebP, recognised by their content (Pillow), not by name or MIME type;
-- at most `UPLOAD_MAX_BYTES` bytes and `UPLOAD_MAX_PIXELS` pixels: larger images, and
-  decompression bombs, are refused before they are decoded;
+- at most `UPLOAD_MAX_BYTES` bytes and `PHOTO_MAX_PIXELS` pixels (KIM_PHOTO_MAX_PIXELS):
+  larger images, and decompression bombs, are refused from their header, before decoding;
 - the image is turned upright (EXIF orientation), then re-encoded to WebP renditions at
   `PHOTO_WIDTHS` without any metadata: phone photos carry GPS positions, which must never be
   published; the original file is not kept;
@@ -13,18 +13,24 @@ PDF documents (`store_document`) are recognised by their `%PDF-` signature, limi
 `DOCUMENT_MAX_BYTES`, stored as they are under a random token and only ever served as a
 download (`Content-Disposition: attachment`, `nosniff`), never shown inline.
 
+Files are registered for cleanup before they are written and follow the transaction (see
+the end of this module); `flask sweep-media` (`sweep_orphans`) removes what a killed worker
+left behind.
+
 Callers get an `UploadError` with a translated message to show next to the form field.
 """
 
+import contextlib
 import io
 import secrets
+import time
 import warnings
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from kim_app.extensions import db
@@ -61,13 +67,16 @@ def _read_limited(file_storage, limit_key: str = "UPLOAD_MAX_BYTES", too_large=N
 
 
 def _open_checked(data: bytes) -> Image.Image:
-    max_pixels = current_app.config["UPLOAD_MAX_PIXELS"]
+    max_pixels = current_app.config["PHOTO_MAX_PIXELS"]
     not_an_image = UploadError(_l("Berkas ini bukan foto JPEG, PNG, atau WebP."))
-    too_large = UploadError(_l("Foto ini terlalu besar (terlalu banyak piksel). "
-                               "Kirim foto dengan resolusi lebih kecil."))
+    too_large = UploadError(_l(
+        "Foto ini terlalu besar (terlalu banyak piksel): paling banyak %(max)s megapiksel. "
+        "Perkecil resolusinya, lalu kirim lagi.", max=f"{max_pixels / 1_000_000:g}"))
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Opening reads only the header: the size is checked before anything is decoded.
             probe = Image.open(io.BytesIO(data))
             if probe.format not in ALLOWED_FORMATS:
                 raise not_an_image
@@ -115,11 +124,7 @@ def store_photo(file_storage, uploaded_by=None, widths=None) -> Photo:
     upright = ImageOps.exif_transpose(image)
     renditions = _renditions(image, sorted(widths or current_app.config["PHOTO_WIDTHS"]))
     token = _new_token()
-    for width, body in renditions.items():
-        path = photo_path(token, width)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
-        _pending(db.session(), "created").append(path)
+    _write({photo_path(token, width): body for width, body in renditions.items()})
     photo = Photo(token=token, width=upright.width, height=upright.height,
                   widths=sorted(renditions), uploaded_by_id=getattr(uploaded_by, "id", None))
     db.session.add(photo)
@@ -147,14 +152,36 @@ def store_document(file_storage, uploaded_by=None) -> Document:
     if not data.startswith(b"%PDF-"):
         raise UploadError(_l("Berkas ini bukan PDF."))
     token = _new_token()
-    path = document_path(token)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    _pending(db.session(), "created").append(path)
+    _write({document_path(token): data})
     document = Document(token=token, filename=_download_name(file_storage.filename),
                         size=len(data), uploaded_by_id=getattr(uploaded_by, "id", None))
     db.session.add(document)
     return document
+
+
+def _write(files: dict[Path, bytes]) -> None:
+    """Write the files of one upload, each registered for cleanup *before* it is written.
+
+    A full disk or an I/O error removes what this upload wrote so far (partial files too)
+    and becomes an `UploadError`: the form is shown again with its text, nothing is left
+    behind. Files of earlier uploads in the same transaction go when it rolls back.
+    """
+    created = _pending(db.session(), "created")
+    written: list[Path] = []
+    try:
+        for path, body in files.items():
+            created.append(path)
+            written.append(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(body)
+    except OSError as error:
+        current_app.logger.error("upload not stored: %s", error)
+        for path in written:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        raise UploadError(_l(
+            "Berkas tidak dapat disimpan karena penyimpanan server penuh atau bermasalah. "
+            "Isian Anda tidak hilang; coba kirim lagi beberapa saat lagi.")) from None
 
 
 def _new_token() -> str:
@@ -166,6 +193,33 @@ def delete_photo(photo: Photo) -> None:
     files = _pending(db.session(), "deleted")
     files.extend(photo_path(photo.token, width) for width in photo.widths or [])
     db.session.delete(photo)
+
+
+def orphaned_files(min_age_seconds: float = 3600) -> list[Path]:
+    """Stored files (photo renditions, PDFs) that no row references, last written more than
+    `min_age_seconds` ago (a younger file may belong to a request still running). A worker
+    killed between writing and committing leaves such files; nothing else does."""
+    root = upload_dir()
+    if not root.is_dir():
+        return []
+    photos = set(db.session.scalars(select(Photo.token)))
+    documents = set(db.session.scalars(select(Document.token)))
+    cutoff = time.time() - min_age_seconds
+    candidates = [(path, path.name.rsplit("-", 1)[0], photos)
+                  for path in root.glob("??/*.webp")]
+    candidates += [(path, path.stem, documents) for path in root.glob("docs/??/*.pdf")]
+    return sorted(path for path, token, referenced in candidates
+                  if token not in referenced and path.stat().st_mtime < cutoff)
+
+
+def sweep_orphans(min_age_seconds: float = 3600) -> list[Path]:
+    """Remove `orphaned_files(min_age_seconds)`; returns what was removed."""
+    removed = []
+    for path in orphaned_files(min_age_seconds):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 # Files follow the database transaction: files written for a photo whose transaction rolls
@@ -183,8 +237,13 @@ def _after_commit(session: Session) -> None:
     session.info.pop("kim_upload_created", None)
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction) -> None:
+    """A transaction that ends without a commit (rolled back, or the session closed at the
+    end of the request) removes the files written for it; a commit took them over already."""
+    if transaction.parent is not None:  # a savepoint: the outer transaction decides
+        return
     for path in session.info.pop("kim_upload_created", []):
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
     session.info.pop("kim_upload_deleted", None)

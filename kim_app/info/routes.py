@@ -11,6 +11,7 @@ from kim_app.common.htmx import (
     render_page,
     wants_fragment,
 )
+from kim_app.common.params import int_arg
 from kim_app.common.ratelimit import account_and_ip_limits, limit_reached
 from kim_app.common.submission import earlier_submission
 from kim_app.common.uploads import UploadError, document_path, store_document, store_photo
@@ -48,8 +49,7 @@ def _filter_args(chosen_district: str, chosen_group) -> dict:
 
 
 def _before() -> int | None:
-    value = request.args.get("sebelum", "")
-    return int(value) if value.isdigit() else None
+    return int_arg("sebelum")
 
 
 @bp.get("/")
@@ -68,9 +68,12 @@ def index():
 @bp.get("/lagi")
 def more():
     """The next page of the list ("load more"): list items only."""
-    if not wants_fragment():
-        return redirect(url_for("info.index", **request.args))
     _districts, _groups, chosen_district, chosen_group = _filters()
+    if not wants_fragment():
+        # Only the filters this list knows travel on (never url_for's own _external etc.).
+        before = _before()
+        return redirect(url_for("info.index", **_filter_args(chosen_district, chosen_group),
+                                **({"sebelum": before} if before else {})))
     results = services.listing(district_code=chosen_district or None, group=chosen_group,
                                before=_before())
     return fragment_response("info/_items.html", results=results,

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from kim_app.auth.routes import safe_next
 from kim_app.business.groups import groups_for_kim
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
+from kim_app.common.params import int_arg
 from kim_app.common.permissions import (
     can_admin_kim_groups,
     can_manage_kim,
@@ -176,7 +177,7 @@ def leave(slug: str):
 
 def _members_context(group: KimGroup, authority, row_errors: dict | None = None) -> dict:
     pending, pending_total = services.pending_requests(group)
-    page = request.args.get("halaman", 1, type=int)
+    page = int_arg("halaman", 1, minimum=1)
     events, more_history = services.history(group)
     return {
         "group": group,
@@ -208,7 +209,7 @@ def member_list(slug: str):
         return redirect(url_for("kim.members", slug=slug, halaman=request.args.get("halaman")))
     return fragment_response(
         "kim/_member_list.html", group=group, authority=authority,
-        members=services.active_members(group, request.args.get("halaman", 1, type=int)),
+        members=services.active_members(group, int_arg("halaman", 1, minimum=1)),
         ketua_count=services.ketua_count(group), row_errors={},
     )
 
@@ -217,7 +218,7 @@ def member_list(slug: str):
 @login_required
 def history(slug: str):
     group, _authority = _managing(slug)
-    events, more = services.history(group, request.args.get("sebelum", type=int))
+    events, more = services.history(group, int_arg("sebelum"))
     return render_page("kim/history.html", "kim/_history.html", group=group, events=events,
                        more_history=more)
 

@@ -304,7 +304,8 @@ def _role_or_none(value) -> MemberRole | None:
 
 
 def _lock(group: KimGroup) -> None:
-    """Serialise membership changes of one group (a no-op on SQLite, which has one writer)."""
+    """Serialise membership changes of one group (on SQLite the request already holds the
+    write lock: `database` begins every writing request with BEGIN IMMEDIATE)."""
     db.session.execute(select(KimGroup.id).where(KimGroup.id == group.id).with_for_update())
 
 
@@ -317,12 +318,15 @@ def _fresh(membership: Membership) -> Membership:
 
 
 def ketua_count(group: KimGroup) -> int:
-    """Active ketua of the group."""
+    """Active ketua of the group whose accounts are active: a ketua whose account was
+    deactivated cannot lead, so does not count towards "another ketua remains"."""
     return db.session.scalar(
-        select(func.count()).select_from(Membership).where(
+        select(func.count()).select_from(Membership).join(User, User.id == Membership.user_id)
+        .where(
             Membership.group_id == group.id,
             Membership.status == MembershipStatus.ACTIVE,
             Membership.role == MemberRole.KETUA,
+            User.active.is_(True),
         )
     ) or 0
 
@@ -330,6 +334,7 @@ def ketua_count(group: KimGroup) -> int:
 def is_last_ketua(membership: Membership) -> bool:
     return (membership.status == MembershipStatus.ACTIVE
             and membership.role == MemberRole.KETUA
+            and membership.user.active
             and ketua_count(membership.group) <= 1)
 
 

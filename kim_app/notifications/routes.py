@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 
 from kim_app.auth.routes import safe_next
 from kim_app.common.htmx import fragment_response, render_page
+from kim_app.common.params import int_arg
 from kim_app.extensions import db, htmx
 from kim_app.notifications import centre, mail, preferences
 
@@ -34,8 +35,7 @@ CHANGED = "notifications-changed"
 
 
 def _list_context() -> dict:
-    value = request.args.get("halaman", "")
-    listed = centre.page(current_user, int(value) if value.isdigit() else 1)
+    listed = centre.page(current_user, int_arg("halaman", 1, minimum=1))
     return {"items": listed.items, "page_number": listed.page_number,
             "has_next": listed.has_next, "unread": listed.unread}
 

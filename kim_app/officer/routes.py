@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
+from kim_app.common.params import int_arg
 from kim_app.common.workdays import local_date
 from kim_app.models import utcnow
 from kim_app.officer import bp, export, services, workload
@@ -19,7 +20,7 @@ from kim_app.threads import labels, lifecycle
 @bp.get("/")
 def inbox():
     filters = services.parse_inbox_filters(request.args)
-    after = request.args.get("setelah", type=int)
+    after = int_arg("setelah")
     threads, next_cursor = services.inbox_page(filters, current_user, after=after)
     today = local_date(utcnow())
     context = {"rows": [(thread, lifecycle.status_view(thread, today)) for thread in threads],

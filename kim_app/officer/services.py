@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, false, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
+from kim_app.common.params import to_int
 from kim_app.extensions import db
 from kim_app.models import Agency, Category, District, Thread, ThreadStatus, Village
 from kim_app.threads import lifecycle
@@ -41,13 +42,6 @@ class InboxFilters:
         return lifecycle.AWAITING_OFFICER
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def parse_inbox_filters(args) -> InboxFilters:
     """Filters from a query string (request.args or any mapping); bad values are dropped."""
     status = args.get("status", "")
@@ -56,8 +50,8 @@ def parse_inbox_filters(args) -> InboxFilters:
     kecamatan = args.get("kecamatan", "")
     return InboxFilters(
         status=status,
-        agency=_int(args.get("instansi")),
-        category=_int(args.get("kategori")),
+        agency=to_int(args.get("instansi")),
+        category=to_int(args.get("kategori")),
         kecamatan=kecamatan if len(kecamatan) <= 10 else "",
         mine=args.get("saya") == "1",
     )

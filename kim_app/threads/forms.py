@@ -10,8 +10,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
+from kim_app.common.params import to_int
 from kim_app.common.region_fields import VillageFields
 from kim_app.common.submission import SubmissionKeyMixin
 from kim_app.models import RejectReason, Visibility
@@ -34,10 +41,7 @@ class PrefixedForm(FlaskForm):
 
 
 def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return to_int(value)
 
 
 class AskForm(SubmissionKeyMixin, VillageFields, FlaskForm):

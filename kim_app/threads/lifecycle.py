@@ -202,7 +202,16 @@ class NotAllowedError(ThreadError):
     """This person may not take this step on this thread."""
 
 
+def _lock(thread: Thread) -> None:
+    """Serialise the steps of one thread: re-read it under a row lock (PostgreSQL; on SQLite
+    the request holds the write lock from its first statement, see `database`), so that of
+    two simultaneous requests the second sees what the first did and is refused (409)."""
+    db.session.scalars(select(Thread).where(Thread.id == thread.id).with_for_update()
+                       .execution_options(populate_existing=True)).one()
+
+
 def _require_status(thread: Thread, action: str) -> None:
+    _lock(thread)
     if thread.status not in TRANSITIONS[action]:
         raise TransitionError(_l("Tindakan ini tidak bisa dilakukan pada pertanyaan berstatus "
                                  "\u201c%(status)s\u201d.", status=STATUS_LABELS[thread.status]))
@@ -225,7 +234,10 @@ def _tell_asker_and_followers(thread: Thread, actor, text) -> None:
     for follower in services.followers(thread):
         recipients.setdefault(follower.id, follower)
     recipients.pop(getattr(actor, "id", None), None)
-    notify([u for u in recipients.values() if u.active], "thread", text, link=_link(thread))
+    # Permission at send time: a follower who lost access (a demoted pengurus following a
+    # private question) is told nothing, with the same rule the page uses.
+    notify([u for u in recipients.values() if u.active and services.can_view(u, thread)],
+           "thread", text, link=_link(thread))
 
 
 def _transition(thread: Thread, actor, to_status: ThreadStatus, reason: str = "",
@@ -391,6 +403,7 @@ def rate(thread: Thread, actor: User, rating: int, comment: str = "") -> None:
     """The asker rates the answer of a closed thread (and may change the rating)."""
     if not services.is_asker(actor, thread):
         raise NotAllowedError(_l("Hanya penanya yang dapat menilai jawaban."))
+    _lock(thread)
     if not may_rate(thread):
         raise TransitionError(_l("Jawaban bisa dinilai setelah pertanyaan selesai."))
     if rating is None:

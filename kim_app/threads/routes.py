@@ -8,6 +8,7 @@ the changed fragment; a failed form comes back 422 with the text kept.
 from flask import (
     abort,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -20,6 +21,7 @@ from flask_login import current_user, login_required
 
 from kim_app.common import permissions
 from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
+from kim_app.common.params import int_arg, to_int
 from kim_app.common.ratelimit import account_and_ip_limits
 from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
@@ -34,12 +36,18 @@ def _succeeded(response) -> bool:
     return response.status_code < 400
 
 
+def _asked(_response) -> bool:
+    """Only a question actually created uses up the ask quota: not a double submit answered
+    "already sent", not the no-JavaScript kecamatan step."""
+    return bool(g.get("kim_question_created"))
+
+
 # --- the list ---------------------------------------------------------------------------
 
 @bp.get("/")
 def index():
     filters = services.parse_list_filters(request.args, current_user)
-    before = request.args.get("sebelum", type=int)
+    before = int_arg("sebelum")
     threads, next_cursor = services.list_threads(filters, current_user, before=before)
     context = {
         "threads": threads,
@@ -69,7 +77,7 @@ def _ask_limited(_limit):
 
 @bp.route("/baru", methods=["GET", "POST"])
 @account_and_ip_limits("ask", "ASK_LIMIT_PER_ACCOUNT", "POST_LIMIT_PER_IP", methods=["POST"],
-                       deduct_when=_succeeded, on_breach=_ask_limited)
+                       deduct_when=_asked, on_breach=_ask_limited)
 @login_required
 def new():
     form = forms.AskForm(user=current_user)
@@ -113,6 +121,7 @@ def new():
         flash(_("Pertanyaan ini sudah terkirim dengan kode %(code)s.", code=code), "info")
         return redirect(url_for("threads.show", code=code))
     db.session.commit()
+    g.kim_question_created = True
     flash(_("Pertanyaan Anda terkirim. Kode pelacakan: %(code)s. Simpan kode ini untuk "
             "menanyakan perkembangannya.", code=code), "success")
     return redirect(url_for("threads.show", code=code))
@@ -326,7 +335,7 @@ def close(code: str):
     form = forms.CloseForm()
     if not form.validate_on_submit():
         return _form_failed(thread, "close_form", form)
-    rating = int(form.rating.data) if form.rating.data else None
+    rating = to_int(form.rating.data, minimum=1, maximum=5)
     comment = form.comment.data or ""
     return _run(thread, lambda: lifecycle.close(thread, current_user, rating, comment),
                 _("Terima kasih. Pertanyaan %(code)s selesai.", code=thread.code))

@@ -9,13 +9,13 @@ binary, and they are skipped, with the reason, on a machine without it (`.ci/run
 it).
 """
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
+
+from tests.served import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_TESTS = Path(__file__).parent
@@ -95,16 +95,8 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def live_server(app_factory) -> Iterator[str]:
     """The app served over HTTP on a free local port; yields its base URL."""
-    app = app_factory(WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(app_factory(WTF_CSRF_ENABLED=True)) as base:
+        yield base
 
 
 @pytest.fixture

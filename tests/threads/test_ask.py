@@ -239,3 +239,22 @@ def test_no_js_kecamatan_choice_shows_its_villages(client, asker):
     assert response.status_code == 200
     assert "33.18.14.2003" in html  # Tlogorejo, Kec. Tlogowungu
     assert "Lampu jalan mati di depan SD" in html
+
+
+def test_a_double_submit_does_not_use_up_the_ask_quota(app, client, db, asker):
+    app.config["ASK_LIMIT_PER_ACCOUNT"] = "2 per hour"
+    login(client, asker)
+    assert client.post("/tanya/baru", data=form_data(submission_key="sekali")).status_code == 302
+    for _again in range(3):  # the same form sent again: "already sent", nothing new
+        response = client.post("/tanya/baru", data=form_data(submission_key="sekali"))
+        assert response.status_code == 302
+    response = client.post("/tanya/baru", data=form_data(district="33.18.14", village="",
+                                                         choose_district="1"))
+    assert response.status_code == 200  # the no-JavaScript kecamatan step is not a question
+    response = client.post("/tanya/baru", data=form_data(submission_key="kedua",
+                                                         title="Pertanyaan kedua saya"))
+    assert response.status_code == 302
+    assert thread_count(db) == 2
+    response = client.post("/tanya/baru", data=form_data(submission_key="ketiga",
+                                                         title="Pertanyaan ketiga saya"))
+    assert response.status_code == 429

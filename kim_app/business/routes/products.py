@@ -20,6 +20,7 @@ from kim_app.common.permissions import business_authority
 from kim_app.common.ratelimit import account_and_ip_limits, limit_reached
 from kim_app.common.submission import earlier_submission
 from kim_app.common.uploads import UploadError
+from kim_app.common.urls import external_url_for
 from kim_app.extensions import db
 from kim_app.models import BusinessGroup, Product
 
@@ -45,8 +46,8 @@ def product(group_slug: str, product_slug: str):
     group = access.group_or_404(group_slug)
     authority = business_authority(current_user, group)
     product = access.product_or_404(group, product_slug, authority)
-    page_url = url_for("business.product", group_slug=group.slug, product_slug=product.slug,
-                       _external=True)
+    page_url = external_url_for("business.product", group_slug=group.slug,
+                                product_slug=product.slug)
     return render_template(
         "business/product.html", group=group, product=product, authority=authority,
         page_url=page_url,

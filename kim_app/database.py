@@ -1,0 +1,77 @@
+"""How the app talks to its database: engine options per backend, and what counts as the
+database being unreachable.
+
+- PostgreSQL: a connect timeout (`DB_CONNECT_TIMEOUT` s) and a statement timeout
+  (`DB_STATEMENT_TIMEOUT_MS`) set for every connection, so a stalled or slow database
+  answers an error instead of holding a worker; the migrations lift the statement limit.
+- SQLite: the folder of the database file is created (a fresh checkout has no `instance/`);
+  the file is in WAL mode (readers never wait for the writer), a connection waits up to
+  `DB_BUSY_TIMEOUT_MS` for the write lock instead of failing, and every request that may
+  write (any method but GET/HEAD/OPTIONS) starts its transaction with `BEGIN IMMEDIATE`: it
+  takes the write lock *before* reading, so an invariant read in it (the last ketua, a
+  thread's status, a join request still pending) cannot change before the write, as a row
+  lock (`SELECT … FOR UPDATE`) guarantees on PostgreSQL. Writers queue; readers do not.
+
+`UNAVAILABLE` are the errors that mean "the database cannot answer now" (refused, dropped,
+timed out, cancelled): they are answered 503 with Retry-After (see `errors.py`), unlike
+programming errors, which stay 500.
+"""
+
+from pathlib import Path
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError)
+
+
+def configure(config) -> None:
+    """Complete `SQLALCHEMY_ENGINE_OPTIONS` in the (flat) app config for its database."""
+    url = make_url(config["SQLALCHEMY_DATABASE_URI"])
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    backend = url.get_backend_name()
+    if backend == "postgresql":
+        connect_args.setdefault("connect_timeout", config["DB_CONNECT_TIMEOUT"])
+        statement_ms = config["DB_STATEMENT_TIMEOUT_MS"]
+        if statement_ms:
+            connect_args.setdefault("options", f"-c statement_timeout={int(statement_ms)}")
+    elif backend == "sqlite" and url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        connect_args.setdefault("timeout", config["DB_BUSY_TIMEOUT_MS"] / 1000)
+    if connect_args:
+        options["connect_args"] = connect_args
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def install(app: Flask) -> None:
+    """Per-connection settings that engine options cannot express (SQLite)."""
+    from kim_app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        busy_ms = int(app.config["DB_BUSY_TIMEOUT_MS"])
+        event.listen(engine, "connect", lambda dbapi, _record: _sqlite_connect(dbapi, busy_ms))
+        event.listen(engine, "begin", _sqlite_begin)
+
+
+def _sqlite_connect(dbapi_connection, busy_ms: int) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+    cursor.execute("PRAGMA journal_mode = WAL")  # stays "memory" for an in-memory database
+    cursor.close()
+
+
+def _sqlite_begin(connection: Engine) -> None:
+    """A request that may write takes the write lock first. Everything else keeps the
+    driver's way: reads outside a transaction (always the newest data), BEGIN before the
+    first write."""
+    if has_request_context() and request.method not in READ_ONLY_METHODS:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
