@@ -62,6 +62,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
         kim,
         main,
         officer,
+        query_count,
         security,
         stats,
         templating,
@@ -84,5 +85,6 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     security.register(app)
     templating.register(app)
     cli.register(app)
+    query_count.register(app)
 
     return app

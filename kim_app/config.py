@@ -80,6 +80,8 @@ class Config:
     # Villagers share carrier IPs, so per-IP limits stay generous; the tight limits are
     # keyed on the phone number or account being used.
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("KIM_LOGIN_LIMIT_ACCOUNT", "5 per minute;20 per hour")
+    # `make bench` reads the SQL statements of each response from a header (see query_count).
+    QUERY_COUNT_HEADER = os.environ.get("KIM_QUERY_COUNT_HEADER") == "1"
     # The public statistics are recomputed at most this often per process and filter.
     STATS_CACHE_SECONDS = _env_int("KIM_STATS_CACHE_SECONDS", 300)
     LOGIN_LIMIT_PER_IP = os.environ.get("KIM_LOGIN_LIMIT_IP", "300 per hour")
