@@ -58,8 +58,13 @@ def _filters():
     return districts, groups, chosen_district, chosen_group
 
 
+def _query() -> str:
+    return (request.args.get("q", "") or "").strip()[:100]
+
+
 def _filter_args(chosen_district: str, chosen_group) -> dict:
-    args = {"kecamatan": chosen_district, "kim": chosen_group.slug if chosen_group else ""}
+    args = {"kecamatan": chosen_district, "kim": chosen_group.slug if chosen_group else "",
+            "q": _query()}
     return {key: value for key, value in args.items() if value}
 
 
@@ -72,10 +77,11 @@ def _before() -> int | None:
 def index():
     districts, groups, chosen_district, chosen_group = _filters()
     results = services.listing(district_code=chosen_district or None, group=chosen_group,
-                               before=_before())
+                               query=_query(), before=_before())
     return render_page(
         "info/index.html", "info/_list.html",
         results=results, districts=districts, groups=groups, chosen_district=chosen_district,
+        query=_query(),
         chosen_group=chosen_group, may_publish=services.may_publish(current_user),
         filter_args=_filter_args(chosen_district, chosen_group),
     )
@@ -88,7 +94,7 @@ def more():
         return redirect(url_for("info.index", **request.args))
     _districts, _groups, chosen_district, chosen_group = _filters()
     results = services.listing(district_code=chosen_district or None, group=chosen_group,
-                               before=_before())
+                               query=_query(), before=_before())
     return fragment_response("info/_items.html", results=results,
                              filter_args=_filter_args(chosen_district, chosen_group))
 
