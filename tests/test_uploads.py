@@ -67,6 +67,44 @@ def test_jpeg_is_reencoded_upright_without_metadata(app, db, upload_dir):
         assert b"PhoneMaker" not in photo_path(photo.token, width).read_bytes()
 
 
+def quadrants(size=(3000, 2000)) -> Image.Image:
+    """Four colours, one per quarter, to see which way a photo was turned."""
+    image = Image.new("RGB", size, (255, 0, 0))
+    half_width, half_height = size[0] // 2, size[1] // 2
+    image.paste((0, 255, 0), (half_width, 0, size[0], half_height))
+    image.paste((0, 0, 255), (0, half_height, half_width, size[1]))
+    image.paste((255, 255, 0), (half_width, half_height, size[0], size[1]))
+    return image
+
+
+def corner_colours(image: Image.Image) -> list[tuple[int, ...]]:
+    width, height = image.size
+    spots = [(width // 8, height // 8), (width * 7 // 8, height // 8),
+             (width // 8, height * 7 // 8), (width * 7 // 8, height * 7 // 8)]
+    return [tuple(round(c / 64) for c in image.convert("RGB").getpixel(spot)) for spot in spots]
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_large_jpeg_is_decoded_small_and_turned_as_its_exif_says(app, db, upload_dir,
+                                                                 orientation):
+    from PIL import ImageOps
+
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    quadrants().save(buffer, "JPEG", quality=90, exif=exif)
+    photo = store_photo(upload(buffer.getvalue()), widths=[320, 640, 1024])
+    db.session.commit()
+
+    expected = ImageOps.exif_transpose(Image.open(io.BytesIO(buffer.getvalue())))
+    assert (photo.width, photo.height) == expected.size
+    assert photo.widths == [320, 640, 1024]
+    for width in photo.widths:
+        with Image.open(photo_path(photo.token, width)) as stored:
+            assert stored.size == (width, photo.height_at(width))
+            assert corner_colours(stored) == corner_colours(expected)
+
+
 def test_small_image_is_not_upscaled(app, db, upload_dir):
     photo = store_photo(upload(image_bytes("PNG", size=(200, 100)), "kecil.png"))
     db.session.commit()
