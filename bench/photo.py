@@ -1,8 +1,8 @@
 """Time storing a 12-megapixel phone photo: `.venv/bin/python -m bench.photo [--runs 7]`.
 
-The photo is made here: 4000 × 3000 pixels of gradients, soft shapes, detail and sensor grain, JPEG at
-quality 92 with an EXIF orientation of 6 (the phone held upright), about the size a phone
-camera writes. It is stored as a product photo (three renditions) through
+The photo is made here: 4000 × 3000 pixels of gradients, soft shapes, detail and sensor
+grain, JPEG at quality 92 with an EXIF orientation of 6 (the phone held upright), about the
+size a phone camera writes (2.4 MB). It is stored as a product photo (three renditions) through
 `common.uploads.store_photo`, in an app on a throw-away SQLite database and upload folder;
 the median and min–max of the runs are printed (wall clock, and the CPU time of this
 process, which a busy machine disturbs less), after one warm-up.
