@@ -146,6 +146,11 @@ class Config:
             )
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.UPLOAD_DIR = os.environ.get("KIM_UPLOAD_DIR") or str(self.instance_path / "uploads")
+        # Where uploads are kept (common/storage.py): "local" (UPLOAD_DIR) or "s3".
+        self.STORAGE = os.environ.get("KIM_STORAGE", "local")
+        self.S3_BUCKET = os.environ.get("KIM_S3_BUCKET") or None
+        self.S3_ENDPOINT_URL = os.environ.get("KIM_S3_ENDPOINT_URL") or None
+        self.S3_REGION = os.environ.get("KIM_S3_REGION") or None
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._development_secret()
 
     def _development_secret(self) -> str:

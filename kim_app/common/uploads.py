@@ -10,7 +10,8 @@ Rules:
 - it is fast enough to store while the person waits (a 12-megapixel phone JPEG well under
   200 ms, `python -m bench.photo`): a JPEG is decoded at the smallest scale that still
   covers the largest rendition, and each rendition is scaled from the next larger one;
-- files live in `UPLOAD_DIR` under a random token and are served with a one-year cache.
+- files are kept by `common.storage` (a local folder, or S3-compatible object storage for
+  several app machines) under a random token and are served with a one-year cache.
 
 PDF documents (`store_document`) are recognised by their `%PDF-` signature, limited to
 `DOCUMENT_MAX_BYTES`, stored as they are under a random token and only ever served as a
@@ -30,6 +31,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from kim_app.common.storage import LocalStorage, S3Storage, storage
 from kim_app.extensions import db
 from kim_app.models.media import Document, Photo
 
@@ -50,12 +52,13 @@ class UploadError(ValueError):
         self.message = message
 
 
-def upload_dir() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"])
+def photo_key(token: str, width: int) -> str:
+    return f"{token[:2]}/{token}-{width}.webp"
 
 
-def photo_path(token: str, width: int) -> Path:
-    return upload_dir() / token[:2] / f"{token}-{width}.webp"
+def read_photo(token: str, width: int) -> bytes | None:
+    """The stored rendition, or None when there is none."""
+    return storage().get(photo_key(token, width))
 
 
 def _read_limited(file_storage, limit_key: str = "UPLOAD_MAX_BYTES", too_large=None,
@@ -147,18 +150,19 @@ def store_photo(file_storage, uploaded_by=None, widths=None) -> Photo:
     renditions = _renditions(image, widths, (width, height))
     token = _new_token()
     for rendition, body in renditions.items():
-        path = photo_path(token, rendition)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
-        _pending(db.session(), "created").append(path)
+        _put(photo_key(token, rendition), body, "image/webp")
     photo = Photo(token=token, width=width, height=height,
                   widths=sorted(renditions), uploaded_by_id=getattr(uploaded_by, "id", None))
     db.session.add(photo)
     return photo
 
 
-def document_path(token: str) -> Path:
-    return upload_dir() / "docs" / token[:2] / f"{token}.pdf"
+def document_key(token: str) -> str:
+    return f"docs/{token[:2]}/{token}.pdf"
+
+
+def read_document(token: str) -> bytes | None:
+    return storage().get(document_key(token))
 
 
 def _download_name(raw: str | None) -> str:
@@ -178,10 +182,7 @@ def store_document(file_storage, uploaded_by=None) -> Document:
     if not data.startswith(b"%PDF-"):
         raise UploadError(_l("Berkas ini bukan PDF."))
     token = _new_token()
-    path = document_path(token)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    _pending(db.session(), "created").append(path)
+    _put(document_key(token), data, "application/pdf")
     document = Document(token=token, filename=_download_name(file_storage.filename),
                         size=len(data), uploaded_by_id=getattr(uploaded_by, "id", None))
     db.session.add(document)
@@ -194,28 +195,35 @@ def _new_token() -> str:
 
 def delete_photo(photo: Photo) -> None:
     """Delete the row; its files go when the transaction commits (and stay if it fails)."""
-    files = _pending(db.session(), "deleted")
-    files.extend(photo_path(photo.token, width) for width in photo.widths or [])
+    store = storage()
+    _pending(db.session(), "deleted").extend(
+        (store, photo_key(photo.token, width)) for width in photo.widths or [])
     db.session.delete(photo)
+
+
+def _put(key: str, data: bytes, content_type: str) -> None:
+    store = storage()
+    store.put(key, data, content_type)
+    _pending(db.session(), "created").append((store, key))
 
 
 # Files follow the database transaction: files written for a photo whose transaction rolls
 # back are removed, and files of a deleted photo are removed only once the delete commits.
 # So nothing is left orphaned on disk and nothing referenced goes missing.
 
-def _pending(session: Session, kind: str) -> list[Path]:
+def _pending(session: Session, kind: str) -> list[tuple[LocalStorage | S3Storage, str]]:
     return session.info.setdefault(f"kim_upload_{kind}", [])
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    for path in session.info.pop("kim_upload_deleted", []):
-        path.unlink(missing_ok=True)
+    for store, key in session.info.pop("kim_upload_deleted", []):
+        store.delete(key)
     session.info.pop("kim_upload_created", None)
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
-    for path in session.info.pop("kim_upload_created", []):
-        path.unlink(missing_ok=True)
+    for store, key in session.info.pop("kim_upload_created", []):
+        store.delete(key)
     session.info.pop("kim_upload_deleted", None)

@@ -1,5 +1,6 @@
 """Announcements: list, page, publish, relay, reach, attachments. Thin: rules in services."""
 
+import io
 import secrets
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -15,7 +16,7 @@ from kim_app.common.htmx import (
     wants_fragment,
 )
 from kim_app.common.notify import mark_read_for_link
-from kim_app.common.uploads import UploadError, document_path, store_document, store_photo
+from kim_app.common.uploads import UploadError, read_document, store_document, store_photo
 from kim_app.extensions import db, htmx, limiter
 from kim_app.info import bp, services
 from kim_app.info.forms import AnnouncementForm, RelayForm
@@ -264,10 +265,11 @@ def document(token: str):
     if not token.isalnum() or len(token) > 32:
         abort(404)
     stored = db.session.scalar(db.select(Document).where(Document.token == token))
-    path = document_path(token)
-    if stored is None or not path.is_file():
+    data = read_document(token) if stored is not None else None
+    if data is None:
         abort(404)
-    response = send_file(path, mimetype="application/pdf", as_attachment=True,
-                         download_name=stored.filename, max_age=86400, conditional=True)
+    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                         download_name=stored.filename, max_age=86400, conditional=True,
+                         etag=token)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
