@@ -6,7 +6,7 @@ from flask import Flask, has_request_context, session
 from flask_login import current_user
 
 from kim_app.config import Config, TestConfig, config_for_environment
-from kim_app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from kim_app.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +45,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)
+    compress.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,

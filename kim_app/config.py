@@ -80,6 +80,14 @@ class Config:
     # Villagers share carrier IPs, so per-IP limits stay generous; the tight limits are
     # keyed on the phone number or account being used.
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("KIM_LOGIN_LIMIT_ACCOUNT", "5 per minute;20 per hour")
+    # Responses compressed by flask-compress: brotli where the browser takes it, else gzip;
+    # tiny responses (a fragment that only says "saved") are not worth it.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 5
+    COMPRESS_LEVEL = 6
+    COMPRESS_MIN_SIZE = 500
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/csv", "text/javascript",
+                          "application/javascript", "application/json", "image/svg+xml"]
     # `make bench` reads the SQL statements of each response from a header (see query_count).
     QUERY_COUNT_HEADER = os.environ.get("KIM_QUERY_COUNT_HEADER") == "1"
     # The public statistics are recomputed at most this often per process and filter.

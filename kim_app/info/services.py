@@ -28,7 +28,7 @@ import nh3
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from kim_app.common import permissions, search
@@ -177,11 +177,8 @@ def listing(*, district_code: str | None = None, group: KimGroup | None = None,
         statement = statement.where(reaching_group(group))
     if before:
         anchor = select(Announcement.published_at).where(Announcement.id == before)
-        anchor = anchor.scalar_subquery()
-        statement = statement.where(or_(
-            Announcement.published_at < anchor,
-            and_(Announcement.published_at == anchor, Announcement.id < before),
-        ))
+        statement = statement.where(tuple_(Announcement.published_at, Announcement.id)
+                                    < tuple_(anchor.scalar_subquery(), before))
     rows = list(db.session.scalars(
         statement.order_by(Announcement.published_at.desc(), Announcement.id.desc())
         .limit(limit + 1)
