@@ -86,6 +86,8 @@ class Config:
     COMPRESS_BR_LEVEL = 5
     COMPRESS_LEVEL = 6
     COMPRESS_MIN_SIZE = 500
+    # Static files are streamed from disk and left alone (a proxy or CDN compresses them).
+    COMPRESS_STREAMS = False
     COMPRESS_MIMETYPES = ["text/html", "text/css", "text/csv", "text/javascript",
                           "application/javascript", "application/json", "image/svg+xml"]
     # `make bench` reads the SQL statements of each response from a header (see query_count).

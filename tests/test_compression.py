@@ -36,3 +36,10 @@ def test_nothing_is_compressed_without_accept_encoding(client):
     response = client.get("/tanya/")
     assert "Content-Encoding" not in response.headers
     assert "<!doctype html>" in response.get_data(as_text=True)
+
+
+def test_static_files_are_streamed_as_they_are(client):
+    response = client.get("/static/css/app.css", headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response.headers
+    response.close()
