@@ -269,6 +269,9 @@ class Generator:
     # --- questions and their history -------------------------------------------------------
 
     def threads(self) -> None:
+        from kim_app.models import ThreadStatus
+        from kim_app.threads.lifecycle import current_due_on
+
         rng, size = self.rng, self.size
         first = self.writer.next_id("thread")
         serials: dict[int, int] = {}
@@ -316,6 +319,8 @@ class Generator:
                     if rng.random() < 0.6:
                         thread["rating"] = rng.choice((1, 2, 3, 3, 4, 4, 4, 5, 5, 5))
                         thread["rated_at"] = thread["closed_at"]
+            thread["due_on"] = current_due_on(ThreadStatus(status), thread["verify_due_on"],
+                                              thread["answer_due_on"])
             threads.append(thread)
         posts_per_thread = [len(self._history(thread)) for thread in threads]
         posts_per_thread[0] = max(posts_per_thread[0], size.long_thread_posts)

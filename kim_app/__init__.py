@@ -70,18 +70,23 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
         threads,
     )
     from kim_app.account import bp as account_bp
+    from kim_app.admin import moved as admin_moved
+    from kim_app.admin import routes as admin_routes
+    from kim_app.notifications.routes import bp as notifications_bp
 
     auth.init_login(login_manager)
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/akun")
+    app.register_blueprint(notifications_bp, url_prefix="/akun/notifikasi")
     app.register_blueprint(kim.bp, url_prefix="/kim")
     app.register_blueprint(business.bp, url_prefix="/usaha")
     app.register_blueprint(info.bp, url_prefix="/info")
     app.register_blueprint(stats.bp, url_prefix="/statistik")
-    app.register_blueprint(stats.dashboard_bp, url_prefix="/petugas/dasbor")
     app.register_blueprint(threads.bp, url_prefix="/tanya")
     app.register_blueprint(officer.bp, url_prefix="/petugas")
+    app.register_blueprint(admin_routes.bp, url_prefix="/admin")
+    app.register_blueprint(admin_moved.bp)
     errors.register(app)
     security.register(app)
     templating.register(app)

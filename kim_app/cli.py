@@ -5,21 +5,15 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from kim_app import demo
 from kim_app.auth import services as accounts
+from kim_app.business import demo as business_demo
 from kim_app.extensions import db
+from kim_app.info import demo as info_demo
+from kim_app.kim import demo as kim_demo
 from kim_app.models import Role, User
 from kim_app.seeding import SeedError, seed_reference_data
-
-# The documented demo password; the demo command is refused in production.
-DEMO_PASSWORD = "pati-kim-demo"  # noqa: S105  # nosec B105
-
-DEMO_ACCOUNTS = [
-    # phone, name, role, village code
-    ("081100000001", "Admin Demo", Role.ADMIN, None),
-    ("081100000002", "Petugas Diskominfo Demo", Role.PETUGAS, None),
-    ("081100000003", "Siti Warga Demo", Role.WARGA, "33.18.17.2003"),
-    ("081100000004", "Budi Warga Demo", Role.WARGA, "33.18.14.2003"),
-]
+from kim_app.threads import demo as threads_demo
 
 
 @click.command("seed")
@@ -45,14 +39,9 @@ def demo_command() -> None:
     """Create demo accounts for each role (refused in production)."""
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("demo data is refused when KIM_ENV=production")
-    created = 0
-    for phone, name, role, village in DEMO_ACCOUNTS:
-        if accounts.find_by_identifier(phone) is None:
-            accounts.create_user(name=name, phone=phone, password=DEMO_PASSWORD,
-                                 village_code=village, role=role)
-            created += 1
+    created = demo.create_accounts()
     db.session.commit()
-    click.echo(f"Demo: {created} accounts created (password: {DEMO_PASSWORD})."
+    click.echo(f"Demo: {created} accounts created (password: {demo.DEMO_PASSWORD})."
                if created else "Demo: demo accounts already present.")
     # Each area adds its demo content after the accounts exist; every loader is idempotent
     # and prints one line.
@@ -63,11 +52,6 @@ def demo_command() -> None:
 
 def demo_loaders() -> list:
     """The areas' demo loaders, in dependency order. Each returns a one-line summary."""
-    from kim_app.business import demo as business_demo
-    from kim_app.info import demo as info_demo
-    from kim_app.kim import demo as kim_demo
-    from kim_app.threads import demo as threads_demo
-
     return [kim_demo.load, threads_demo.load, business_demo.load, info_demo.load]
 
 
@@ -120,7 +104,7 @@ def create_admin_command(name: str, phone: str, email: str, password: str) -> No
 @click.option("--requeue-failed", is_flag=True, help="Queue emails that failed for good again.")
 def send_mail_command(limit: int, requeue_failed: bool) -> None:
     """Send the queued notification emails (run it from a scheduler, e.g. every minute)."""
-    from kim_app.common import mail
+    from kim_app.notifications import mail
 
     if requeue_failed:
         click.echo(f"send-mail: {mail.requeue_failed()} failed emails queued again.")

@@ -5,9 +5,8 @@ from functools import cache
 from pathlib import Path
 
 from babel.numbers import format_currency
-from flask import Flask, current_app, g, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import format_date, format_datetime, get_locale
-from flask_login import current_user
 
 from kim_app.common.markdown import render_markdown
 
@@ -27,7 +26,6 @@ def static_url(filename: str) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["field_attrs"] = field_attrs
-    app.jinja_env.globals["unread_notifications"] = unread_notifications
     app.jinja_env.filters["date"] = lambda value, fmt="long": (
         format_date(value, fmt) if value else ""
     )
@@ -59,15 +57,6 @@ def field_attrs(field, extra: dict | None = None) -> dict:
     elif field.description:
         attrs["aria_describedby"] = f"{field.id}-hint"
     return attrs
-
-
-def unread_notifications() -> int:
-    """The header bell's count: one small indexed query, once per request."""
-    if "unread_notifications" not in g:
-        from kim_app.common.notify import unread_count
-
-        g.unread_notifications = unread_count(current_user)
-    return g.unread_notifications
 
 
 def rupiah(value: int | None) -> str:

@@ -7,7 +7,7 @@ import secrets
 from PIL import Image, ImageChops, ImageDraw
 from sqlalchemy import select
 
-from kim_app.business import services
+from kim_app.business.slugs import group_slug_for, product_slug_for
 from kim_app.extensions import db
 
 __all__ = ["count_queries", "db"]
@@ -63,7 +63,7 @@ def business_group(kim_group: KimGroup, name: str = "Keripik Tempe Sumber Rejeki
                    creator=None, whatsapp: str = "+6281234567890",
                    sector: str = "makanan") -> BusinessGroup:
     group = BusinessGroup(kim_group_id=kim_group.id, name=name,
-                          slug=services.group_slug_for(name), sector=ProductCategory(sector),
+                          slug=group_slug_for(name), sector=ProductCategory(sector),
                           description="Usaha ibu-ibu KIM.", whatsapp=whatsapp,
                           created_by_id=getattr(creator, "id", None))
     db.session.add(group)
@@ -97,7 +97,7 @@ def product(group: BusinessGroup, name: str = "Keripik Tempe Original", price: i
             availability: str = "tersedia", description: str = "Renyah dan gurih.",
             unit: str = "pack", commit: bool = True) -> Product:
     item = Product(business_group_id=group.id, name=name,
-                   slug=services.product_slug_for(group, name), description=description,
+                   slug=product_slug_for(group, name), description=description,
                    price=price, unit=unit, availability=Availability(availability),
                    category=ProductCategory(category), published=published)
     db.session.add(item)

@@ -144,7 +144,7 @@ def test_whatsapp_order_link_is_encoded(client, shop):
 
 
 def test_whatsapp_message_escapes_awkward_names(app, db):
-    from kim_app.business.services import whatsapp_order_url
+    from kim_app.business.products import whatsapp_order_url
 
     group = bf.business_group(bf.kim(), "Kue & Roti #1 Bu Sri")
     item = bf.product(group, "Bolu 50% gula?", 30000)

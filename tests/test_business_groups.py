@@ -99,16 +99,16 @@ def test_bad_logo_is_refused_with_a_message(client, db, upload_dir):
 
 
 def test_group_slugs_stay_unique_and_avoid_reserved_words(app, db):
-    from kim_app.business import services
+    from kim_app.business import slugs
 
     home = bf.kim()
     first = bf.business_group(home, "Kue Bu Sri")
     second = bf.business_group(home, "Kue  Bu Sri!")
     third = bf.business_group(bf.other_kim(home), "kue bu sri")
     assert [first.slug, second.slug, third.slug] == ["kue-bu-sri", "kue-bu-sri-2", "kue-bu-sri-3"]
-    assert services.group_slug_for("Baru") == "baru-2"
-    assert services.group_slug_for("!!!") == "usaha"
-    assert services.slugify("Gethuk Lindri Ñyamleng") == "gethuk-lindri-nyamleng"
+    assert slugs.group_slug_for("Baru") == "baru-2"
+    assert slugs.group_slug_for("!!!") == "usaha"
+    assert slugs.slugify("Gethuk Lindri Ñyamleng") == "gethuk-lindri-nyamleng"
 
 
 def test_editing_the_group_keeps_its_slug_and_replaces_the_logo(client, db, upload_dir):
@@ -314,6 +314,18 @@ def test_kim_page_lists_its_business_groups(client, db):
     assert "Buat kelompok usaha" not in html
     bf.login_as(client, bf.person("Ketua", home, MemberRole.KETUA))
     assert "Buat kelompok usaha" in client.get(f"/kim/{home.slug}").get_data(as_text=True)
+
+
+def test_kim_page_after_a_refused_join_still_lists_its_business_groups(client, db):
+    home = bf.kim()
+    group = bf.business_group(home)
+    bf.product(group)
+    bf.login_as(client, bf.person("Warga Baru"))
+    response = client.post(f"/kim/{home.slug}/gabung", data={"message": "x" * 501})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and field_error(html, "message")
+    assert group.name in html and "1 produk" in html
+    assert 'id="kim-relays"' in html and "Buat kelompok usaha" not in html
 
 
 def test_group_page_shows_only_published_products(client, db):

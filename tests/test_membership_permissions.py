@@ -77,10 +77,10 @@ def _act(client, action, w):
         "edit": ("post", "/kim/kajen/ubah", {"contact": "Kontak baru", "description": "",
                                                "name": "KIM Kajen", "district": "33.18.16",
                                                "village": w["kajen"].village_code}),
-        "create_group": ("post", "/kim/baru", {"name": "KIM Baru Sekali",
-                                               "district": "33.18.16",
-                                               "village": w["kajen"].village_code}),
-        "set_status": ("post", "/kim/kajen/status", {"status": "nonaktif"}),
+        "create_group": ("post", "/admin/kim/baru", {"name": "KIM Baru Sekali",
+                                                     "district": "33.18.16",
+                                                     "village": w["kajen"].village_code}),
+        "set_status": ("post", "/admin/kim/kajen/status", {"status": "nonaktif"}),
     }
     method, url, data = urls[action]
     return getattr(client, method)(url, data=data)

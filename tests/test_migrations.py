@@ -47,3 +47,42 @@ def test_migrations_from_empty_to_head_match_the_models(empty_database_url):
         downgrade(revision="base")
         assert set(inspect(_db.engine).get_table_names()) <= {"alembic_version"}
         _db.engine.dispose()
+
+
+def test_due_date_column_is_backfilled_from_status(empty_database_url):
+    """7937d4b16148 adds `thread.due_on` and fills it: the verification date while baru,
+    the answer date while diverifikasi or diproses, nothing otherwise."""
+    from datetime import date
+
+    from kim_app.models import Category, District, Thread, ThreadStatus, User, Village
+
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade()
+        session = _db.session
+        session.add_all([District(code="33.18.17", name="Gunungwungkal"),
+                         Village(code="33.18.17.2003", district_code="33.18.17",
+                                 name="Gulangpongge"),
+                         Category(name="Kesehatan", slug="kesehatan")])
+        user = User(name="Penanya", phone="+6281200000001", password_hash="x")
+        session.add(user)
+        session.flush()
+        verify, answer = date(2025, 3, 3), date(2025, 3, 17)
+        for number, status in enumerate(ThreadStatus):
+            session.add(Thread(code=f"TNY-25-AAA{number + 2}", author_id=user.id,
+                               village_code="33.18.17.2003",
+                               category_id=session.scalar(_db.select(Category.id)),
+                               title="Judul", body="Isi", status=status,
+                               verify_due_on=verify, answer_due_on=answer))
+        session.commit()
+        downgrade(revision="459269bca81c")
+        upgrade()
+        with _db.engine.connect() as conn:
+            stored = dict(conn.execute(text("SELECT status, due_on FROM thread")).all())
+        expected = {"baru": verify, "diverifikasi": answer, "diproses": answer,
+                    "dijawab": None, "selesai": None, "ditolak": None}
+        assert {status: (date.fromisoformat(due) if isinstance(due, str) else due)
+                for status, due in stored.items()} == expected
+        session.remove()
+        downgrade(revision="base")
+        _db.engine.dispose()

@@ -2,11 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from kim_app.auth import services
-from kim_app.regions import district_choices, village_choices, village_in_district
+from kim_app.common.region_fields import VillageFields
 
 
 class PasswordRules:
@@ -22,7 +22,7 @@ class PasswordRules:
             )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(VillageFields, FlaskForm):
     name = StringField(
         _l("Nama lengkap"),
         validators=[DataRequired(_l("Nama wajib diisi.")),
@@ -48,15 +48,8 @@ class RegisterForm(FlaskForm):
         validators=[DataRequired(_l("Ulangi kata sandi.")),
                     EqualTo("password", _l("Kedua kata sandi tidak sama."))],
     )
-    district = SelectField(_l("Kecamatan"), validate_choice=False)
-    village = SelectField(_l("Desa/kelurahan"), validate_choice=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.district.choices = [("", _l("— Pilih kecamatan —"))] + district_choices()
-        self.village.choices = [("", _l("— Pilih desa/kelurahan —"))] + village_choices(
-            self.district.data
-        )
+    district_missing = _l("Pilih kecamatan tempat tinggal Anda.")
+    village_missing = _l("Pilih desa/kelurahan tempat tinggal Anda.")
 
     def validate_phone(self, field):
         try:
@@ -72,16 +65,6 @@ class RegisterForm(FlaskForm):
         email = services.normalise_email(field.data)
         if email and services.email_taken(email):
             raise ValidationError(_l("Email ini sudah dipakai akun lain."))
-
-    def validate_district(self, field):
-        if not field.data or field.data not in {code for code, _name in self.district.choices}:
-            raise ValidationError(_l("Pilih kecamatan tempat tinggal Anda."))
-
-    def validate_village(self, field):
-        if not field.data:
-            raise ValidationError(_l("Pilih desa/kelurahan tempat tinggal Anda."))
-        if not village_in_district(field.data, self.district.data):
-            raise ValidationError(_l("Desa/kelurahan ini tidak ada di kecamatan yang dipilih."))
 
 
 class LoginForm(FlaskForm):

@@ -3,7 +3,6 @@
 from urllib.parse import urlsplit
 
 from flask import (
-    current_app,
     flash,
     make_response,
     redirect,
@@ -18,8 +17,9 @@ from flask_login import current_user, login_user, logout_user
 from kim_app.auth import bp, services
 from kim_app.auth.forms import LoginForm, RegisterForm
 from kim_app.common.htmx import fragment_response
-from kim_app.extensions import db, limiter
-from kim_app.regions import village_choices
+from kim_app.common.ratelimit import account_and_ip_limits
+from kim_app.common.region_fields import VillageForm
+from kim_app.extensions import db
 
 
 def safe_next(target: str | None) -> str | None:
@@ -32,12 +32,9 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_key() -> str:
-    return "login:" + services.identifier_key(request.form.get("identifier", ""))
-
-
-def _register_key() -> str:
-    return "register:" + services.identifier_key(request.form.get("phone", ""))
+def _typed_identifier(field: str):
+    """A limit's key: the account typed into `field` (phone or email), whoever types it."""
+    return lambda: services.identifier_key(request.form.get(field, ""))
 
 
 def _failed(response) -> bool:
@@ -62,16 +59,14 @@ def _register_limited(_limit):
 
 
 @bp.route("/daftar", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_PHONE"], key_func=_register_key,
-               methods=["POST"], on_breach=_register_limited)
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_IP"], methods=["POST"],
-               scope="register-ip", on_breach=_register_limited)
+@account_and_ip_limits("register", "REGISTER_LIMIT_PER_PHONE", "REGISTER_LIMIT_PER_IP",
+                       key=_typed_identifier("phone"), methods=["POST"],
+                       on_breach=_register_limited)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
-    choosing_district = request.method == "POST" and "choose_district" in request.form
-    if not choosing_district and form.validate_on_submit():
+    if not form.choosing_district and form.validate_on_submit():
         user = services.create_user(
             name=form.name.data,
             phone=form.phone.data,
@@ -85,25 +80,21 @@ def register():
         login_user(user, remember=True)
         flash(_("Selamat datang, %(name)s! Akun Anda sudah dibuat.", name=user.name), "success")
         return redirect(url_for("main.home"))
-    status = 422 if request.method == "POST" and not choosing_district else 200
+    status = 422 if request.method == "POST" and not form.choosing_district else 200
     return render_template("auth/register.html", form=form), status
 
 
 @bp.get("/desa")
 def village_options():
-    """The village <select> for a kecamatan, swapped into the registration form by htmx."""
-    form = RegisterForm(formdata=None, district=request.args.get("district", ""))
-    form.village.choices = [("", _("— Pilih desa/kelurahan —"))] + village_choices(
-        form.district.data
-    )
-    return fragment_response("auth/_village_field.html", form=form)
+    """The village <select> of a kecamatan, swapped into any form with `VillageFields`."""
+    form = VillageForm(formdata=None, district=request.args.get("district", ""))
+    return fragment_response("_village_field.html", form=form)
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_key,
-               methods=["POST"], deduct_when=_failed, on_breach=_login_limited)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
-               scope="login-ip", on_breach=_login_limited)
+@account_and_ip_limits("login", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
+                       key=_typed_identifier("identifier"), methods=["POST"],
+                       deduct_when=_failed, on_breach=_login_limited)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("main.home"))

@@ -16,9 +16,11 @@ from PIL import Image, ImageDraw, ImageFilter
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from kim_app import demo
 from kim_app.auth import services as accounts
-from kim_app.business import services
-from kim_app.cli import DEMO_PASSWORD
+from kim_app.business.groups import create_group
+from kim_app.business.products import create_product
+from kim_app.business.slugs import slugify
 from kim_app.extensions import db
 from kim_app.models import (
     OPEN_STATUSES,
@@ -72,14 +74,6 @@ PRODUCTS = [
 ]
 
 
-def _person(phone: str, name: str, village: str | None) -> User:
-    user = accounts.find_by_identifier(phone)
-    if user is None:
-        user = accounts.create_user(name=name, phone=phone, password=DEMO_PASSWORD,
-                                    village_code=village)
-    return user
-
-
 def _ensure_kim_member(user: User, kim: KimGroup) -> None:
     exists = db.session.scalar(select(Membership.id).where(
         Membership.user_id == user.id, Membership.group_id == kim.id,
@@ -130,14 +124,13 @@ def load() -> str:
         kim = kims.get(kim_slug)
         if kim is None:
             continue
-        manager = _person(phone, person, village)
+        manager = demo.person(phone, person, village)
         _ensure_kim_member(manager, kim)
         group = db.session.scalar(select(BusinessGroup).where(
-            BusinessGroup.slug == services.slugify(name)))
+            BusinessGroup.slug == slugify(name)))
         if group is None:
-            group = services.create_group(manager, kim, name=name, sector=sector,
-                                          description=about,
-                                          whatsapp=accounts.normalise_phone(whatsapp))
+            group = create_group(manager, kim, name=name, sector=sector, description=about,
+                                 whatsapp=accounts.normalise_phone(whatsapp))
             new_groups += 1
         _ensure_manager(manager, group)
         groups[kim_slug] = group
@@ -147,11 +140,11 @@ def load() -> str:
         group = groups.get(kim_slug)
         if group is None or db.session.scalar(select(Product.id).where(
                 Product.business_group_id == group.id,
-                Product.slug == services.slugify(name))):
+                Product.slug == slugify(name))):
             continue
         manager = accounts.find_by_identifier(
             next(g[4][0] for g in GROUPS if g[0] == kim_slug))
-        services.create_product(
+        create_product(
             manager, group, name=name, description=description, price=price, unit=unit,
             availability=availability, category=category, published=True,
             photos=[photo_file(colour, seed * 10 + n) for n in range(photos)],

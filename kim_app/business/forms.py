@@ -4,16 +4,16 @@ Choices are checked by our own validators, so every message a person can see is 
 translated (WTForms' built-in "Not a valid choice" is not).
 """
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from kim_app.auth.services import InvalidPhoneError, normalise_phone
-from kim_app.business import services
+from kim_app.business import labels, products
+from kim_app.business.errors import BusinessError
+from kim_app.common.submission import SubmissionKeyMixin
 
 
 class _Choice:
@@ -55,7 +55,7 @@ class GroupForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sector.choices = [("", _l("— Pilih bidang —"))] + services.category_choices()
+        self.sector.choices = [("", _l("— Pilih bidang —"))] + labels.category_choices()
 
     def validate_whatsapp(self, field):
         try:
@@ -91,8 +91,8 @@ class ActionForm(FlaskForm):
 class PriceField(StringField):
     def pre_validate(self, form):
         try:
-            self.price = services.parse_price(self.data)
-        except services.BusinessError as refused:
+            self.price = products.parse_price(self.data)
+        except BusinessError as refused:
             self.price = None
             raise ValidationError(str(refused.message)) from None
 
@@ -121,23 +121,17 @@ class ProductForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.unit.choices = [(unit, unit) for unit in services.UNITS]
-        self.category.choices = [("", _l("— Pilih kategori —"))] + services.category_choices()
-        self.availability.choices = services.availability_choices()
+        self.unit.choices = [(unit, unit) for unit in products.UNITS]
+        self.category.choices = [("", _l("— Pilih kategori —"))] + labels.category_choices()
+        self.availability.choices = labels.availability_choices()
 
 
-class NewProductForm(ProductForm):
+class NewProductForm(SubmissionKeyMixin, ProductForm):
     photos = MultipleFileField(
         _l("Foto (tidak wajib, paling banyak 5)"),
         description=_l("JPEG, PNG, atau WebP. Foto pertama menjadi sampul."),
         render_kw={"accept": "image/jpeg,image/png,image/webp", "multiple": True},
     )
-    submission_key = HiddenField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.submission_key.data:
-            self.submission_key.data = secrets.token_urlsafe(24)
 
 
 class AvailabilityForm(FlaskForm):
@@ -145,7 +139,7 @@ class AvailabilityForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.availability.choices = services.availability_choices()
+        self.availability.choices = labels.availability_choices()
 
 
 class PhotoForm(FlaskForm):

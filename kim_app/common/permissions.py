@@ -48,18 +48,9 @@ def active_membership(user, group: KimGroup) -> Membership | None:
     return membership if membership and membership.status == MembershipStatus.ACTIVE else None
 
 
-def is_member(user, group: KimGroup) -> bool:
-    return active_membership(user, group) is not None
-
-
 def is_pengurus(user, group: KimGroup) -> bool:
     membership = active_membership(user, group)
     return membership is not None and membership.role.is_pengurus
-
-
-def is_ketua(user, group: KimGroup) -> bool:
-    membership = active_membership(user, group)
-    return membership is not None and membership.role == MemberRole.KETUA
 
 
 def is_admin(user) -> bool:
@@ -181,6 +172,18 @@ def kim_authority(user, group: KimGroup) -> KimAuthority:
     return KimAuthority(admin=is_admin(user), role=membership.role if membership else None)
 
 
+# ---------------------------------------------------------------------------------------
+# The admin area (/admin/): each section asks its own rule; the area opens for anyone who
+# may use at least one section (`kim_app.admin.sections`).
+
+
 def can_admin_kim_groups(user) -> bool:
     """Create, rename, move, deactivate and reactivate KIM groups: admins only."""
+    return is_admin(user)
+
+
+def can_manage_reference_lists(user) -> bool:
+    """Add, rename, reorder and switch off question categories and agencies: admins only.
+
+    Officers use the lists (assigning a thread to an agency) but do not change them."""
     return is_admin(user)

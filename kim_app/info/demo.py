@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from kim_app.auth import services as accounts
+from kim_app.demo import person
 from kim_app.extensions import db
 from kim_app.info import services
 from kim_app.models import (
@@ -28,7 +29,7 @@ from kim_app.models import (
 
 KIM_SLUG = "gulangpongge"
 PENGURUS = ("081100000061", "Ketua KIM Gulangpongge Demo")
-MEMBER_PHONE = "081100000003"  # Siti Warga Demo (cli.DEMO_ACCOUNTS), lives in Gunungwungkal
+MEMBER_PHONE = "081100000003"  # Siti Warga Demo (demo.DEMO_ACCOUNTS), lives in Gunungwungkal
 
 ANNOUNCEMENTS = [
     ("Vaksinasi PMK gratis untuk sapi dan kambing", Audience.KABUPATEN,
@@ -42,21 +43,6 @@ ANNOUNCEMENTS = [
 KIM_ANNOUNCEMENT = ("Kerja bakti saluran irigasi Minggu pagi",
                     "Seluruh anggota diharap hadir membawa cangkul. Kumpul pukul 06.30 "
                     "di pos ronda RT 02.")
-
-
-def _user(phone: str, name: str, village: str | None) -> User:
-    user = accounts.find_by_identifier(phone)
-    if user is None:
-        user = accounts.create_user(name=name, phone=phone,
-                                    password=_demo_password(), village_code=village,
-                                    role=Role.WARGA)
-    return user
-
-
-def _demo_password() -> str:
-    from kim_app.cli import DEMO_PASSWORD
-
-    return DEMO_PASSWORD
 
 
 def _membership(user: User, group: KimGroup, role: MemberRole) -> None:
@@ -79,7 +65,7 @@ def _relaying_pengurus(group: KimGroup) -> User:
     )
     if existing is not None:
         return existing
-    pengurus = _user(*PENGURUS, group.village_code)
+    pengurus = person(*PENGURUS, group.village_code)
     _membership(pengurus, group, MemberRole.KETUA)
     return pengurus
 

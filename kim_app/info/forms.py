@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
-    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from kim_app.common.submission import SubmissionKeyMixin
 from kim_app.info.services import NOTE_MAX
 from kim_app.models import Audience, NoteLanguage
 
@@ -28,7 +28,7 @@ class CheckboxList(SelectMultipleField):
         """Unknown choices are reported by the service with a clear message."""
 
 
-class AnnouncementForm(FlaskForm):
+class AnnouncementForm(SubmissionKeyMixin, FlaskForm):
     title = StringField(
         _l("Judul"),
         validators=[DataRequired(_l("Judul wajib diisi.")),
@@ -62,7 +62,6 @@ class AnnouncementForm(FlaskForm):
                       description=_l("JPEG, PNG, atau WebP."))
     document = FileField(_l("Lampiran PDF (tidak wajib)"),
                          description=_l("Misalnya surat edaran atau jadwal, dalam PDF."))
-    submission_key = HiddenField()
 
 
 class RelayForm(FlaskForm):

@@ -1,9 +1,8 @@
 """Announcements: list, page, publish, relay, reach, attachments. Thin: rules in services."""
 
 import io
-import secrets
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,41 +11,27 @@ from kim_app.common import permissions
 from kim_app.common.htmx import (
     fragment_response,
     render_page,
-    retarget_to_flash,
     wants_fragment,
 )
-from kim_app.common.notify import mark_read_for_link
+from kim_app.common.ratelimit import account_and_ip_limits, limit_reached
+from kim_app.common.submission import earlier_submission
 from kim_app.common.uploads import UploadError, read_document, store_document, store_photo
-from kim_app.extensions import db, htmx, limiter
+from kim_app.extensions import db, htmx
 from kim_app.info import bp, services
 from kim_app.info.forms import AnnouncementForm, RelayForm
-from kim_app.models import Audience, Document, KimGroup
-
-
-def _account_key() -> str:
-    return f"account:{current_user.id}" if current_user.is_authenticated else request.remote_addr
+from kim_app.models import Announcement, Audience, Document, KimGroup
+from kim_app.notifications.centre import mark_read_for_link
 
 
 def _post_limited(_limit):
-    message = _("Terlalu banyak kiriman dalam waktu singkat. Tunggu sebentar, lalu coba lagi.")
-    if htmx:
-        return retarget_to_flash(message, "error", 429)
-    flash(message, "error")
-    return redirect(safe_next(request.referrer) or url_for("info.index"))
+    return limit_reached(
+        _("Terlalu banyak kiriman dalam waktu singkat. Tunggu sebentar, lalu coba lagi."),
+        back_to=safe_next(request.referrer) or url_for("info.index"),
+    )
 
 
-post_limit = [
-    limiter.limit(lambda: current_app.config["INFO_POST_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-                  methods=["POST"], on_breach=_post_limited, scope="info-account"),
-    limiter.limit(lambda: current_app.config["INFO_POST_LIMIT_PER_IP"], methods=["POST"],
-                  on_breach=_post_limited, scope="info-ip"),
-]
-
-
-def _limited(view):
-    for decorator in post_limit:
-        view = decorator(view)
-    return view
+_limited = account_and_ip_limits("info", "INFO_POST_LIMIT_PER_ACCOUNT", "INFO_POST_LIMIT_PER_IP",
+                                 methods=["POST"], on_breach=_post_limited)
 
 
 def _filters():
@@ -106,8 +91,6 @@ def _announcement_form(led: list[KimGroup]) -> AnnouncementForm:
     form.groups.choices = [(g.id, f"{g.name} ({g.village.district.name})")
                            for g in services.active_groups()]
     form.kim.choices = [(g.id, g.name) for g in led]
-    if not form.submission_key.data:
-        form.submission_key.data = secrets.token_urlsafe(24)
     return form
 
 
@@ -134,7 +117,7 @@ def new():
         abort(403)
     form = _announcement_form(led)
     if request.method == "POST":
-        existing = services.find_submission(form.submission_key.data)
+        existing = earlier_submission(Announcement, form.submission_key.data)
         if existing is not None:
             flash(_("Pengumuman ini sudah diterbitkan."), "info")
             return redirect(url_for("info.show", announcement_id=existing.id))

@@ -34,7 +34,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from kim_app.common import permissions, search
 from kim_app.common.audit import record
 from kim_app.common.markdown import render_markdown
-from kim_app.common.notify import absolute_url, deliver
+from kim_app.common.urls import absolute_url
 from kim_app.extensions import db
 from kim_app.models import (
     Announcement,
@@ -53,6 +53,7 @@ from kim_app.models import (
     Village,
     utcnow,
 )
+from kim_app.notifications.delivery import deliver
 
 PAGE_SIZE = 20
 NOTE_MAX = 1000
@@ -309,12 +310,6 @@ def may_see_reach(user, announcement: Announcement) -> bool:
 
 
 # Writing -----------------------------------------------------------------------------------
-
-def find_submission(key: str | None) -> Announcement | None:
-    if not key:
-        return None
-    return db.session.scalar(select(Announcement).where(Announcement.submission_key == key))
-
 
 def publish(author: User, *, title: str, body: str, audience: Audience,
             district_codes: list[str] | None = None, group_ids: list[int] | None = None,

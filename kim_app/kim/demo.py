@@ -9,9 +9,9 @@ membership is only added when the person has none in that group.
 from sqlalchemy import select
 
 from kim_app.auth import services as accounts
-from kim_app.cli import DEMO_PASSWORD
+from kim_app.demo import person
 from kim_app.extensions import db
-from kim_app.models import KimGroup, MemberRole, Membership, MembershipStatus, User, utcnow
+from kim_app.models import KimGroup, MemberRole, Membership, MembershipStatus, utcnow
 
 # phone, name, village code
 PEOPLE = [
@@ -43,17 +43,9 @@ MEMBERSHIPS = [
 ]
 
 
-def _person(phone: str, name: str, village: str | None) -> User:
-    user = accounts.find_by_identifier(phone)
-    if user is None:
-        user = accounts.create_user(name=name, phone=phone, password=DEMO_PASSWORD,
-                                    village_code=village)
-    return user
-
-
 def load() -> str:
     for phone, name, village in PEOPLE:
-        _person(phone, name, village)
+        person(phone, name, village)
     groups = {g.slug: g for g in db.session.scalars(select(KimGroup))}
     created = pending = 0
     for slug, phone, role, status, message in MEMBERSHIPS:

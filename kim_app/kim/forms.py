@@ -1,14 +1,17 @@
-"""Forms for joining a KIM, deciding requests, roles, the group profile and (admins) groups."""
+"""Forms for joining a KIM, deciding requests, roles, the group profile and (admins) groups.
+
+`GroupForm` is the admin's (`kim_app.admin`); the rest are the KIM pages'.
+"""
 
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from kim_app.common.region_fields import VillageFields
 from kim_app.models import MemberRole
-from kim_app.regions import district_choices, village_choices, village_in_district
 
 _REASON = dict(
     validators=[Optional(), Length(max=500, message=_l("Alasan paling banyak 500 karakter."))],
@@ -78,7 +81,7 @@ class ProfileForm(FlaskForm):
             raise ValidationError(_l("Tanggal dibentuk tidak masuk akal."))
 
 
-class GroupForm(ProfileForm):
+class GroupForm(VillageFields, ProfileForm):
     """The admin's form: a group's name and its village (by official code) too."""
 
     name = StringField(
@@ -86,26 +89,5 @@ class GroupForm(ProfileForm):
         validators=[DataRequired(_l("Nama KIM wajib diisi.")),
                     Length(min=3, max=120, message=_l("Nama KIM 3 sampai 120 karakter."))],
     )
-    district = SelectField(_l("Kecamatan"), validate_choice=False)
-    village = SelectField(_l("Desa/kelurahan"), validate_choice=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.district.choices = [("", _l("— Pilih kecamatan —"))] + district_choices()
-        self.village.choices = [("", _l("— Pilih desa/kelurahan —"))] + village_choices(
-            self.district.data
-        )
-
-    def validate_district(self, field):
-        if not field.data or field.data not in {code for code, _name in self.district.choices}:
-            raise ValidationError(_l("Pilih kecamatan tempat KIM ini berada."))
-
-    def validate_village(self, field):
-        if not field.data:
-            raise ValidationError(_l("Pilih desa/kelurahan tempat KIM ini berada."))
-        if not village_in_district(field.data, self.district.data):
-            raise ValidationError(_l("Desa/kelurahan ini tidak ada di kecamatan yang dipilih."))
-
-
-class StatusForm(FlaskForm):
-    reason = StringField(_l("Alasan (tidak wajib)"), **_REASON)
+    district_missing = _l("Pilih kecamatan tempat KIM ini berada.")
+    village_missing = _l("Pilih desa/kelurahan tempat KIM ini berada.")

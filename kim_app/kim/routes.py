@@ -1,28 +1,33 @@
-"""KIM directory, KIM pages, joining, member management, and (admins) the groups themselves.
+"""KIM directory, KIM pages, joining, member management and the profile.
+
+The groups themselves (create, rename, move, status) are the admin's: `kim_app.admin`.
 
 Thin: who may act is `common.permissions`, the rules are `kim.services`. Every POST answers
 a plain form with a redirect (post/redirect/get) and an htmx request with the changed
 fragment; a refused change is a message, never an error page.
 """
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from kim_app.auth.routes import safe_next
+from kim_app.business.groups import groups_for_kim
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
 from kim_app.common.permissions import (
     can_admin_kim_groups,
+    can_manage_kim,
     deny,
     is_admin,
     kim_authority,
     open_membership,
 )
-from kim_app.extensions import db, limiter
+from kim_app.common.ratelimit import account_and_ip_limits
+from kim_app.extensions import db
+from kim_app.info import services as info_services
 from kim_app.kim import bp, services
-from kim_app.kim.forms import DecisionForm, GroupForm, JoinForm, ProfileForm, RoleForm, StatusForm
-from kim_app.models import KimGroup, KimStatus, Membership, MembershipStatus
+from kim_app.kim.forms import DecisionForm, JoinForm, ProfileForm, RoleForm
+from kim_app.models import KimGroup, Membership, MembershipStatus
 
 MEMBERS_CHANGED = "membersChanged"
 
@@ -82,27 +87,30 @@ def _show_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
         "last_ketua": membership is not None and services.is_last_ketua(membership),
         "join_form": join_form or JoinForm(),
         "authority": kim_authority(current_user, group),
+        "can_admin_group": can_admin_kim_groups(current_user),
+    }
+
+
+def _page_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
+    """Everything the KIM page shows: its pengurus, business groups and relays too."""
+    return {
+        "pengurus": services.pengurus_of(group),
+        "member_count": services.member_count(group),
+        "business_groups": groups_for_kim(group),
+        "may_create_business": can_manage_kim(current_user, group),
+        "relays": info_services.relays_for_group(group),
+        **_show_context(group, join_form),
     }
 
 
 @bp.get("/<slug>")
 def show(slug: str):
     group = _group_or_404(slug)
-    return render_template(
-        "kim/show.html",
-        pengurus=services.pengurus_of(group),
-        member_count=services.member_count(group),
-        **_show_context(group),
-    )
+    return render_template("kim/show.html", **_page_context(group))
 
 
 # ---------------------------------------------------------------------------------------
 # Joining, cancelling, leaving (the person themselves)
-
-
-def _join_key() -> str:
-    user_id = getattr(current_user, "id", None)
-    return f"join:{user_id}" if user_id else f"join-ip:{get_remote_address()}"
 
 
 def _join_box(group: KimGroup, status: int = 200, join_form: JoinForm | None = None):
@@ -131,8 +139,7 @@ def _own_change(group: KimGroup, change, done: str, refused_category: str = "inf
 
 
 @bp.post("/<slug>/gabung")
-@limiter.limit(lambda: current_app.config["JOIN_LIMIT_PER_ACCOUNT"], key_func=_join_key)
-@limiter.limit(lambda: current_app.config["JOIN_LIMIT_PER_IP"], scope="join-ip")
+@account_and_ip_limits("join", "JOIN_LIMIT_PER_ACCOUNT", "JOIN_LIMIT_PER_IP")
 @login_required
 def join(slug: str):
     group = _group_or_404(slug)
@@ -140,10 +147,7 @@ def join(slug: str):
     if not form.validate_on_submit():
         if wants_fragment():
             return _join_box(group, 422, form)
-        return render_template(
-            "kim/show.html", pengurus=services.pengurus_of(group),
-            member_count=services.member_count(group), **_show_context(group, form),
-        ), 422
+        return render_template("kim/show.html", **_page_context(group, form)), 422
     return _own_change(
         group, lambda: services.request_join(current_user, group, form.message.data or ""),
         _("Permintaan bergabung terkirim. Pengurus %(kim)s akan memutuskannya.", kim=group.name),
@@ -323,84 +327,25 @@ def remove(slug: str, membership_id: int):
 
 
 # ---------------------------------------------------------------------------------------
-# The profile (pengurus, admins) and the groups themselves (admins)
-
-
-def _group_form_page(template: str, form, status: int, **context):
-    return render_template(template, form=form, **context), status
+# The profile (pengurus, admins; admins rename, move and deactivate in `kim_app.admin`)
 
 
 @bp.route("/<slug>/ubah", methods=["GET", "POST"])
 @login_required
 def edit(slug: str):
     group, authority = _managing(slug)
-    form_class = GroupForm if authority.admin else ProfileForm
-    if request.method == "GET":
-        form = form_class(data={
-            "name": group.name, "district": group.village.district_code,
-            "village": group.village_code, "description": group.description,
-            "contact": group.contact, "founded_on": group.founded_on,
-        })
-    else:
-        form = form_class()
-    choosing_district = request.method == "POST" and "choose_district" in request.form
-    if not choosing_district and form.validate_on_submit():
-        extra = {}
-        if authority.admin:
-            extra = {"name": form.name.data, "village_code": form.village.data}
+    form = ProfileForm(obj=group) if request.method == "GET" else ProfileForm()
+    if form.validate_on_submit():
         changed = services.update_profile(
             current_user, group, description=form.description.data or "",
-            contact=form.contact.data or "", founded_on=form.founded_on.data, **extra,
+            contact=form.contact.data or "", founded_on=form.founded_on.data,
         )
         db.session.commit()
         flash(_("Profil KIM disimpan.") if changed else _("Tidak ada yang berubah."), "success")
         return redirect(url_for("kim.show", slug=group.slug))
-    status = 422 if request.method == "POST" and not choosing_district else 200
-    return _group_form_page("kim/edit.html", form, status, group=group, authority=authority,
-                            status_form=StatusForm())
-
-
-@bp.route("/baru", methods=["GET", "POST"])
-@login_required
-def create():
-    if not can_admin_kim_groups(current_user):
-        deny()
-    form = GroupForm()
-    choosing_district = request.method == "POST" and "choose_district" in request.form
-    if not choosing_district and form.validate_on_submit():
-        group = services.create_group(
-            current_user, name=form.name.data, village_code=form.village.data,
-            description=form.description.data or "", contact=form.contact.data or "",
-            founded_on=form.founded_on.data,
-        )
-        db.session.commit()
-        flash(_("%(kim)s dibuat. Setujui permintaan bergabung pertama, lalu angkat ketuanya.",
-                kim=group.name), "success")
-        return redirect(url_for("kim.show", slug=group.slug))
-    status = 422 if request.method == "POST" and not choosing_district else 200
-    return _group_form_page("kim/create.html", form, status)
-
-
-@bp.post("/<slug>/status")
-@login_required
-def set_status(slug: str):
-    if not can_admin_kim_groups(current_user):
-        deny()
-    group = _group_or_404(slug)
-    form = StatusForm()
-    wanted = request.form.get("status", "")
-    if wanted not in {status.value for status in KimStatus} or not form.validate_on_submit():
-        flash(_("Status KIM tidak dikenal atau alasan terlalu panjang. Tidak ada yang diubah."),
-              "error")
-        return redirect(url_for("kim.edit", slug=group.slug))
-    if services.set_status(current_user, group, KimStatus(wanted), form.reason.data or ""):
-        db.session.commit()
-        flash(_("%(kim)s diaktifkan kembali.", kim=group.name) if group.is_active
-              else _("%(kim)s dinonaktifkan dan tidak tampil lagi di direktori publik.",
-                     kim=group.name), "success")
-    else:
-        flash(_("Status KIM sudah seperti itu. Tidak ada yang diubah."), "info")
-    return redirect(url_for("kim.show", slug=group.slug))
+    status = 422 if request.method == "POST" else 200
+    return render_template("kim/edit.html", form=form, group=group, authority=authority,
+                           can_admin_group=can_admin_kim_groups(current_user)), status
 
 
 @bp.app_template_global()

@@ -1,6 +1,11 @@
 """KIM groups and their members: reading, the membership lifecycle, and the group profile.
 
-The public sees active groups only; admins see inactive ones too (they manage them).
+The public sees active groups only; admins see inactive ones too (they manage them). An
+inactive group (an admin's decision, `kim_app.admin.kim_groups.set_status`) is missing from
+the directory, its pages answer 404 to everyone but admins, it takes no join requests, its
+business groups and products leave the catalogue, it is no audience or relay for
+announcements and no row in the KIM activity statistics; its memberships and history stay,
+so reactivating brings it back as it was.
 
 Membership rules (who may do what is `common.permissions.KimAuthority`; these are the
 state rules, whoever acts):
@@ -18,19 +23,16 @@ Changes to one group's memberships take a row lock on the group (PostgreSQL), so
 pengurus acting at the same moment are serialised and the rules above hold under races.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from kim_app.common.audit import record
-from kim_app.common.notify import notify
 from kim_app.extensions import db
 from kim_app.models import (
     AuditEvent,
@@ -44,6 +46,7 @@ from kim_app.models import (
     Village,
     utcnow,
 )
+from kim_app.notifications.delivery import notify
 
 ROLE_LABELS = {
     MemberRole.KETUA: _l("Ketua"),
@@ -65,8 +68,6 @@ PROFILE_FIELD_LABELS = {
     "contact": _l("kontak"),
     "founded_on": _l("tanggal dibentuk"),
 }
-# Paths under /kim/ that a slug must not take.
-RESERVED_SLUGS = {"baru"}
 MEMBERS_PER_PAGE = 50
 PENDING_SHOWN = 50
 HISTORY_PER_PAGE = 30
@@ -99,11 +100,12 @@ def _active_count_subquery():
     )
 
 
-def directory(district_code: str | None = None, search: str = "", *,
-              include_inactive: bool = False) -> list[tuple[KimGroup, int]]:
-    """Groups with their active member counts, by kecamatan then name, in one query.
+def directory_query(district_code: str | None = None, search: str = "", *,
+                    include_inactive: bool = False) -> Select:
+    """Groups with their active member counts, by kecamatan then name, as one query.
 
-    `search` matches the group's name or its village's name, case-insensitively.
+    `search` matches the group's name or its village's name, case-insensitively. The
+    public directory runs it whole; the admin list adds its filters and pages it.
     """
     counts = _active_count_subquery()
     query = (
@@ -124,6 +126,12 @@ def directory(district_code: str | None = None, search: str = "", *,
             func.lower(KimGroup.name).contains(search, autoescape=True),
             func.lower(Village.name).contains(search, autoescape=True),
         ))
+    return query
+
+
+def directory(district_code: str | None = None, search: str = "", *,
+              include_inactive: bool = False) -> list[tuple[KimGroup, int]]:
+    query = directory_query(district_code, search, include_inactive=include_inactive)
     return [(group, count) for group, count in db.session.execute(query).unique()]
 
 
@@ -504,21 +512,7 @@ def remove(actor: User, membership: Membership, reason: str = "") -> Membership:
 
 
 # ---------------------------------------------------------------------------------------
-# The group's profile, and groups themselves (admins)
-
-
-def slug_for(name: str) -> str:
-    """A URL slug from a group's name: "KIM Sido Makmur" → "sido-makmur", unique."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    text = re.sub(r"^\s*kim\b", "", text, flags=re.IGNORECASE)
-    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:70] or "kim"
-    taken = set(db.session.scalars(
-        select(KimGroup.slug).where(KimGroup.slug.like(f"{base}%"))
-    )) | RESERVED_SLUGS
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
+# The group's profile (pengurus; admins also rename and move a group, `kim_app.admin`)
 
 
 def update_profile(actor: User, group: KimGroup, *, description: str, contact: str,
@@ -538,28 +532,3 @@ def update_profile(actor: User, group: KimGroup, *, description: str, contact: s
         record(actor, "kim.update", "kim_group", group.id, kim_group_id=group.id,
                fields=changed)
     return changed
-
-
-def create_group(actor: User, *, name: str, village_code: str, description: str = "",
-                 contact: str = "", founded_on: date | None = None) -> KimGroup:
-    group = KimGroup(name=name.strip(), slug=slug_for(name), village_code=village_code,
-                     description=description.strip(), contact=contact.strip(),
-                     founded_on=founded_on, status=KimStatus.AKTIF)
-    db.session.add(group)
-    db.session.flush()
-    record(actor, "kim.create", "kim_group", group.id, kim_group_id=group.id, name=group.name)
-    return group
-
-
-def set_status(actor: User, group: KimGroup, status: KimStatus, reason: str = "") -> bool:
-    """Deactivate or reactivate a group; returns False when it already had that status.
-
-    A deactivated group disappears from the public directory and takes no join requests;
-    its memberships and history stay, so reactivating brings it back as it was.
-    """
-    if group.status == status:
-        return False
-    group.status = status
-    action = "kim.activate" if status == KimStatus.AKTIF else "kim.deactivate"
-    record(actor, action, "kim_group", group.id, kim_group_id=group.id, reason=reason.strip())
-    return True

@@ -89,7 +89,7 @@ class Thread(db.Model):
     __table_args__ = (
         Index("ix_thread_status_created", "status", "created_at"),
         Index("ix_thread_created", "created_at"),
-        Index("ix_thread_answer_due", "status", "answer_due_on"),
+        Index("ix_thread_status_due", "status", "due_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,6 +113,10 @@ class Thread(db.Model):
     # Due dates in working days (Indonesian holidays skipped), set on creation/verification.
     verify_due_on: Mapped[date | None] = mapped_column(Date)
     answer_due_on: Mapped[date | None] = mapped_column(Date)
+    # The date the current officer step is due, None when no officer step waits. Derived
+    # from the status and the two dates above by `threads.lifecycle` on every write;
+    # stored so the inbox can read it in index order.
+    due_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,28 +1,27 @@
-"""The officer inbox: which threads wait for an officer, in which order.
+"""The officer inbox: the threads waiting for an officer, soonest due first.
 
-A thread waits while it is baru (to verify, due `VERIFY_DUE_WORKDAYS` working days after
-it was asked), diverifikasi (to assign) or diproses (to answer; both due
-`ANSWER_DUE_WORKDAYS` after verification). The inbox sorts by that due date, earliest
-first, so overdue threads come on top. `inbox_query(filters, user)` is the one query
-behind the page and any export (the CSV export of the dashboard reuses it).
+Which threads wait and when each is due is `threads.lifecycle`'s to say (`AWAITING_OFFICER`,
+the stored `Thread.due_on`); the inbox sorts by that due date, earliest first, so overdue
+threads come on top, and threads with no officer step due (when the filter shows them)
+last. Pages are keyset on (due date, id).
 """
 
 from dataclasses import dataclass
-from datetime import date
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select
+from sqlalchemy import Select, and_, false, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from kim_app.extensions import db
 from kim_app.models import Agency, Category, District, Thread, ThreadStatus, Village
+from kim_app.threads import lifecycle
 
-WAITING = (ThreadStatus.BARU, ThreadStatus.DIVERIFIKASI, ThreadStatus.DIPROSES)
 PAGE_SIZE = 30
-FAR_FUTURE = date(9999, 12, 31)
 
 
 @dataclass
 class InboxFilters:
+    """What the inbox (and the CSV export of the dashboard) shows."""
+
     status: str = ""  # "" = waiting for an officer; "semua" = every status; or one status
     agency: int | None = None
     category: int | None = None
@@ -33,6 +32,13 @@ class InboxFilters:
         args = {"status": self.status, "instansi": self.agency, "kategori": self.category,
                 "kecamatan": self.kecamatan, "saya": "1" if self.mine else ""}
         return {key: str(value) for key, value in args.items() if value}
+
+    def statuses(self) -> tuple[ThreadStatus, ...]:
+        if self.status == "semua":
+            return tuple(ThreadStatus)
+        if self.status:
+            return (ThreadStatus(self.status),)
+        return lifecycle.AWAITING_OFFICER
 
 
 def _int(value) -> int | None:
@@ -57,43 +63,49 @@ def parse_inbox_filters(args) -> InboxFilters:
     )
 
 
-def due_expression():
-    """The date the next officer step is due (far in the future when none is waiting)."""
-    return func.coalesce(
-        case(
-            (Thread.status == ThreadStatus.BARU, Thread.verify_due_on),
-            (Thread.status.in_((ThreadStatus.DIVERIFIKASI, ThreadStatus.DIPROSES)),
-             Thread.answer_due_on),
-            else_=None,
-        ),
-        literal(FAR_FUTURE),
-    )
+def conditions(filters: InboxFilters, user) -> list:
+    """WHERE clauses of the filters: the inbox's and the thread export's."""
+    clauses = []
+    if filters.status != "semua":
+        clauses.append(Thread.status.in_(filters.statuses()))
+    if filters.agency:
+        clauses.append(Thread.agency_id == filters.agency)
+    if filters.category:
+        clauses.append(Thread.category_id == filters.category)
+    if filters.kecamatan:
+        clauses.append(Thread.village_code.in_(
+            select(Village.code).where(Village.district_code == filters.kecamatan)
+        ))
+    if filters.mine:
+        clauses.append(Thread.assignee_id == user.id)
+    return clauses
 
 
 def inbox_query(filters: InboxFilters, user) -> Select:
     """Threads for the inbox, soonest due first, with what a row shows loaded.
-    Unbounded: the page adds its cursor and limit, an export streams it."""
-    query = select(Thread).options(
-        joinedload(Thread.category), joinedload(Thread.village), joinedload(Thread.agency),
-        joinedload(Thread.assignee),
+    Unbounded: the page adds its cursor and limit."""
+    return (
+        select(Thread)
+        .options(joinedload(Thread.category), joinedload(Thread.village),
+                 joinedload(Thread.agency), joinedload(Thread.assignee))
+        .where(*conditions(filters, user))
+        .order_by(Thread.due_on.asc().nulls_last(), Thread.id)
     )
-    if filters.status == "semua":
-        pass
-    elif filters.status:
-        query = query.where(Thread.status == ThreadStatus(filters.status))
-    else:
-        query = query.where(Thread.status.in_(WAITING))
-    if filters.agency:
-        query = query.where(Thread.agency_id == filters.agency)
-    if filters.category:
-        query = query.where(Thread.category_id == filters.category)
-    if filters.kecamatan:
-        query = query.where(Thread.village_code.in_(
-            select(Village.code).where(Village.district_code == filters.kecamatan)
-        ))
-    if filters.mine:
-        query = query.where(Thread.assignee_id == user.id)
-    return query.order_by(due_expression(), Thread.id)
+
+
+def _after(filters: InboxFilters, after: int):
+    """Rows after the cursor thread: a row comparison on (due_on, id), which the index on
+    (status, due_on, id) answers. Threads without a due date sort last; there are none
+    among those waiting for an officer, only when the filter shows other statuses."""
+    anchor = db.session.execute(select(Thread.due_on).where(Thread.id == after)).first()
+    if anchor is None:
+        return false()  # an unknown cursor: nothing follows it
+    if anchor.due_on is None:
+        return and_(Thread.due_on.is_(None), Thread.id > after)
+    later = tuple_(Thread.due_on, Thread.id) > tuple_(anchor.due_on, after)
+    if set(filters.statuses()) <= set(lifecycle.AWAITING_OFFICER):
+        return later
+    return or_(later, Thread.due_on.is_(None))
 
 
 def inbox_page(filters: InboxFilters, user, after: int | None = None,
@@ -101,9 +113,7 @@ def inbox_page(filters: InboxFilters, user, after: int | None = None,
     """One page after the cursor thread `after` (keyset on due date, then id)."""
     query = inbox_query(filters, user)
     if after:
-        due = due_expression()
-        anchor = select(due).where(Thread.id == after).scalar_subquery()
-        query = query.where(or_(due > anchor, and_(due == anchor, Thread.id > after)))
+        query = query.where(_after(filters, after))
     rows = list(db.session.scalars(query.limit(limit + 1)).unique())
     next_cursor = rows[limit - 1].id if len(rows) > limit else None
     return rows[:limit], next_cursor
@@ -118,8 +128,12 @@ def filter_choices() -> dict:
     }
 
 
-def waiting_counts() -> dict[ThreadStatus, int]:
-    return {status: count for status, count in db.session.execute(
-        select(Thread.status, func.count()).where(Thread.status.in_(WAITING))
+def waiting_counts() -> list[tuple[ThreadStatus, int]]:
+    """(status, count) of the statuses that wait for an officer and have threads, in
+    lifecycle order."""
+    counts = {status: count for status, count in db.session.execute(
+        select(Thread.status, func.count()).where(lifecycle.waiting_clause())
         .group_by(Thread.status)
     )}
+    return [(status, counts[status]) for status in lifecycle.AWAITING_OFFICER
+            if status in counts]

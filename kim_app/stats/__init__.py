@@ -1,12 +1,11 @@
-"""Transparency statistics (public, `/statistik`) and the officers' dashboard with CSV
-exports (`/petugas/dasbor`). The officer inbox at `/petugas/` belongs to the threads area."""
+"""Transparency statistics, public, at `/statistik`. The officers' dashboard and its CSV
+exports (`/petugas/dasbor`) live in `officer/` and use the figures, filters and number
+formats defined here."""
 
-from flask import Blueprint, url_for
+from flask import Blueprint
 from flask_babel import format_decimal, format_percent, ngettext
-from werkzeug.routing import BuildError
 
 bp = Blueprint("stats", __name__)
-dashboard_bp = Blueprint("dashboard", __name__)
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -41,15 +40,6 @@ def number(value: int | None) -> str:
 @bp.app_template_filter("decimal")
 def decimal(value: float | None, pattern: str = "#,##0.0") -> str:
     return "–" if value is None else format_decimal(value, format=pattern)
-
-
-@dashboard_bp.app_template_global("thread_url")
-def thread_url(code: str) -> str | None:
-    """The thread's page, once the threads area provides it."""
-    try:
-        return url_for("threads.show", code=code)
-    except BuildError:
-        return None
 
 
 from kim_app.stats import routes  # noqa: E402,F401

@@ -1,45 +1,14 @@
-"""`/statistik` for everyone; `/petugas/dasbor` and its CSV exports for officers."""
+"""`/statistik`: the public statistics."""
 
 from dataclasses import replace
-from datetime import date
 
-from flask import Response, current_app, request, stream_with_context
+from flask import current_app, request
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
-from kim_app.common import permissions
 from kim_app.common.htmx import render_page
-from kim_app.extensions import login_manager
-from kim_app.regions import district_choices
-from kim_app.stats import bp, charts, dashboard_bp, duration, export, number, services, workload
-from kim_app.stats.forms import ThreadExportForm
-from kim_app.stats.labels import STATUS_LABELS
-
-PERIOD_LABELS = {
-    "30h": _l("30 hari terakhir"),
-    "90h": _l("90 hari terakhir"),
-    "12b": _l("12 bulan terakhir"),
-    "semua": _l("Sepanjang waktu"),
-}
-
-
-def period_choices() -> list[tuple[str, str]]:
-    return [(value, str(label)) for value, label in PERIOD_LABELS.items()]
-
-
-def _filter_context() -> tuple[services.StatsFilter, date, dict]:
-    choices = district_choices()
-    f = services.parse_filter(request.args, {code for code, _name in choices})
-    context = {
-        "f": f,
-        "districts": choices,
-        "periods": period_choices(),
-        "period_label": str(PERIOD_LABELS[f.period]),
-        "district_label": services.district_name(f.kecamatan, choices),
-    }
-    return f, services.local_today(), context
+from kim_app.stats import bp, charts, duration, number, services
+from kim_app.stats.filters import filter_context
 
 
 def _breakdown(items: list[services.Figures], unnamed: str) -> dict:
@@ -70,7 +39,7 @@ def _trend_context(months: list[services.TrendMonth]) -> dict:
 
 @bp.get("")
 def index():
-    f, today, context = _filter_context()
+    f, today, context = filter_context(request.args)
     data = services.public_cache.get_or_compute(
         (f, today), current_app.config["STATS_CACHE_SECONDS"],
         lambda: services.public_figures(f, today))
@@ -90,66 +59,3 @@ def index():
         min_cell=services.MIN_CELL,
         **context,
     )
-
-
-@dashboard_bp.before_request
-def officers_only():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not permissions.is_petugas(current_user):
-        permissions.deny()
-    return None
-
-
-def _dashboard(form: ThreadExportForm | None = None, status: int = 200):
-    f, today, context = _filter_context()
-    if form is None:
-        form = ThreadExportForm(formdata=None, districts=context["districts"])
-    return render_page(
-        "stats/dashboard.html",
-        "stats/_dashboard.html",
-        status=status,
-        summary=workload.summary(f, today),
-        officers=workload.by_officer(f, today),
-        agencies=workload.by_agency(f, today),
-        answer_times=services.figures(f, today, "instansi", suppress=False),
-        overdue=workload.overdue(f, today),
-        oldest=workload.oldest_waiting(f, today),
-        export_form=form,
-        status_labels=STATUS_LABELS,
-        **context,
-    )
-
-
-@dashboard_bp.get("")
-def dashboard():
-    return _dashboard()
-
-
-def _csv(rows, name: str) -> Response:
-    filename = f"{name}-{services.local_today():%Y-%m-%d}.csv"
-    response = Response(stream_with_context(rows), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@dashboard_bp.get("/ekspor/pertanyaan.csv")
-def export_threads():
-    form = ThreadExportForm(formdata=request.args, districts=district_choices())
-    if not form.validate():
-        return _dashboard(form, status=422)
-    filters = export.ThreadFilters.from_form(form)
-    today = services.local_today()
-    user = current_user._get_current_object()
-    return _csv(export.stream_csv(export.thread_header(),
-                                  export.thread_rows(filters, user, today)),
-                _("pertanyaan"))
-
-
-@dashboard_bp.get("/ekspor/statistik.csv")
-def export_statistics():
-    f, today, _context = _filter_context()
-    return _csv(export.stream_csv(export.statistics_header(),
-                                  export.statistics_rows(f, today)),
-                _("statistik"))

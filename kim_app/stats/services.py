@@ -19,6 +19,9 @@ Definitions (the public page explains them in words too):
   the share answered on or before that date (in Pati's calendar). Questions still within
   their time are not counted yet either way.
 - *average rating*: mean of the askers' ratings (1–5).
+- *waiting* / *overdue*: questions still waiting for an officer, and those whose current
+  step is past its due date today, as `threads.lifecycle` defines them (the inbox, the
+  dashboard and the thread page say the same).
 
 Privacy: statistics never name a thread, an asker or a tracking code. A breakdown cell
 with fewer than `MIN_CELL` questions shows its count only; its shares, times and rating are
@@ -37,6 +40,7 @@ from sqlalchemy import and_, case, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from kim_app.common.workdays import JAKARTA
+from kim_app.common.workdays import local_date as local_date_of
 from kim_app.extensions import db
 from kim_app.models import (
     Agency,
@@ -55,17 +59,17 @@ from kim_app.models import (
     Village,
 )
 from kim_app.stats.sql import local_date, local_month, seconds_between
+from kim_app.threads import lifecycle
 
 MIN_CELL = 3
 PERCENTILES = (50, 90)
-OPEN_STATUSES = (ThreadStatus.BARU, ThreadStatus.DIVERIFIKASI, ThreadStatus.DIPROSES)
 PERIODS = ("30h", "90h", "12b", "semua")
 DEFAULT_PERIOD = "12b"
 TREND_MONTHS = 12
 
 
 def local_today(now: datetime | None = None) -> date:
-    return (now or datetime.now(UTC)).astimezone(JAKARTA).date()
+    return local_date_of(now or datetime.now(UTC))
 
 
 def month_start(day: date, months_back: int = 0) -> date:
@@ -118,6 +122,8 @@ class Figures:
     on_time: int = 0
     rating_avg: float | None = None
     rating_count: int = 0
+    waiting: int = 0
+    overdue: int = 0
     # Seconds, or None when nothing was measured.
     first_median: float | None = None
     first_p90: float | None = None
@@ -208,6 +214,8 @@ def _aggregates(f: StatsFilter, today: date, dimension: Dimension | None):
         count_if(on_time).label("on_time"),
         func.avg(Thread.rating).label("rating_avg"),
         func.count(Thread.rating).label("rating_count"),
+        count_if(lifecycle.waiting_clause()).label("waiting"),
+        count_if(lifecycle.overdue_clause(today)).label("overdue"),
     ]
     if dimension is not None:
         columns = [dimension.key.label("key"), dimension.label.label("label"), *columns]
@@ -289,6 +297,8 @@ def figures(f: StatsFilter, today: date, dimension: str | None = None,
             on_time=int(row["on_time"]),
             rating_avg=_number(row["rating_avg"]),
             rating_count=int(row["rating_count"]),
+            waiting=int(row["waiting"]),
+            overdue=int(row["overdue"]),
         )
     if dim is None and None not in result:
         result[None] = Figures()

@@ -36,22 +36,15 @@ def post_author(post: Post, thread: Thread, viewer) -> str:
 def thread_labels() -> dict:
     from kim_app.threads import labels
 
-    return {"status": labels.STATUS_LABELS, "visibility": labels.VISIBILITY_SHORT,
-            "reject": labels.REJECT_LABELS}
+    return {"status": labels.STATUS_LABELS, "visibility_note": labels.VISIBILITY_NOTE,
+            "visibility_badge": labels.VISIBILITY_BADGE, "reject": labels.REJECT_LABELS}
 
 
 @bp.app_template_global()
-def thread_due(thread: Thread):
-    from kim_app.threads.services import due_on
+def closed_automatically(post: Post) -> bool:
+    from kim_app.threads.lifecycle import closed_automatically
 
-    return due_on(thread)
-
-
-@bp.app_template_global()
-def thread_overdue(thread: Thread, today) -> bool:
-    from kim_app.threads.services import is_overdue
-
-    return is_overdue(thread, today)
+    return closed_automatically(post)
 
 
 @bp.app_template_global()
@@ -59,4 +52,4 @@ def is_officer(user) -> bool:
     return permissions.is_petugas(user)
 
 
-from kim_app.threads import admin, routes  # noqa: E402,F401
+from kim_app.threads import routes  # noqa: E402,F401

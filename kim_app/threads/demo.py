@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from kim_app.auth import services as accounts
 from kim_app.common.workdays import add_working_days, local_date
+from kim_app.demo import person
 from kim_app.extensions import db
 from kim_app.models import (
     Agency,
@@ -86,14 +87,7 @@ def _user(phone: str):
 
 def _second_officer():
     phone, name = SECOND_OFFICER
-    user = accounts.find_by_identifier(phone)
-    if user is None:
-        from kim_app.cli import DEMO_PASSWORD
-
-        user = accounts.create_user(name=name, phone=phone, password=DEMO_PASSWORD,
-                                    role=Role.PETUGAS)
-        db.session.flush()
-    return user
+    return person(phone, name, role=Role.PETUGAS)
 
 
 def _shift_into_past(thread: Thread, days: int) -> None:

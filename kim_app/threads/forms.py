@@ -1,13 +1,9 @@
 """Forms of the question threads: asking, replying, the officer's and the asker's steps."""
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    HiddenField,
-    IntegerField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -16,8 +12,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from kim_app.common.region_fields import VillageFields
+from kim_app.common.submission import SubmissionKeyMixin
 from kim_app.models import RejectReason, Visibility
-from kim_app.regions import district_choices, village_choices, village_in_district
 from kim_app.threads import services
 from kim_app.threads.labels import REJECT_LABELS, VISIBILITY_LABELS
 
@@ -43,7 +40,7 @@ def _int_or_none(value):
         return None
 
 
-class AskForm(FlaskForm):
+class AskForm(SubmissionKeyMixin, VillageFields, FlaskForm):
     title = StringField(
         _l("Judul pertanyaan"),
         validators=[DataRequired(_l("Judul wajib diisi.")),
@@ -64,8 +61,6 @@ class AskForm(FlaskForm):
         render_kw={"rows": 7, "maxlength": BODY_MAX, "required": True},
     )
     category = SelectField(_l("Kategori"), coerce=_int_or_none, validate_choice=False)
-    district = SelectField(_l("Kecamatan"), validate_choice=False)
-    village = SelectField(_l("Desa/kelurahan"), validate_choice=False)
     visibility = RadioField(
         _l("Siapa yang dapat melihat"),
         default=Visibility.PUBLIC.value,
@@ -80,7 +75,6 @@ class AskForm(FlaskForm):
                                  validators=[Length(max=120)])
     via_kim = SelectField(_l("Diajukan melalui KIM"), coerce=_int_or_none,
                           validate_choice=False)
-    submission_key = HiddenField()
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,29 +83,13 @@ class AskForm(FlaskForm):
         self.category.choices = [("", _l("— Pilih kategori —"))] + [
             (c.id, c.name) for c in services.active_categories()
         ]
-        self.district.choices = [("", _l("— Pilih kecamatan —"))] + district_choices()
-        self.village.choices = [("", _l("— Pilih desa/kelurahan —"))] + village_choices(
-            self.district.data
-        )
         self.kims = services.kim_choices_for(user) if user is not None else []
         self.via_kim.choices = [(g.id, g.name) for g in self.kims]
-        if not self.submission_key.data:
-            self.submission_key.data = secrets.token_urlsafe(24)
 
     def validate_category(self, field):
         valid = {value for value, _label in self.category.choices if value != ""}
         if field.data not in valid:
             raise ValidationError(_l("Pilih kategori pertanyaan."))
-
-    def validate_district(self, field):
-        if not field.data or field.data not in {c for c, _n in self.district.choices if c}:
-            raise ValidationError(_l("Pilih kecamatan."))
-
-    def validate_village(self, field):
-        if not field.data:
-            raise ValidationError(_l("Pilih desa/kelurahan."))
-        if not village_in_district(field.data, self.district.data):
-            raise ValidationError(_l("Desa/kelurahan ini tidak ada di kecamatan yang dipilih."))
 
     def validate_on_behalf_name(self, field):
         if self.on_behalf.data and len((field.data or "").strip()) < 2:
@@ -249,17 +227,3 @@ class ReopenForm(PrefixedForm):
                     Length(max=500, message=_l("Paling banyak %(max)d karakter.", max=500))],
     )
 
-
-class CategoryForm(FlaskForm):
-    name = StringField(_l("Nama kategori"),
-                       validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=80)])
-    description = StringField(_l("Keterangan"), validators=[Optional(), Length(max=300)])
-    position = IntegerField(_l("Urutan"), default=0, validators=[Optional()])
-    active = BooleanField(_l("Aktif (dapat dipilih penanya)"), default=True)
-
-
-class AgencyForm(FlaskForm):
-    name = StringField(_l("Nama instansi"),
-                       validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=120)])
-    short_name = StringField(_l("Singkatan"), validators=[Optional(), Length(max=40)])
-    active = BooleanField(_l("Aktif (dapat ditugaskan)"), default=True)

@@ -1,4 +1,5 @@
-"""What people read for each status, visibility and rejection reason."""
+"""What people read for each thread status, visibility and rejection reason: the one set
+of labels every area (threads, officer pages, statistics, exports) shows."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -25,8 +26,25 @@ VISIBILITY_SHORT = {
     Visibility.PRIVATE: _l("Pribadi"),
 }
 
+# A thread's page states any visibility but public; lists mark private threads only.
+VISIBILITY_NOTE = {v: VISIBILITY_SHORT[v] for v in (Visibility.ANONYMOUS, Visibility.PRIVATE)}
+VISIBILITY_BADGE = {Visibility.PRIVATE: VISIBILITY_SHORT[Visibility.PRIVATE]}
+
 REJECT_LABELS = {
     RejectReason.SPAM: _l("Spam atau tidak pantas"),
     RejectReason.DUPLIKAT: _l("Duplikat pertanyaan lain"),
     RejectReason.DI_LUAR_KEWENANGAN: _l("Di luar kewenangan pemerintah kabupaten"),
 }
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """(value, label) of every status, in lifecycle order, for a select."""
+    return [(status.value, label) for status, label in STATUS_LABELS.items()]
+
+
+def status_options(chosen: str, first: tuple[str, str], last: tuple[str, str] | None = None
+                   ) -> list[tuple[str, str, bool]]:
+    """The options of a status filter: (value, label, selected), every status between a
+    first choice (e.g. "all") and an optional last one."""
+    options = [first, *status_choices(), *([last] if last else [])]
+    return [(value, label, value == chosen) for value, label in options]

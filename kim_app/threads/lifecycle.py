@@ -1,7 +1,31 @@
-"""The lifecycle of a question thread (PRODUCT.md §4), in one place.
+"""The lifecycle of a question thread (PRODUCT.md §4), in one place: what each status
+means, and every step from one status to another.
 
     baru ──verify──▶ diverifikasi ──assign──▶ diproses ──answer──▶ dijawab ──close──▶ selesai
       └──reject (spam | duplicate of … | out of scope)──▶ ditolak      └──reopen──▶ diproses
+
+What a status means (every page, query and export asks here):
+
+- `AWAITING_OFFICER` — baru, diverifikasi, diproses: an officer step is due (verify a new
+  question; assign a verified one; answer one being processed). These are the officer
+  inbox, the dashboard's open workload and the "still waiting" of the statistics.
+- `OPEN_FOR_REPLIES` — those and dijawab: the asker and the officers may still write
+  (an answered question stays open for follow-up until it is closed or closes itself).
+- The current step's due date: `verify_due_on` while baru (`VERIFY_DUE_WORKDAYS` working
+  days after asking), `answer_due_on` while diverifikasi or diproses
+  (`ANSWER_DUE_WORKDAYS` after verification, again from a reopening), none otherwise.
+  It is stored in `Thread.due_on` so SQL can sort and filter by an index; this module
+  derives it on every ORM write of a thread (asking, every transition, the demo, any
+  edit). A write that bypasses the ORM's unit of work (a bulk INSERT of dicts, COPY) must
+  fill it with `current_due_on`.
+- Overdue: the current step's due date lies before today in Pati. `is_overdue` (Python)
+  and `overdue_clause` (SQL) read the same stored column, so the inbox, the dashboard,
+  the statistics and the thread page agree.
+- `allowed_actions(thread, user)`: what this person may do with the thread now; the
+  thread page and the officer panel offer exactly those. `status_view` is what a page
+  shows about the status (label, due date, overdue).
+
+The steps:
 
 - Officers (petugas, and admins) verify, reject, assign (again while diproses: a new
   disposition), answer, write internal notes, and reopen an answered or closed thread.
@@ -14,20 +38,19 @@
   one the person may not make raises `NotAllowedError`. Nothing changes in either case.
 - Timestamps for the statistics: `first_response_at` is the first officer action or reply
   the asker can see; `answered_at` the latest official answer; `closed_at` when it became
-  selesai. Due dates are working days: verify within `VERIFY_DUE_WORKDAYS` of asking,
-  answer within `ANSWER_DUE_WORKDAYS` of verification (again from a reopening).
+  selesai.
 - The asker and the followers are notified of every status change and answer (never the
   actor), the assigned officer of an assignment; texts never carry the asker's name.
 """
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from kim_app.common import audit, permissions
-from kim_app.common.notify import notify
 from kim_app.common.workdays import add_working_days, local_date
 from kim_app.extensions import db
 from kim_app.models import (
@@ -40,22 +63,136 @@ from kim_app.models import (
     User,
     utcnow,
 )
+from kim_app.notifications.delivery import notify
 from kim_app.threads import services
+from kim_app.threads.labels import STATUS_LABELS
 from kim_app.threads.services import ThreadError
 
 S = ThreadStatus
 
+# --- what a status means ----------------------------------------------------------------
+
+AWAITING_VERIFICATION = (S.BARU,)
+"""New questions: an officer verifies (or rejects) them by `verify_due_on`."""
+AWAITING_ANSWER = (S.DIVERIFIKASI, S.DIPROSES)
+"""Verified questions: assigned to an agency, then answered, by `answer_due_on`."""
+AWAITING_OFFICER = AWAITING_VERIFICATION + AWAITING_ANSWER
+"""An officer step is due: the inbox, the open workload, "waiting" in the statistics."""
+OPEN_FOR_REPLIES = AWAITING_OFFICER + (S.DIJAWAB,)
+"""The asker and officers may still reply; selesai and ditolak are closed."""
+
 # Action → the statuses it may start from. The one table of legal transitions.
 TRANSITIONS: dict[str, tuple[ThreadStatus, ...]] = {
-    "verify": (S.BARU,),
-    "reject": (S.BARU,),
-    "assign": (S.DIVERIFIKASI, S.DIPROSES),
+    "verify": AWAITING_VERIFICATION,
+    "reject": AWAITING_VERIFICATION,
+    "assign": AWAITING_ANSWER,
     "answer": (S.DIPROSES,),
     "close": (S.DIJAWAB,),
     "reopen": (S.DIJAWAB, S.SELESAI),
 }
-OFFICER_ACTIONS = ("verify", "reject", "assign", "answer")
+OFFICER_STEPS = ("verify", "reject", "assign", "answer", "reopen")
 
+
+def current_due_on(status: ThreadStatus | None, verify_due_on: date | None,
+                   answer_due_on: date | None) -> date | None:
+    """The date the current officer step is due, None when no officer step waits."""
+    if status in AWAITING_VERIFICATION:
+        return verify_due_on
+    if status in AWAITING_ANSWER:
+        return answer_due_on
+    return None
+
+
+@event.listens_for(Thread, "before_insert")
+@event.listens_for(Thread, "before_update")
+def _keep_due_on(_mapper, _connection, thread: Thread) -> None:
+    if thread.status is None:  # the column default, applied here so the due date follows
+        thread.status = S.BARU
+    thread.due_on = current_due_on(thread.status, thread.verify_due_on, thread.answer_due_on)
+
+
+def waiting_clause():
+    """SQL: the thread waits for an officer (`AWAITING_OFFICER`)."""
+    return Thread.status.in_(AWAITING_OFFICER)
+
+
+def overdue_clause(today: date):
+    """SQL twin of `is_overdue`: the current step's due date is before `today`."""
+    return Thread.due_on < today
+
+
+def is_overdue(thread: Thread, today: date | None = None) -> bool:
+    return thread.due_on is not None and thread.due_on < (today or local_date(utcnow()))
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """What a page shows about a thread's status."""
+
+    label: str
+    due_on: date | None  # the current officer step's due date
+    due_is_verification: bool  # that step is verification (otherwise the answer)
+    overdue: bool
+
+
+def status_view(thread: Thread, today: date | None = None) -> StatusView:
+    return StatusView(
+        label=STATUS_LABELS[thread.status],
+        due_on=thread.due_on,
+        due_is_verification=thread.status in AWAITING_VERIFICATION,
+        overdue=is_overdue(thread, today),
+    )
+
+
+def can_reply(user, thread: Thread) -> bool:
+    return (
+        thread.status in OPEN_FOR_REPLIES
+        and (services.is_asker(user, thread) or permissions.is_petugas(user))
+    )
+
+
+def may_rate(thread: Thread) -> bool:
+    """An answer can be rated once the thread is selesai."""
+    return thread.status == S.SELESAI and thread.answered_at is not None
+
+
+def allowed_actions(thread: Thread, user) -> frozenset[str]:
+    """What this person may do with this thread now; the pages offer exactly these.
+
+    Officers: `verify` and `reject` (baru), `assign` (diverifikasi: the first disposition)
+    or `reassign` (diproses: another agency or officer), `answer` (diproses), `reopen`
+    (dijawab, selesai), `note` (always). The asker: `close` (dijawab), `rate` (selesai
+    after an answer), `reopen` (once, within the reopen window). Both: `reply` while the
+    thread is open for replies. Anyone signed in who sees it: `follow`.
+    """
+    actions = set()
+    if permissions.is_petugas(user):
+        actions.update(step for step in OFFICER_STEPS if thread.status in TRANSITIONS[step])
+        actions.add("note")
+        if "assign" in actions and thread.status == S.DIPROSES:
+            actions.discard("assign")
+            actions.add("reassign")
+    if services.is_asker(user, thread):
+        if thread.status in TRANSITIONS["close"]:
+            actions.add("close")
+        if may_rate(thread):
+            actions.add("rate")
+        if asker_may_reopen(thread, user):
+            actions.add("reopen")
+    if can_reply(user, thread):
+        actions.add("reply")
+    if services.can_follow(user, thread):
+        actions.add("follow")
+    return frozenset(actions)
+
+
+def closed_automatically(post: Post) -> bool:
+    """The status change the scheduler made (`close_stale`): the system's only step."""
+    return (post.kind == PostKind.STATUS_CHANGE and post.author_id is None
+            and post.to_status == S.SELESAI)
+
+
+# --- the steps --------------------------------------------------------------------------
 
 class TransitionError(ThreadError):
     """The thread's status does not allow this step."""
@@ -65,16 +202,10 @@ class NotAllowedError(ThreadError):
     """This person may not take this step on this thread."""
 
 
-def _status_label(status: ThreadStatus):
-    from kim_app.threads.labels import STATUS_LABELS
-
-    return STATUS_LABELS[status]
-
-
 def _require_status(thread: Thread, action: str) -> None:
     if thread.status not in TRANSITIONS[action]:
         raise TransitionError(_l("Tindakan ini tidak bisa dilakukan pada pertanyaan berstatus "
-                                 "\u201c%(status)s\u201d.", status=_status_label(thread.status)))
+                                 "\u201c%(status)s\u201d.", status=STATUS_LABELS[thread.status]))
 
 
 def _require_officer(actor) -> None:
@@ -116,7 +247,7 @@ def _transition(thread: Thread, actor, to_status: ThreadStatus, reason: str = ""
     _tell_asker_and_followers(
         thread, actor,
         _l("Pertanyaan %(code)s kini berstatus \u201c%(status)s\u201d.",
-           code=thread.code, status=_status_label(to_status)),
+           code=thread.code, status=STATUS_LABELS[to_status]),
     )
     return post
 
@@ -208,8 +339,8 @@ def add_note(thread: Thread, actor: User, body: str) -> Post:
 # --- replies (not transitions, but they count as activity) -------------------------------
 
 def reply(thread: Thread, actor: User, body: str) -> Post:
-    if not services.can_reply(actor, thread):
-        if thread.status not in services.OPEN_STATUSES:
+    if not can_reply(actor, thread):
+        if thread.status not in OPEN_FOR_REPLIES:
             raise TransitionError(_l("Pertanyaan ini sudah ditutup; balasan tidak bisa dikirim."))
         raise NotAllowedError(_l("Hanya penanya dan petugas yang dapat membalas."))
     body = (body or "").strip()
@@ -260,7 +391,7 @@ def rate(thread: Thread, actor: User, rating: int, comment: str = "") -> None:
     """The asker rates the answer of a closed thread (and may change the rating)."""
     if not services.is_asker(actor, thread):
         raise NotAllowedError(_l("Hanya penanya yang dapat menilai jawaban."))
-    if thread.status != S.SELESAI or thread.answered_at is None:
+    if not may_rate(thread):
         raise TransitionError(_l("Jawaban bisa dinilai setelah pertanyaan selesai."))
     if rating is None:
         raise ThreadError(_l("Pilih nilai 1 sampai 5."))

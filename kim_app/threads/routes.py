@@ -7,7 +7,6 @@ the changed fragment; a failed form comes back 422 with the text kept.
 
 from flask import (
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -16,24 +15,19 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from kim_app.common import permissions
 from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
+from kim_app.common.ratelimit import account_and_ip_limits
 from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
-from kim_app.extensions import db, limiter
+from kim_app.extensions import db
 from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
-from kim_app.regions import village_choices
-from kim_app.threads import bp, forms, lifecycle, services
+from kim_app.threads import bp, forms, labels, lifecycle, services
 from kim_app.threads.lifecycle import NotAllowedError, TransitionError
 from kim_app.threads.services import ThreadError
-
-
-def _account_key() -> str:
-    if current_user.is_authenticated:
-        return f"account:{current_user.id}"
-    return f"ip:{request.remote_addr}"
 
 
 def _succeeded(response) -> bool:
@@ -52,14 +46,15 @@ def index():
         "next_cursor": next_cursor,
         "filters": filters,
         "before": before,
-        "today": local_date(utcnow()),
     }
     if before and wants_fragment():
         # "Load more": only the next rows and the next button.
         return fragment_response("threads/_page.html", **context)
     return render_page(
         "threads/index.html", "threads/_list.html",
-        categories=services.active_categories(), districts=services.districts(), **context,
+        categories=services.active_categories(), districts=services.districts(),
+        status_options=labels.status_options(filters.status, ("", _l("Semua status"))),
+        **context,
     )
 
 
@@ -73,27 +68,21 @@ def _ask_limited(_limit):
 
 
 @bp.route("/baru", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["ASK_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_succeeded, on_breach=_ask_limited,
-               scope="ask-account")
-@limiter.limit(lambda: current_app.config["POST_LIMIT_PER_IP"], methods=["POST"],
-               scope="post-ip", on_breach=_ask_limited)
+@account_and_ip_limits("ask", "ASK_LIMIT_PER_ACCOUNT", "POST_LIMIT_PER_IP", methods=["POST"],
+                       deduct_when=_succeeded, on_breach=_ask_limited)
 @login_required
 def new():
     form = forms.AskForm(user=current_user)
     if request.method == "GET":
-        village = current_user.village
-        if village is not None:
-            form.district.data = village.district_code
-            form.village.choices += village_choices(village.district_code)
-            form.village.data = village.code
+        if current_user.village is not None:
+            form.preselect(current_user.village)
         return render_template("threads/new.html", form=form)
 
     earlier = services.find_submitted(form.submission_key.data, current_user)
     if earlier is not None:
         flash(_("Pertanyaan ini sudah terkirim dengan kode %(code)s.", code=earlier.code), "info")
         return redirect(url_for("threads.show", code=earlier.code))
-    if "choose_district" in request.form:  # without JavaScript: show that kecamatan's villages
+    if form.choosing_district:
         return render_template("threads/new.html", form=form)
     if not form.validate_on_submit():
         return render_template("threads/new.html", form=form), 422
@@ -180,9 +169,10 @@ def _thread_context(thread: Thread, **overrides) -> dict:
         "latest_answer": answers[-1] if answers else None,
         "officer": officer,
         "asker": asker,
+        "state": lifecycle.status_view(thread, local_date(utcnow())),
+        "actions": lifecycle.allowed_actions(thread, current_user),
         "following": services.is_following(current_user, thread),
         "follower_count": services.follower_count(thread),
-        "today": local_date(utcnow()),
         "may_reopen": lifecycle.asker_may_reopen(thread, current_user),
         "reopen_deadline": lifecycle.reopen_deadline(thread),
         "reply_form": forms.ReplyForm(formdata=None),
@@ -392,15 +382,14 @@ def _reply_limited(_limit):
 
 
 @bp.post("/<code>/balas")
-@limiter.limit(lambda: current_app.config["REPLY_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-               deduct_when=_succeeded, on_breach=_reply_limited, scope="reply-account")
-@limiter.limit(lambda: current_app.config["POST_LIMIT_PER_IP"], scope="post-ip",
-               on_breach=_reply_limited)
+@account_and_ip_limits("reply", "REPLY_LIMIT_PER_ACCOUNT", "POST_LIMIT_PER_IP",
+                       deduct_when=_succeeded, on_breach=_reply_limited)
 @login_required
 def reply(code: str):
     thread = _visible_or_404(code)
-    if not services.can_reply(current_user, thread) and thread.status in services.OPEN_STATUSES:
-        abort(403)
+    is_open = thread.status in lifecycle.OPEN_FOR_REPLIES
+    if is_open and not lifecycle.can_reply(current_user, thread):
+        abort(403)  # on a closed thread the lifecycle refuses below (409)
     form = forms.ReplyForm()
     if not form.validate_on_submit():
         return _reply_failed(thread, form, 422)

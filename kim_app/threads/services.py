@@ -1,6 +1,6 @@
 """Question threads: asking, who sees what, the public list, replies and follows.
 
-Rules held here (the status transitions themselves are in `threads.lifecycle`):
+Rules held here (what a status means and every status change are in `threads.lifecycle`):
 
 - Visibility. A public thread shows its asker's name; an anonymous one is listed for
   everyone but names its asker to officers only (the asker sees "you"); a private one
@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from kim_app.common import permissions
 from kim_app.common.search import matches
+from kim_app.common.submission import earlier_submission
 from kim_app.common.workdays import add_working_days, local_date
 from kim_app.extensions import db
 from kim_app.models import (
@@ -48,9 +49,6 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, no 1/I
 CODE_LENGTH = 4
 MAX_PHOTOS = 3
 PAGE_SIZE = 20
-# Statuses in which the thread waits for an officer, and in which people may still reply.
-OPEN_STATUSES = (ThreadStatus.BARU, ThreadStatus.DIVERIFIKASI, ThreadStatus.DIPROSES,
-                 ThreadStatus.DIJAWAB)
 
 
 class ThreadError(ValueError):
@@ -119,13 +117,6 @@ def shows_asker_name(user, thread: Thread) -> bool:
     return thread.visibility != Visibility.ANONYMOUS or permissions.is_petugas(user)
 
 
-def can_reply(user, thread: Thread) -> bool:
-    return (
-        thread.status in OPEN_STATUSES
-        and (is_asker(user, thread) or permissions.is_petugas(user))
-    )
-
-
 def can_follow(user, thread: Thread) -> bool:
     return _authenticated(user) and can_view(user, thread)
 
@@ -164,32 +155,13 @@ def visible_posts(thread: Thread, user) -> list[Post]:
     return list(db.session.scalars(query))
 
 
-# --- due dates --------------------------------------------------------------------------
-
-def due_on(thread: Thread):
-    """The date by which the next officer step is due, or None when none is waiting."""
-    if thread.status == ThreadStatus.BARU:
-        return thread.verify_due_on
-    if thread.status in (ThreadStatus.DIVERIFIKASI, ThreadStatus.DIPROSES):
-        return thread.answer_due_on
-    return None
-
-
-def is_overdue(thread: Thread, today=None) -> bool:
-    due = due_on(thread)
-    return due is not None and due < (today or local_date(utcnow()))
-
-
 # --- asking -----------------------------------------------------------------------------
 
 def find_submitted(submission_key: str | None, user) -> Thread | None:
     """The thread an earlier submit of the same form created for this person."""
-    if not submission_key or not _authenticated(user):
+    if not _authenticated(user):
         return None
-    return db.session.scalar(
-        select(Thread).where(Thread.submission_key == submission_key,
-                             Thread.author_id == user.id)
-    )
+    return earlier_submission(Thread, submission_key, author_id=user.id)
 
 
 def kim_choices_for(user) -> list[KimGroup]:
@@ -248,7 +220,7 @@ def ask(author: User, question: Question, photos: list[Photo] = ()) -> tuple[Thr
             if question.via_kim_id else None,
             submitted_via_kim_id=question.via_kim_id,
             submission_key=question.submission_key or None,
-            status=ThreadStatus.BARU,
+            status=ThreadStatus.BARU,  # the stored due_on follows (threads.lifecycle)
             verify_due_on=verify_due,
             created_at=now,
             last_activity_at=now,
@@ -393,10 +365,6 @@ def set_following(user, thread: Thread, follow: bool) -> None:
         db.session.execute(delete(ThreadFollow).where(
             ThreadFollow.user_id == user.id, ThreadFollow.thread_id == thread.id
         ))
-
-
-def touch(thread: Thread) -> None:
-    thread.last_activity_at = utcnow()
 
 
 def officers() -> list[User]:

@@ -6,7 +6,7 @@ FTS5 tables hold each text's words and their Indonesian stems. Announcements bec
 searchable.
 
 Revision ID: e14a51c0ffee
-Revises: 459269bca81c
+Revises: 7937d4b16148
 Create Date: 2026-12-01 08:00:00
 
 """
@@ -22,7 +22,7 @@ TABLES = {
 
 # revision identifiers, used by Alembic.
 revision = 'e14a51c0ffee'
-down_revision = '459269bca81c'
+down_revision = '7937d4b16148'
 branch_labels = None
 depends_on = None
 

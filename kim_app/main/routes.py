@@ -1,0 +1,79 @@
+"""Home, language switch, photo renditions and the health check."""
+
+import io
+
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import text
+
+from kim_app.auth.routes import safe_next
+from kim_app.business.catalog import newest_products
+from kim_app.common.uploads import read_photo
+from kim_app.extensions import db
+from kim_app.info import services as info_services
+from kim_app.kim import services as kim_services
+from kim_app.main import bp
+
+HOME_PRODUCTS = 6
+
+
+@bp.get("/")
+def home():
+    districts = kim_services.districts_with_groups()
+    return render_template(
+        "main/home.html",
+        districts=districts,
+        kim_total=sum(count for _code, _name, count in districts),
+        announcements=info_services.for_home(current_user),
+        new_products=newest_products(HOME_PRODUCTS),
+    )
+
+
+@bp.post("/bahasa")
+def set_language():
+    language = request.form.get("lang", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["locale"] = language
+        if current_user.is_authenticated:
+            current_user.locale = language
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("main.home"))
+
+
+@bp.get("/media/<token>-<int:width>.webp")
+def media(token: str, width: int):
+    """A stored photo rendition. Names are random tokens; files never change, so cache long."""
+    if not token.isalnum() or len(token) > 32:
+        abort(404)
+    data = read_photo(token, width)
+    if data is None:
+        abort(404)
+    response = send_file(io.BytesIO(data), mimetype="image/webp", max_age=31536000,
+                         conditional=True, etag=f"{token}-{width}")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+        db.session.rollback()
+        database = "error"
+    healthy = database == "ok"
+    response = jsonify(status="ok" if healthy else "error", database=database)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
