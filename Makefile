@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install translations lint messages clean
+.PHONY: run test install translations lint messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,16 @@ test: install
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r kim_app
+
+# The benchmark (README, "Benchmark"): data built once per size, then every page loaded.
+BENCH_SMALL_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/kim_bench_small
+BENCH_LARGE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/kim_bench_large
+bench: install
+	$(BIN)/python -m bench.generate --if-missing small $(BENCH_SMALL_URL)
+	$(BIN)/python -m bench.generate --if-missing large $(BENCH_LARGE_URL)
+	BENCH_SMALL_URL=$(BENCH_SMALL_URL) BENCH_LARGE_URL=$(BENCH_LARGE_URL) \
+		$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.photo
 
 # Re-extract the translatable strings and update the English catalogue.
 messages: $(STAMP)

@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from kim_app import database
 from kim_app.common.params import IdConverter
 from kim_app.config import Config, TestConfig, config_for_environment
-from kim_app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from kim_app.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,6 +64,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)
+    compress.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,
@@ -81,6 +82,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
         kim,
         main,
         officer,
+        query_count,
         security,
         stats,
         templating,
@@ -108,5 +110,6 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     security.register(app)
     templating.register(app)
     cli.register(app)
+    query_count.register(app)
 
     return app

@@ -116,6 +116,18 @@ class Config:
     DEVICE_COOKIE_DAYS = _env_int("KIM_DEVICE_COOKIE_DAYS", 365)
     # Wrong current passwords on the password change form, per account.
     PASSWORD_CHANGE_LIMIT = os.environ.get("KIM_PASSWORD_LIMIT_ACCOUNT", "5 per minute;20 per hour")
+    # Responses compressed by flask-compress: brotli where the browser takes it, else gzip;
+    # tiny responses (a fragment that only says "saved") are not worth it.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 5
+    COMPRESS_LEVEL = 6
+    COMPRESS_MIN_SIZE = 500
+    # Static files are streamed from disk and left alone (a proxy or CDN compresses them).
+    COMPRESS_STREAMS = False
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/csv", "text/javascript",
+                          "application/javascript", "application/json", "image/svg+xml"]
+    # `make bench` reads the SQL statements of each response from a header (see query_count).
+    QUERY_COUNT_HEADER = os.environ.get("KIM_QUERY_COUNT_HEADER") == "1"
     # The public statistics are recomputed at most this often per process and filter.
     STATS_CACHE_SECONDS = _env_int("KIM_STATS_CACHE_SECONDS", 300)
     LOGIN_LIMIT_PER_IP = os.environ.get("KIM_LOGIN_LIMIT_IP", "300 per hour")
@@ -199,6 +211,11 @@ class Config:
             "socket_timeout": self.REDIS_TIMEOUT,
         }
         self.UPLOAD_DIR = os.environ.get("KIM_UPLOAD_DIR") or str(self.instance_path / "uploads")
+        # Where uploads are kept (common/storage.py): "local" (UPLOAD_DIR) or "s3".
+        self.STORAGE = os.environ.get("KIM_STORAGE", "local")
+        self.S3_BUCKET = os.environ.get("KIM_S3_BUCKET") or None
+        self.S3_ENDPOINT_URL = os.environ.get("KIM_S3_ENDPOINT_URL") or None
+        self.S3_REGION = os.environ.get("KIM_S3_REGION") or None
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._development_secret()
         self.SITE_URL = os.environ.get("KIM_SITE_URL", "").strip().rstrip("/")
 

@@ -1,6 +1,7 @@
 """Flask extensions, created once here and bound to the app in the factory."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -33,3 +34,5 @@ csrf = CSRFProtect()
 htmx = HTMX()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+# Pages and fragments go out brotli- or gzip-compressed also without a proxy in front.
+compress = Compress()

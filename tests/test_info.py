@@ -560,6 +560,40 @@ def test_list_filters_by_kecamatan_and_kim(client, db, world):
     assert client.get("/info/?kecamatan=xx&kim=tidak-ada&sebelum=abc").status_code == 200
 
 
+def test_list_searches_titles_and_text_by_stem(client, db, world):
+    publish(db, world["officer"], title="Pemadaman listrik bergilir")
+    publish(db, world["officer"], title="Jalan berlubang segera diperbaiki",
+            audience=Audience.KIM, groups=[world["kajen"].id])
+    publish(db, world["officer"], title="Jadwal vaksinasi ternak")
+
+    page = client.get("/info/?q=lubang").get_data(as_text=True)
+    assert "Jalan berlubang segera diperbaiki" in page
+    assert "Pemadaman listrik" not in page and "Jadwal vaksinasi" not in page
+    assert 'value="lubang"' in page
+    fragment = client.get("/info/?q=listrik", headers=HX).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<section id="info-list"')
+    assert "Pemadaman listrik bergilir" in fragment and "Jalan berlubang" not in fragment
+    # The text counts too ("Isi pengumuman ini."), and filters combine with the words.
+    assert "Jadwal vaksinasi ternak" in client.get("/info/?q=pengumuman").get_data(as_text=True)
+    by_other_kim = client.get("/info/?q=lubang&kim=gulangpongge").get_data(as_text=True)
+    assert "Jalan berlubang" not in by_other_kim
+    nothing = client.get("/info/?q=kapalselam").get_data(as_text=True)
+    assert "Belum ada pengumuman yang berlaku untuk pilihan ini." in nothing
+
+
+def test_list_search_keeps_its_words_when_loading_more(client, db, world):
+    start = utcnow() - timedelta(days=40)
+    for number in range(services.PAGE_SIZE + 2):
+        publish(db, world["officer"], title=f"Lomba desa nomor {number:02d}",
+                when=start + timedelta(hours=number))
+    publish(db, world["officer"], title="Pemadaman listrik bergilir")
+    first = client.get("/info/?q=lomba").get_data(as_text=True)
+    more = re.search(r'hx-get="(/info/lagi\?[^"]+)"', first).group(1).replace("&amp;", "&")
+    assert "q=lomba" in more
+    rest = client.get(more, headers=HX).get_data(as_text=True)
+    assert "Lomba desa nomor 00" in rest and "Pemadaman" not in rest
+
+
 def test_list_htmx_fragment_and_full_page(client, db, world):
     publish(db, world["officer"], title="Pengumuman satu")
     full = client.get("/info/?kim=kajen")

@@ -1,32 +1,42 @@
-"""Full-text search, the same function on SQLite (FTS5) and PostgreSQL (tsvector)."""
+"""Full-text search, the same function on SQLite (FTS5) and PostgreSQL (tsvector).
+
+The suite runs on SQLite and on PostgreSQL (`TEST_DATABASE_URL`), and every expectation
+here holds on both: the shared corpus below shows the two return the same threads for the
+same queries. Words are found as written, by prefix and by their Indonesian stem.
+"""
 
 import pytest
 from sqlalchemy import select
 
-from kim_app.common.search import matches, words
+from kim_app.common.search import indexed_text, matches, stem, words
 from kim_app.models import Category, Thread
 from tests.conftest import make_user
 
 
-@pytest.fixture
-def threads(app, db):
+def add_threads(db, texts: dict[str, tuple[str, str]], category_slug: str) -> dict:
+    """One thread per (title, body), by key; codes TNY-26-<category initial><n>."""
     author = make_user()
-    category = Category(name="Uji pencarian", slug="uji-pencarian")
+    category = Category(name=f"Uji {category_slug}", slug=category_slug)
     db.session.add(category)
     db.session.flush()
-    texts = {
-        "pupuk": ("Pupuk bersubsidi langka", "Kelompok tani di desa kami kesulitan pupuk urea."),
-        "jalan": ("Jalan desa rusak", "Jalan menuju sawah berlubang setelah hujan."),
-        "ktp": ("KTP elektronik belum jadi", "Sudah tiga bulan menunggu cetak e-KTP."),
-        "keripik": ("Izin usaha keripik", "Bagaimana mengurus PIRT untuk keripik singkong?"),
-    }
     rows = {}
     for index, (key, (title, body)) in enumerate(texts.items()):
-        rows[key] = Thread(code=f"TNY-26-000{index}", author_id=author.id, title=title, body=body,
+        rows[key] = Thread(code=f"TNY-26-{category_slug[0].upper()}{index:03d}",
+                           author_id=author.id, title=title, body=body,
                            village_code="33.18.17.2003", category_id=category.id)
         db.session.add(rows[key])
     db.session.commit()
     return rows
+
+
+@pytest.fixture
+def threads(app, db):
+    return add_threads(db, {
+        "pupuk": ("Pupuk bersubsidi langka", "Kelompok tani di desa kami kesulitan pupuk urea."),
+        "jalan": ("Jalan desa rusak", "Jalan menuju sawah berlubang setelah hujan."),
+        "ktp": ("KTP elektronik belum jadi", "Sudah tiga bulan menunggu cetak e-KTP."),
+        "keripik": ("Izin usaha keripik", "Bagaimana mengurus PIRT untuk keripik singkong?"),
+    }, "uji-pencarian")
 
 
 def found(db, query):
@@ -72,3 +82,60 @@ def test_prefixes_match_words_the_stemmer_would_cut(db, threads):
 
 def test_words_are_bounded():
     assert words("a b c d e f g h i j") == ["a", "b", "c", "d", "e", "f", "g", "h"]
+
+
+# The shared corpus ----------------------------------------------------------------------
+
+CORPUS = {
+    "lubang": ("Jalan berlubang di Desa Sukoharjo", "Setiap hujan air menggenang di jalan."),
+    "aspal": ("Kapan jalan desa diaspal?", "Sudah lima tahun belum ada perbaikan."),
+    "pupuk": ("Pupuk bersubsidi langka", "Petani di desa kami menunggu pupuk urea."),
+    "tani": ("Kartu tani belum jadi", "Kelompok tani sudah mendaftar bulan lalu."),
+    "lampu": ("Lampu jalan mati", "Perempatan gelap pada malam hari."),
+    "banjir": ("Banjir rob di pesisir", "Rumah warga tergenang setiap bulan purnama."),
+    "ktp": ("KTP elektronik belum dicetak", "Perekaman data sudah tiga bulan lalu."),
+    "keripik": ("Izin usaha keripik singkong", "Bagaimana mengurus PIRT untuk usaha rumahan?"),
+}
+
+QUERIES = {
+    "lubang": {"lubang"},                     # the stem finds "berlubang"
+    "berlubang": {"lubang"},
+    "aspal": {"aspal"},                       # "diaspal"
+    "perbaikan": {"aspal"},
+    "tani": {"pupuk", "tani"},               # "petani" and "tani"
+    "petani": {"pupuk", "tani"},
+    "pupuk subsidi": {"pupuk"},              # "bersubsidi"
+    "jalan": {"lubang", "aspal", "lampu"},
+    "jal": {"lubang", "aspal", "lampu"},     # a prefix, as typed
+    "jalan desa": {"lubang", "aspal"},       # every word must match
+    "kerip": {"keripik"},
+    "usaha rumahan": {"keripik"},
+    "BULAN": {"tani", "banjir", "ktp"},      # case does not matter
+    "genang": {"lubang", "banjir"},          # "menggenang", "tergenang"
+    "embung": set(),
+    "jalan pupuk": set(),
+}
+
+
+@pytest.fixture
+def corpus(app, db):
+    rows = add_threads(db, CORPUS, "korpus-pencarian")
+    return {thread.code: key for key, thread in rows.items()}
+
+
+@pytest.mark.parametrize(("query", "expected"), QUERIES.items(), ids=list(QUERIES))
+def test_the_same_query_finds_the_same_threads(db, corpus, query, expected):
+    found = db.session.scalars(select(Thread.code).where(matches(Thread, query)))
+    assert {corpus[code] for code in found} == expected
+
+
+def test_the_question_list_finds_a_word_by_its_stem(client, corpus):
+    page = client.get("/tanya/?q=lubang").get_data(as_text=True)
+    assert "Jalan berlubang di Desa Sukoharjo" in page
+    assert "Lampu jalan mati" not in page
+
+
+def test_sqlite_indexes_words_and_their_stems():
+    assert stem("berlubang") == "lubang"
+    assert indexed_text("Jalan berlubang, petani!") == "jalan berlubang petani lubang tani"
+    assert indexed_text(None) == ""

@@ -3,14 +3,14 @@
 import io
 import struct
 import zlib
-from pathlib import Path
 
 import pytest
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
-from kim_app.common.uploads import UploadError, delete_photo, photo_path, store_photo
+from kim_app.common.uploads import UploadError, delete_photo, photo_key, read_photo, store_photo
 from kim_app.models.media import Photo
+from tests.storage_fixtures import s3_endpoint_fixture, stored_fixture  # noqa: F401
 
 
 def image_bytes(fmt="JPEG", size=(1600, 1200), mode="RGB", exif=None, color=(200, 120, 40)):
@@ -46,28 +46,64 @@ def upload(data: bytes, name="foto.jpg") -> FileStorage:
     return FileStorage(stream=io.BytesIO(data), filename=name)
 
 
-@pytest.fixture
-def upload_dir(app, tmp_path):
-    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
-    return tmp_path / "uploads"
+def stored_image(photo: Photo, width: int) -> Image.Image:
+    return Image.open(io.BytesIO(read_photo(photo.token, width)))
 
 
-def test_jpeg_is_reencoded_upright_without_metadata(app, db, upload_dir):
+def test_jpeg_is_reencoded_upright_without_metadata(app, db, stored):
     photo = store_photo(upload(image_bytes(exif=phone_exif(6))))
     db.session.commit()
     # Orientation 6 means the camera held it sideways: stored upright, portrait.
     assert (photo.width, photo.height) == (1200, 1600)
     assert photo.widths == [320, 1024]
     for width in photo.widths:
-        with Image.open(photo_path(photo.token, width)) as stored:
-            assert stored.format == "WEBP"
-            assert stored.width == width
-            assert not stored.getexif()
-            assert "exif" not in stored.info and "xmp" not in stored.info
-        assert b"PhoneMaker" not in photo_path(photo.token, width).read_bytes()
+        with stored_image(photo, width) as image:
+            assert image.format == "WEBP"
+            assert image.width == width
+            assert not image.getexif()
+            assert "exif" not in image.info and "xmp" not in image.info
+        assert b"PhoneMaker" not in read_photo(photo.token, width)
 
 
-def test_small_image_is_not_upscaled(app, db, upload_dir):
+def quadrants(size=(3000, 2000)) -> Image.Image:
+    """Four colours, one per quarter, to see which way a photo was turned."""
+    image = Image.new("RGB", size, (255, 0, 0))
+    half_width, half_height = size[0] // 2, size[1] // 2
+    image.paste((0, 255, 0), (half_width, 0, size[0], half_height))
+    image.paste((0, 0, 255), (0, half_height, half_width, size[1]))
+    image.paste((255, 255, 0), (half_width, half_height, size[0], size[1]))
+    return image
+
+
+def corner_colours(image: Image.Image) -> list[tuple[int, ...]]:
+    width, height = image.size
+    spots = [(width // 8, height // 8), (width * 7 // 8, height // 8),
+             (width // 8, height * 7 // 8), (width * 7 // 8, height * 7 // 8)]
+    return [tuple(round(c / 64) for c in image.convert("RGB").getpixel(spot)) for spot in spots]
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_large_jpeg_is_decoded_small_and_turned_as_its_exif_says(app, db, stored,
+                                                                 orientation):
+    from PIL import ImageOps
+
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    quadrants().save(buffer, "JPEG", quality=90, exif=exif)
+    photo = store_photo(upload(buffer.getvalue()), widths=[320, 640, 1024])
+    db.session.commit()
+
+    expected = ImageOps.exif_transpose(Image.open(io.BytesIO(buffer.getvalue())))
+    assert (photo.width, photo.height) == expected.size
+    assert photo.widths == [320, 640, 1024]
+    for width in photo.widths:
+        with stored_image(photo, width) as image:
+            assert image.size == (width, photo.height_at(width))
+            assert corner_colours(image) == corner_colours(expected)
+
+
+def test_small_image_is_not_upscaled(app, db, stored):
     photo = store_photo(upload(image_bytes("PNG", size=(200, 100)), "kecil.png"))
     db.session.commit()
     assert photo.widths == [200]
@@ -77,7 +113,7 @@ def test_small_image_is_not_upscaled(app, db, upload_dir):
     assert medium.widths == [320, 500]
 
 
-def test_png_with_transparency_and_webp_are_accepted(app, db, upload_dir):
+def test_png_with_transparency_and_webp_are_accepted(app, db, stored):
     store_photo(upload(image_bytes("PNG", mode="RGBA", size=(500, 500)), "logo.png"))
     store_photo(upload(image_bytes("WEBP", size=(800, 600)), "a.webp"))
     db.session.commit()
@@ -94,21 +130,21 @@ def test_png_with_transparency_and_webp_are_accepted(app, db, upload_dir):
         (image_bytes()[:200], "bukan foto"),  # truncated JPEG
     ],
 )
-def test_bad_files_are_refused_with_a_message(app, db, upload_dir, data, message):
+def test_bad_files_are_refused_with_a_message(app, db, stored, data, message):
     with app.test_request_context("/"), pytest.raises(UploadError) as error:
         store_photo(upload(data))
     assert message in str(error.value.message)
-    assert not upload_dir.exists() or not any(upload_dir.rglob("*.webp"))
+    assert not stored.keys(".webp")
 
 
-def test_too_many_bytes_is_refused(app, db, upload_dir):
+def test_too_many_bytes_is_refused(app, db, stored):
     app.config["UPLOAD_MAX_BYTES"] = 10_000
     with app.test_request_context("/"), pytest.raises(UploadError) as error:
         store_photo(upload(image_bytes(size=(2000, 2000))))
     assert "terlalu besar" in str(error.value.message)
 
 
-def test_decompression_bomb_is_refused_before_decoding(app, db, upload_dir):
+def test_decompression_bomb_is_refused_before_decoding(app, db, stored):
     # A tiny PNG whose header claims 30,000 x 30,000 pixels: 900 megapixels once decoded.
     bomb = png_claiming(30_000, 30_000)
     assert len(bomb) < 1_000
@@ -117,24 +153,24 @@ def test_decompression_bomb_is_refused_before_decoding(app, db, upload_dir):
     assert "piksel" in str(error.value.message)
 
 
-def test_files_of_a_rolled_back_upload_are_removed(app, db, upload_dir):
+def test_files_of_a_rolled_back_upload_are_removed(app, db, stored):
     store_photo(upload(image_bytes()))
-    assert len(list(upload_dir.rglob("*.webp"))) == 2
+    assert len(stored.keys(".webp")) == 2
     db.session.rollback()
-    assert list(upload_dir.rglob("*.webp")) == []
+    assert stored.keys(".webp") == set()
 
 
-def test_deleting_a_photo_removes_its_files_after_commit(app, db, upload_dir):
+def test_deleting_a_photo_removes_its_files_after_commit(app, db, stored):
     photo = store_photo(upload(image_bytes()))
     db.session.commit()
-    paths = [photo_path(photo.token, w) for w in photo.widths]
+    keys = {photo_key(photo.token, w) for w in photo.widths}
     delete_photo(photo)
-    assert all(Path(p).exists() for p in paths)  # not before the delete is committed
+    assert keys <= stored.keys()  # not before the delete is committed
     db.session.commit()
-    assert not any(Path(p).exists() for p in paths)
+    assert not keys & stored.keys()
 
 
-def test_media_route_serves_with_long_cache(app, db, client, upload_dir):
+def test_media_route_serves_with_long_cache(app, db, client, stored):
     photo = store_photo(upload(image_bytes()))
     db.session.commit()
     response = client.get(f"/media/{photo.token}-320.webp")

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import or_, select
 
-from kim_app.common.uploads import document_path, photo_path
+from kim_app.common.uploads import read_document, read_photo
 from kim_app.extensions import db
 from kim_app.models import (
     Announcement,
@@ -227,11 +227,11 @@ def build_zip(user: User) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
         for photo in uploaded_photos(user):
-            path = photo_path(photo.token, photo.widths[-1]) if photo.widths else None
-            if path is not None and path.is_file():
-                archive.write(path, _photo_name(photo))
+            body = read_photo(photo.token, photo.widths[-1]) if photo.widths else None
+            if body is not None:
+                archive.writestr(_photo_name(photo), body)
         for doc in db.session.scalars(select(Document).where(Document.uploaded_by_id == user.id)):
-            path = document_path(doc.token)
-            if path.is_file():
-                archive.write(path, f"documents/{doc.token}.pdf")
+            body = read_document(doc.token)
+            if body is not None:
+                archive.writestr(f"documents/{doc.token}.pdf", body)
     return buffer.getvalue()

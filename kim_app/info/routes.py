@@ -1,5 +1,7 @@
 """Announcements: list, page, publish, relay, reach, attachments. Thin: rules in services."""
 
+import io
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,7 +16,7 @@ from kim_app.common.htmx import (
 from kim_app.common.params import int_arg
 from kim_app.common.ratelimit import account_and_ip_limits, limit_reached
 from kim_app.common.submission import earlier_submission
-from kim_app.common.uploads import UploadError, document_path, store_document, store_photo
+from kim_app.common.uploads import UploadError, read_document, store_document, store_photo
 from kim_app.extensions import db, htmx
 from kim_app.info import bp, services
 from kim_app.info.forms import AnnouncementForm, RelayForm
@@ -43,8 +45,13 @@ def _filters():
     return districts, groups, chosen_district, chosen_group
 
 
+def _query() -> str:
+    return (request.args.get("q", "") or "").strip()[:100]
+
+
 def _filter_args(chosen_district: str, chosen_group) -> dict:
-    args = {"kecamatan": chosen_district, "kim": chosen_group.slug if chosen_group else ""}
+    args = {"kecamatan": chosen_district, "kim": chosen_group.slug if chosen_group else "",
+            "q": _query()}
     return {key: value for key, value in args.items() if value}
 
 
@@ -56,10 +63,11 @@ def _before() -> int | None:
 def index():
     districts, groups, chosen_district, chosen_group = _filters()
     results = services.listing(district_code=chosen_district or None, group=chosen_group,
-                               before=_before())
+                               query=_query(), before=_before())
     return render_page(
         "info/index.html", "info/_list.html",
         results=results, districts=districts, groups=groups, chosen_district=chosen_district,
+        query=_query(),
         chosen_group=chosen_group, may_publish=services.may_publish(current_user),
         filter_args=_filter_args(chosen_district, chosen_group),
     )
@@ -75,7 +83,7 @@ def more():
         return redirect(url_for("info.index", **_filter_args(chosen_district, chosen_group),
                                 **({"sebelum": before} if before else {})))
     results = services.listing(district_code=chosen_district or None, group=chosen_group,
-                               before=_before())
+                               query=_query(), before=_before())
     return fragment_response("info/_items.html", results=results,
                              filter_args=_filter_args(chosen_district, chosen_group))
 
@@ -243,10 +251,11 @@ def document(token: str):
     if not token.isalnum() or len(token) > 32:
         abort(404)
     stored = db.session.scalar(db.select(Document).where(Document.token == token))
-    path = document_path(token)
-    if stored is None or not path.is_file():
+    data = read_document(token) if stored is not None else None
+    if data is None:
         abort(404)
-    response = send_file(path, mimetype="application/pdf", as_attachment=True,
-                         download_name=stored.filename, max_age=86400, conditional=True)
+    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                         download_name=stored.filename, max_age=86400, conditional=True,
+                         etag=token)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

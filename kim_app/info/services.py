@@ -28,10 +28,10 @@ import nh3
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from kim_app.common import permissions
+from kim_app.common import permissions, search
 from kim_app.common.audit import record
 from kim_app.common.markdown import render_markdown
 from kim_app.common.urls import absolute_url
@@ -166,22 +166,23 @@ class Page:
 
 
 def listing(*, district_code: str | None = None, group: KimGroup | None = None,
-            before: int | None = None, limit: int = PAGE_SIZE) -> Page:
-    """Current announcements, newest first, keyset-paginated by (published time, id)."""
-    query = _with_details(select(Announcement)).where(current_clause())
+            query: str = "", before: int | None = None, limit: int = PAGE_SIZE) -> Page:
+    """Current announcements, newest first, keyset-paginated by (published time, id);
+    `query` finds words of the title or the text (`common.search`)."""
+    statement = _with_details(select(Announcement)).where(current_clause())
+    if query:
+        statement = statement.where(search.matches(Announcement, query))
     if district_code:
-        query = query.where(reaching_district(district_code))
+        statement = statement.where(reaching_district(district_code))
     if group is not None:
-        query = query.where(reaching_group(group))
+        statement = statement.where(reaching_group(group))
     if before:
         anchor = select(Announcement.published_at).where(Announcement.id == before)
-        anchor = anchor.scalar_subquery()
-        query = query.where(or_(
-            Announcement.published_at < anchor,
-            and_(Announcement.published_at == anchor, Announcement.id < before),
-        ))
+        statement = statement.where(tuple_(Announcement.published_at, Announcement.id)
+                                    < tuple_(anchor.scalar_subquery(), before))
     rows = list(db.session.scalars(
-        query.order_by(Announcement.published_at.desc(), Announcement.id.desc()).limit(limit + 1)
+        statement.order_by(Announcement.published_at.desc(), Announcement.id.desc())
+        .limit(limit + 1)
     ).unique())
     more = len(rows) > limit
     items = rows[:limit]

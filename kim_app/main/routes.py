@@ -1,6 +1,7 @@
 """Home, language switch, photo renditions and the health check."""
 
 import contextlib
+import io
 import threading
 
 from flask import (
@@ -19,7 +20,7 @@ from sqlalchemy import text
 
 from kim_app.auth.routes import safe_next
 from kim_app.business.catalog import newest_products
-from kim_app.common.uploads import photo_path
+from kim_app.common.uploads import read_photo
 from kim_app.extensions import db
 from kim_app.info import services as info_services
 from kim_app.kim import services as kim_services
@@ -56,10 +57,11 @@ def media(token: str, width: int):
     """A stored photo rendition. Names are random tokens; files never change, so cache long."""
     if not token.isalnum() or len(token) > 32:
         abort(404)
-    path = photo_path(token, width)
-    if not path.is_file():
+    data = read_photo(token, width)
+    if data is None:
         abort(404)
-    response = send_file(path, mimetype="image/webp", max_age=31536000, conditional=True)
+    response = send_file(io.BytesIO(data), mimetype="image/webp", max_age=31536000,
+                         conditional=True, etag=f"{token}-{width}")
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 

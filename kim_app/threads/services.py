@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import and_, delete, exists, func, or_, select, true
+from sqlalchemy import delete, exists, func, or_, select, true, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -307,11 +307,9 @@ def list_threads(filters: ListFilters, user, before: int | None = None,
     if filters.q:
         query = query.where(matches(Thread, filters.q))
     if before:
+        # A row comparison, which the index can answer (an OR of the two cases it cannot).
         anchor = select(Thread.created_at).where(Thread.id == before).scalar_subquery()
-        query = query.where(or_(
-            Thread.created_at < anchor,
-            and_(Thread.created_at == anchor, Thread.id < before),
-        ))
+        query = query.where(tuple_(Thread.created_at, Thread.id) < tuple_(anchor, before))
     rows = list(db.session.scalars(
         query.order_by(Thread.created_at.desc(), Thread.id.desc()).limit(limit + 1)
     ).unique())

@@ -104,6 +104,19 @@ def test_keyset_pagination_walks_every_thread_once(client, db, asker):
     assert titles == sorted(titles)  # newest first (lower number = newer)
 
 
+def test_keyset_pagination_keeps_threads_asked_at_the_same_moment(client, db, asker):
+    bulk_threads(asker, 30)
+    moment = utcnow() - timedelta(days=1)
+    for thread in db.session.scalars(select(Thread)):
+        thread.created_at = moment  # all at once: only the id orders them
+    db.session.commit()
+    first = client.get("/tanya/").get_data(as_text=True)
+    more = re.search(r'id="load-more".*?href="([^"]+)"', first, re.S).group(1)
+    rest = client.get(more.replace("&amp;", "&"), headers=HX).get_data(as_text=True)
+    seen = codes(first) + codes(rest)
+    assert len(seen) == len(set(seen)) == 30
+
+
 def test_load_more_without_js_is_a_full_page_and_keeps_filters(client, db, asker):
     bulk_threads(asker, 25)
     html = client.get("/tanya/?kategori=kesehatan").get_data(as_text=True)

@@ -1,0 +1,1 @@
+"""The benchmark the project owns: `make bench` (README, "Benchmark")."""

@@ -1,0 +1,377 @@
+"""Serve the app on the small and the large data and a bare Flask app, load them, print a table.
+
+    .venv/bin/python -m bench.run [--duration 2] [--rounds 3] [--connections 2] [--only /tanya]
+
+Three gunicorn servers with the same settings (2 sync workers): the app on the small data,
+the app on the large data, and `bench.hello` (Flask's hello world). For every page, each
+round loads the large app, the bare app and the small app one after the other with `wrk`
+(A, B, C, A, B, C …: a neighbour's load hits all three alike); the table shows the median
+and, in brackets, the min–max over the rounds. CPU per request is the user + system time of
+the large app's gunicorn workers and of their PostgreSQL backends (read from /proc before
+and after a run) divided by the requests served. Queries are the app's own count for one
+request (the `X-Query-Count` header of `KIM_QUERY_COUNT_HEADER=1`).
+
+The logged-in pages use the benchmark officer of `bench.generate`, logged in once per
+server through the real login form; its cookies are sent with every request.
+"""
+
+import argparse
+import http.cookiejar
+import os
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from bench import corpus
+from bench.generate import BENCH_PASSWORD, BENCH_PHONE
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL_URL = os.environ.get(
+    "BENCH_SMALL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/kim_bench_small")
+LARGE_URL = os.environ.get(
+    "BENCH_LARGE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/kim_bench_large")
+CLOCK_TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+GUNICORN_SETTINGS = ("--workers", "2", "--worker-class", "sync", "--timeout", "60",
+                     "--log-level", "warning")
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str  # may hold {names} filled from `targets()`
+    logged_in: bool = False
+    htmx: bool = False
+
+
+PAGES = (
+    Page("/", "/"),
+    Page("/kim/", "/kim/"),
+    Page("/kim/<slug>", "/kim/{kim}"),
+    Page("/tanya/", "/tanya/"),
+    Page(f"/tanya/?q={corpus.COMMON_WORD} (common)", f"/tanya/?q={corpus.COMMON_WORD}"),
+    Page(f"/tanya/?q={corpus.RARE_WORD} (rare)", f"/tanya/?q={corpus.RARE_WORD}"),
+    Page(f"/tanya/?q={corpus.ABSENT_WORD} (absent)", f"/tanya/?q={corpus.ABSENT_WORD}"),
+    Page("/tanya/ (htmx fragment)", "/tanya/", htmx=True),
+    Page("thread page", "/tanya/{thread}"),
+    Page("300-post thread", "/tanya/{long_thread}"),
+    Page("/usaha/", "/usaha/"),
+    Page("product", "/usaha/{product}"),
+    Page("/info/", "/info/"),
+    Page("/statistik", "/statistik"),
+    Page("/petugas/ (logged in)", "/petugas/", logged_in=True),
+    Page("/petugas/dasbor (logged in)", "/petugas/dasbor", logged_in=True),
+    Page("/akun/notifikasi (logged in)", "/akun/notifikasi", logged_in=True),
+)
+
+TARGETS = {
+    "kim": "SELECT k.slug FROM kim_group k JOIN relay r ON r.group_id = k.id "
+           "WHERE k.status = 'aktif' GROUP BY k.id, k.slug ORDER BY count(*) DESC, k.id "
+           "LIMIT 1",
+    "thread": "SELECT code FROM thread WHERE visibility = 'public' AND status = 'selesai' "
+              "ORDER BY id DESC LIMIT 1",
+    "long_thread": "SELECT t.code FROM thread t JOIN (SELECT thread_id, count(*) AS n "
+                   "FROM post GROUP BY thread_id ORDER BY n DESC LIMIT 1) p "
+                   "ON p.thread_id = t.id",
+    "product": "SELECT g.slug || '/' || p.slug FROM product p JOIN business_group g "
+               "ON g.id = p.business_group_id WHERE p.published ORDER BY p.id DESC LIMIT 1",
+}
+
+
+def targets(database_url: str) -> dict[str, str]:
+    """The slugs and codes the page paths need, as they are in this database."""
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        found = {name: connection.scalar(text(sql)) for name, sql in TARGETS.items()}
+    engine.dispose()
+    return found
+
+
+# --- measuring ---------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    requests: int
+    seconds: float
+    errors: int
+    p50_ms: float
+    p95_ms: float
+    cpu_ms: float = 0.0
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_per_request(self) -> float:
+        return self.cpu_ms / self.requests if self.requests else 0.0
+
+
+WRK_LINE = re.compile(r"BENCH requests=(\d+) duration_us=(\d+) errors=(\d+) "
+                      r"p50_us=(\d+) p95_us=(\d+)")
+
+
+def parse_wrk(output: str) -> Run:
+    match = WRK_LINE.search(output)
+    if not match:
+        raise RuntimeError(f"wrk printed no summary:\n{output}")
+    requests, duration, errors, p50, p95 = (int(value) for value in match.groups())
+    return Run(requests, duration / 1e6, errors, p50 / 1000, p95 / 1000)
+
+
+def cpu_ticks(pid: int) -> int:
+    """User + system clock ticks of a process (0 once it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0
+    fields = stat[stat.rindex(")") + 2:].split()
+    return int(fields[11]) + int(fields[12])
+
+
+class Server:
+    """A gunicorn serving `app` on a free port, with the given environment."""
+
+    def __init__(self, name: str, app: str, port: int, env: dict[str, str],
+                 database_url: str | None = None):
+        self.name, self.port, self.database_url = name, port, database_url
+        self.base = f"http://127.0.0.1:{port}"
+        self.cookie = ""
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        self.process = subprocess.Popen(
+            [gunicorn, *GUNICORN_SETTINGS, "--bind", f"127.0.0.1:{port}", app],
+            cwd=ROOT, env={**os.environ, **env},
+        )
+        self._engine = create_engine(database_url) if database_url else None
+
+    def wait(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.base + "/", timeout=30):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"{self.name} did not start")
+
+    def workers(self) -> list[int]:
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                content = stat.read_text()
+            except OSError:
+                continue
+            if int(content[content.rindex(")") + 2:].split()[1]) == self.process.pid:
+                children.append(int(stat.parent.name))
+        return children
+
+    def backends(self) -> list[int]:
+        if self._engine is None:
+            return []
+        database = self.database_url.rsplit("/", 1)[-1]
+        with self._engine.connect() as connection:
+            return list(connection.scalars(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = :name "
+                "AND pid <> pg_backend_pid()"), {"name": database}))
+
+    def processes(self) -> list[int]:
+        return self.workers() + self.backends()
+
+    def drain(self) -> None:
+        """Wait until both workers are free again (a slow page may still be running)."""
+        calls = [threading.Thread(target=self.get, args=("/healthz",)) for _ in range(2)]
+        for call in calls:
+            call.start()
+        for call in calls:
+            call.join()
+
+    def get(self, path: str, htmx: bool = False, logged_in: bool = False):
+        request = urllib.request.Request(self.base + path, headers=self.headers(htmx, logged_in))
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                response.read()
+                return response.status, response.headers
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers
+
+    def headers(self, htmx: bool, logged_in: bool) -> dict[str, str]:
+        headers = {}
+        if htmx:
+            headers["HX-Request"] = "true"
+        if logged_in:
+            headers["Cookie"] = self.cookie
+        return headers
+
+    def log_in(self) -> None:
+        """Log the benchmark officer in through the login form; keep the cookies."""
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        with opener.open(self.base + "/auth/masuk", timeout=60) as response:
+            page = response.read().decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"csrf_token": token, "identifier": BENCH_PHONE,
+                                       "password": BENCH_PASSWORD, "remember": "y"}).encode()
+        with opener.open(self.base + "/auth/masuk", data=form, timeout=60) as response:
+            response.read()
+        self.cookie = "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+        status, _headers = self.get("/petugas/", logged_in=True)
+        if status != 200:
+            raise RuntimeError(f"{self.name}: the benchmark officer could not log in")
+
+    def load(self, path: str, seconds: int, connections: int, htmx: bool = False,
+             logged_in: bool = False) -> Run:
+        command = ["wrk", "--threads", "1", "--connections", str(connections),
+                   "--duration", f"{max(1, round(seconds))}s", "--timeout", "60s",
+                   "--script", str(ROOT / "bench" / "report.lua")]
+        for name, value in self.headers(htmx, logged_in).items():
+            command += ["--header", f"{name}: {value}"]
+        processes = self.processes()
+        before = {pid: cpu_ticks(pid) for pid in processes}
+        output = subprocess.run(
+            [*command, self.base + path], capture_output=True, text=True, check=True).stdout
+        after_processes = set(processes) | set(self.processes())
+        ticks = sum(cpu_ticks(pid) - before.get(pid, 0) for pid in after_processes)
+        run = parse_wrk(output)
+        run.cpu_ms = ticks * CLOCK_TICK_MS
+        self.drain()
+        return run
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+# --- the table ---------------------------------------------------------------------------
+
+@dataclass
+class PageResult:
+    name: str
+    queries: int | None = None
+    app: list[Run] = field(default_factory=list)
+    bare: list[Run] = field(default_factory=list)
+    small: list[Run] = field(default_factory=list)
+
+
+def _median_range(values: list[float], digits: int = 0) -> str:
+    if not values:
+        return "–"
+    middle = statistics.median(values)
+    low, high = min(values), max(values)
+    return f"{middle:.{digits}f} ({low:.{digits}f}–{high:.{digits}f})"
+
+
+def _ratio(top: list[float], bottom: list[float], percent: bool = False) -> str:
+    if not top or not bottom or not statistics.median(bottom):
+        return "–"
+    value = statistics.median(top) / statistics.median(bottom)
+    return f"{value * 100:.1f} %" if percent else f"{value:.2f}"
+
+
+COLUMNS = ("page", "req/s app", "req/s bare", "app/bare", "p95 small ms", "p95 large ms",
+           "p95 large/small", "CPU ms/req", "queries")
+
+
+def table(results: list[PageResult]) -> str:
+    """A Markdown table: page × (req/s app and bare, their ratio, p95 small and large,
+    their ratio, CPU per request and queries of the large app)."""
+    rows = [COLUMNS, tuple("---" for _ in COLUMNS)]
+    for result in results:
+        app_rps = [run.rps for run in result.app]
+        bare_rps = [run.rps for run in result.bare]
+        small_p95 = [run.p95_ms for run in result.small if run.requests]
+        large_p95 = [run.p95_ms for run in result.app if run.requests]
+        rows.append((
+            result.name,
+            _median_range(app_rps, 1),
+            _median_range(bare_rps),
+            _ratio(app_rps, bare_rps, percent=True),
+            _median_range(small_p95, 1),
+            _median_range(large_p95, 1),
+            _ratio(large_p95, small_p95),
+            _median_range([run.cpu_per_request for run in result.app if run.requests], 1),
+            "–" if result.queries is None else str(result.queries),
+        ))
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows)
+
+
+# --- the run -----------------------------------------------------------------------------
+
+def measure(pages, servers: dict[str, Server], paths: dict[str, dict[str, str]],
+            rounds: int, seconds: int, connections: int,
+            progress: Callable[[str], None] = print) -> list[PageResult]:
+    results = []
+    for page in pages:
+        result = PageResult(page.name)
+        large_path = page.path.format(**paths["large"])
+        small_path = page.path.format(**paths["small"])
+        for server, path in ((servers["large"], large_path), (servers["small"], small_path)):
+            status, headers = server.get(path, page.htmx, page.logged_in)
+            if status != 200:
+                raise RuntimeError(f"{server.name} {path}: HTTP {status}")
+            if server is servers["large"]:
+                result.queries = int(headers.get("X-Query-Count", -1))
+        for _round in range(rounds):
+            result.app.append(servers["large"].load(large_path, seconds, connections,
+                                                    page.htmx, page.logged_in))
+            result.bare.append(servers["bare"].load("/", seconds, connections))
+            result.small.append(servers["small"].load(small_path, seconds, connections,
+                                                      page.htmx, page.logged_in))
+        progress(f"  {page.name}: {statistics.median(r.rps for r in result.app):.1f} req/s, "
+                 f"p95 {statistics.median(r.p95_ms for r in result.app):.0f} ms")
+        results.append(result)
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int,
+                        default=int(os.environ.get("BENCH_DURATION", 2)),
+                        help="seconds of load per page, server and round")
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 3)))
+    parser.add_argument("--connections", type=int, default=2)
+    parser.add_argument("--only", default="", help="only pages whose name contains this")
+    parser.add_argument("--port", type=int, default=8700, help="first of three ports")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    pages = [page for page in PAGES if args.only in page.name]
+    paths = {"small": targets(SMALL_URL), "large": targets(LARGE_URL)}
+    common = {"KIM_QUERY_COUNT_HEADER": "1", "SECRET_KEY": secrets.token_urlsafe(32)}
+    servers = {
+        "large": Server("app (large)", "wsgi:app", args.port,
+                        {**common, "DATABASE_URL": LARGE_URL}, LARGE_URL),
+        "bare": Server("bare Flask", "bench.hello:app", args.port + 1, {}),
+        "small": Server("app (small)", "wsgi:app", args.port + 2,
+                        {**common, "DATABASE_URL": SMALL_URL}, SMALL_URL),
+    }
+    try:
+        for server in servers.values():
+            server.wait()
+        for name in ("large", "small"):
+            servers[name].log_in()
+        print(f"{len(pages)} pages × {args.rounds} rounds × {args.duration:g} s, "
+              f"{args.connections} connections, 2 sync workers each", file=sys.stderr)
+        results = measure(pages, servers, paths, args.rounds, args.duration,
+                          args.connections, progress=lambda line: print(line, file=sys.stderr))
+    finally:
+        for server in servers.values():
+            server.stop()
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
