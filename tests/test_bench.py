@@ -5,6 +5,7 @@ the generator builds a consistent dataset on the test database, that every page 
 runner loads answers on it, and that the runner reads wrk and prints its table.
 """
 
+import pytest
 from sqlalchemy import func, select, text
 
 from bench import generate
@@ -80,6 +81,7 @@ def test_the_runner_reads_wrk_and_prints_one_table():
     assert lines[3] == "| /never-loaded | – | – | – | – | – | – | – | – |"
 
 
+@pytest.mark.real_db  # the counter listens on the app's own engine, not the tests' shared one
 def test_query_count_header_only_in_bench_mode(app_factory):
     counted = app_factory(QUERY_COUNT_HEADER=True).test_client().get("/")
     assert int(counted.headers["X-Query-Count"]) > 0
