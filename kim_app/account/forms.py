@@ -2,39 +2,22 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, ValidationError
 
 from kim_app.auth import services
-from kim_app.common.region_fields import VillageFields
+from kim_app.auth.forms import PersonFields
 
 
-class ProfileForm(VillageFields, FlaskForm):
-    name = StringField(
-        _l("Nama lengkap"),
-        validators=[DataRequired(_l("Nama wajib diisi.")),
-                    Length(min=2, max=120, message=_l("Nama 2 sampai 120 karakter."))],
-    )
-    email = EmailField(
-        _l("Email (tidak wajib)"),
-        validators=[Optional(), Length(max=254),
-                    Email(_l("Alamat email tidak valid."), check_deliverability=False)],
-        description=_l("Alamat baru dipakai setelah Anda membuka tautan yang kami kirim ke "
-                       "alamat itu."),
-    )
+class ProfileForm(PersonFields, FlaskForm):
     locale = SelectField(_l("Bahasa"))
-    district_missing = _l("Pilih kecamatan tempat tinggal Anda.")
-    village_missing = _l("Pilih desa/kelurahan tempat tinggal Anda.")
 
     def __init__(self, *args, user=None, languages=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.locale.choices = list((languages or {}).items())
-
-    def validate_email(self, field):
-        email = services.normalise_email(field.data)
-        if email and email != (self.user.email or "") and services.email_taken(email):
-            raise ValidationError(_l("Email ini sudah dipakai akun lain."))
+        self.email.description = _l("Alamat baru dipakai setelah Anda membuka tautan yang "
+                                    "kami kirim ke alamat itu.")
 
 
 class PhoneChangeForm(FlaskForm):

@@ -13,7 +13,6 @@
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, tuple_
 
 from kim_app.common.audit import record
-from kim_app.common.unique import add_with_slug
+from kim_app.common.unique import add_with_slug, free_slug, slugify
 from kim_app.extensions import db
 from kim_app.kim.services import directory_query
 from kim_app.models import District, KimGroup, KimStatus, User, Village
@@ -68,16 +67,8 @@ def listing(filters: Filters, after: int | None = None,
 
 def slug_for(name: str) -> str:
     """A URL slug from a group's name: "KIM Sido Makmur" → "sido-makmur", unique."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    text = re.sub(r"^\s*kim\b", "", text, flags=re.IGNORECASE)
-    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:70] or "kim"
-    taken = set(db.session.scalars(
-        select(KimGroup.slug).where(KimGroup.slug.like(f"{base}%"))
-    )) | RESERVED_SLUGS
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
+    base = slugify(re.sub(r"^\s*kim\b", "", name, flags=re.IGNORECASE), 70) or "kim"
+    return free_slug(KimGroup.slug, base, reserved=RESERVED_SLUGS)
 
 
 def create_group(actor: User, *, name: str, village_code: str, description: str = "",

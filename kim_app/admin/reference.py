@@ -8,12 +8,11 @@ the slug never changes afterwards. Every change is an audit event ("category.cre
 changes nothing records nothing.
 """
 
-import re
-import unicodedata
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from kim_app.common.audit import record
+from kim_app.common.unique import free_slug, slugify
 from kim_app.extensions import db
 from kim_app.models import Agency, Category, User
 
@@ -31,15 +30,6 @@ def rows(model) -> list:
     return list(db.session.scalars(select(model).order_by(*order)))
 
 
-def _free_slug(model, name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:70] or "baru"
-    slug, number = base, 2
-    while db.session.scalar(select(exists().where(model.slug == slug))):
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
 def _clean(model, values: dict) -> dict:
     cleaned = {}
     for name in FIELDS[model]:
@@ -55,7 +45,8 @@ def _clean(model, values: dict) -> dict:
 
 
 def create(actor: User, model, values: dict):
-    row = model(slug=_free_slug(model, values["name"]), **_clean(model, values))
+    slug = free_slug(model.slug, slugify(values["name"], 70) or "baru")
+    row = model(slug=slug, **_clean(model, values))
     db.session.add(row)
     db.session.flush()
     record(actor, f"{model.__tablename__}.created", model.__tablename__, row.id, name=row.name)

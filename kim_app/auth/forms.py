@@ -22,21 +22,36 @@ class PasswordRules:
             )
 
 
-class RegisterForm(VillageFields, FlaskForm):
+class PersonFields(VillageFields):
+    """Who a person is, as registration and the profile ask it: name, optional email and
+    where they live. An email another account uses is refused (their own is fine)."""
+
     name = StringField(
         _l("Nama lengkap"),
         validators=[DataRequired(_l("Nama wajib diisi.")),
                     Length(min=2, max=120, message=_l("Nama 2 sampai 120 karakter."))],
     )
-    phone = StringField(
-        _l("Nomor HP"),
-        validators=[DataRequired(_l("Nomor HP wajib diisi."))],
-        description=_l("Contoh: 0812 3456 7890. Tidak ditampilkan kepada publik."),
-    )
     email = EmailField(
         _l("Email (tidak wajib)"),
         validators=[Optional(), Length(max=254),
                     Email(_l("Alamat email tidak valid."), check_deliverability=False)],
+    )
+    district_missing = _l("Pilih kecamatan tempat tinggal Anda.")
+    village_missing = _l("Pilih desa/kelurahan tempat tinggal Anda.")
+    user = None  # the person whose own form it is, if any
+
+    def validate_email(self, field):
+        email = services.normalise_email(field.data)
+        own = (self.user.email or "") if self.user is not None else ""
+        if email and email != own and services.email_taken(email):
+            raise ValidationError(_l("Email ini sudah dipakai akun lain."))
+
+
+class RegisterForm(PersonFields, FlaskForm):
+    phone = StringField(
+        _l("Nomor HP"),
+        validators=[DataRequired(_l("Nomor HP wajib diisi."))],
+        description=_l("Contoh: 0812 3456 7890. Tidak ditampilkan kepada publik."),
     )
     password = PasswordField(
         _l("Kata sandi"),
@@ -48,8 +63,6 @@ class RegisterForm(VillageFields, FlaskForm):
         validators=[DataRequired(_l("Ulangi kata sandi.")),
                     EqualTo("password", _l("Kedua kata sandi tidak sama."))],
     )
-    district_missing = _l("Pilih kecamatan tempat tinggal Anda.")
-    village_missing = _l("Pilih desa/kelurahan tempat tinggal Anda.")
     accept_privacy = BooleanField(
         _l("Saya sudah membaca pemberitahuan privasi dan menyetujuinya"),
         validators=[DataRequired(_l("Setujui pemberitahuan privasi untuk mendaftar."))],
@@ -64,11 +77,6 @@ class RegisterForm(VillageFields, FlaskForm):
             ) from None
         if services.phone_taken(field.normalised):
             raise ValidationError(_l("Nomor HP ini sudah terdaftar. Silakan masuk."))
-
-    def validate_email(self, field):
-        email = services.normalise_email(field.data)
-        if email and services.email_taken(email):
-            raise ValidationError(_l("Email ini sudah dipakai akun lain."))
 
 
 class LoginForm(FlaskForm):
