@@ -130,6 +130,8 @@ class Config:
     QUERY_COUNT_HEADER = os.environ.get("KIM_QUERY_COUNT_HEADER") == "1"
     # The public statistics are recomputed at most this often per process and filter.
     STATS_CACHE_SECONDS = _env_int("KIM_STATS_CACHE_SECONDS", 300)
+    # The officers' dashboard figures are shared this long (the lists stay fresh).
+    DASHBOARD_CACHE_SECONDS = _env_int("KIM_DASHBOARD_CACHE_SECONDS", 60)
     # Guests' public pages are kept this long in the shared response cache (0: off); any
     # committed write makes every kept page stale at once (response_cache.py).
     RESPONSE_CACHE_SECONDS = _env_int("KIM_RESPONSE_CACHE_SECONDS", 30)
@@ -271,6 +273,7 @@ class TestConfig(Config):
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.STATS_CACHE_SECONDS = 0
         self.RESPONSE_CACHE_SECONDS = 0
+        self.DASHBOARD_CACHE_SECONDS = 0
 
     def _development_secret(self) -> str:
         return "test-secret-key"

@@ -12,15 +12,19 @@ The *content generation* is a counter bumped after every committed write (see
 """
 
 import hashlib
+import json
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask, current_app
 
 RETRY_SECONDS = 5.0
 MEMORY_ENTRIES = 2_000
 GENERATION = "generation"
+T = TypeVar("T")
 
 
 class MemoryStore:
@@ -120,6 +124,20 @@ def get(name: str) -> bytes | None:
 
 def put(name: str, value: bytes, seconds: float) -> None:
     store_for(current_app).set(cache_key(name), value, seconds)
+
+
+def remember(name: str, seconds: float, compute: Callable[[], T], *,
+             dump: Callable[[T], object], load: Callable[[object], T]) -> T:
+    """`compute()`, kept as JSON under `name` for `seconds` (`0`: always computed). JSON,
+    never pickles: what Redis holds is data, not code."""
+    if seconds <= 0:
+        return compute()
+    stored = get(name)
+    if stored is not None:
+        return load(json.loads(stored))
+    value = compute()
+    put(name, json.dumps(dump(value)).encode(), seconds)
+    return value
 
 
 def generation(app: Flask | None = None) -> bytes:
