@@ -22,19 +22,26 @@ def get_group(slug: str) -> BusinessGroup | None:
     )
 
 
-def groups_for_kim(kim_group: KimGroup) -> list[tuple[BusinessGroup, int]]:
-    """The KIM's business groups with their number of published products, one query."""
+def groups_for_kim(kim_group: KimGroup,
+                   limit: int | None = None) -> tuple[list[tuple[BusinessGroup, int]], bool]:
+    """The KIM's business groups (the first `limit`, when given) with their numbers of
+    published products, one query; and whether there are more."""
     published = (
-        select(Product.business_group_id, func.count(Product.id).label("n"))
-        .where(Product.published.is_(True)).group_by(Product.business_group_id).subquery()
+        select(func.count(Product.id))
+        .where(Product.business_group_id == BusinessGroup.id, Product.published.is_(True))
+        .correlate(BusinessGroup)
+        .scalar_subquery()
     )
-    rows = db.session.execute(
-        select(BusinessGroup, func.coalesce(published.c.n, 0))
-        .outerjoin(published, published.c.business_group_id == BusinessGroup.id)
+    query = (
+        select(BusinessGroup, published)
         .where(BusinessGroup.kim_group_id == kim_group.id)
-        .order_by(BusinessGroup.name)
+        .order_by(BusinessGroup.name, BusinessGroup.id)
     )
-    return [(group, count) for group, count in rows]
+    rows = [(group, count) for group, count in db.session.execute(
+        query if limit is None else query.limit(limit + 1))]
+    if limit is not None and len(rows) > limit:
+        return rows[:limit], True
+    return rows, False
 
 
 def create_group(actor: User, kim_group: KimGroup, *, name: str, sector: str, description: str,

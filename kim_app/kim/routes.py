@@ -68,16 +68,27 @@ def index():
         chosen = ""
     search = request.args.get("q", "").strip()[:100]
     admin = can_admin_kim_groups(current_user)
-    groups = services.directory(chosen or None, search, include_inactive=admin)
+    after = int_arg("setelah")
+    groups, next_cursor = services.directory(chosen or None, search, include_inactive=admin,
+                                             after=after)
+    # Without a search, the kecamatan list has counted the active groups already.
+    total = None if (search or admin) else sum(
+        count for code, _name, count in districts if code == chosen or not chosen)
     return render_page(
         "kim/index.html",
         "kim/_group_list.html",
         groups=groups,
+        next_cursor=next_cursor,
+        after=after,
+        total=total,
         districts=districts,
         chosen=chosen,
         search=search,
         can_create=admin,
     )
+
+
+BUSINESS_GROUPS_SHOWN = 12
 
 
 def _show_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
@@ -93,11 +104,16 @@ def _show_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
 
 
 def _page_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
-    """Everything the KIM page shows: its pengurus, business groups and relays too."""
+    """Everything the KIM page shows: its pengurus, business groups (the first
+    `BUSINESS_GROUPS_SHOWN` unless all were asked for: `?usaha=semua`) and relays too."""
+    every = request.args.get("usaha") == "semua"
+    business_groups, more_business = groups_for_kim(
+        group, None if every else BUSINESS_GROUPS_SHOWN)
     return {
         "pengurus": services.pengurus_of(group),
         "member_count": services.member_count(group),
-        "business_groups": groups_for_kim(group),
+        "business_groups": business_groups,
+        "more_business_groups": more_business,
         "may_create_business": can_manage_kim(current_user, group),
         "relays": info_services.relays_for_group(group),
         **_show_context(group, join_form),

@@ -142,17 +142,42 @@ def get_visible(code: str, user) -> Thread | None:
     return thread
 
 
-def visible_posts(thread: Thread, user) -> list[Post]:
-    """The thread's posts in order; internal notes only for officers."""
+POSTS_SHOWN = 50
+
+
+def _visible_posts_query(thread: Thread, user):
     query = (
         select(Post)
         .where(Post.thread_id == thread.id)
         .options(joinedload(Post.author), joinedload(Post.agency))
-        .order_by(Post.created_at, Post.id)
     )
     if not permissions.is_petugas(user):
         query = query.where(Post.kind != PostKind.INTERNAL_NOTE)
-    return list(db.session.scalars(query))
+    return query
+
+
+def visible_posts(thread: Thread, user, *, before: int | None = None,
+                  limit: int = POSTS_SHOWN) -> tuple[list[Post], int | None]:
+    """The thread's latest `limit` posts (before the post `before`, when given) in order,
+    internal notes only for officers; and the id to show earlier posts before, or None.
+    Keyset by `(created_at, id)` compared as a row on `ix_post_thread_created`: a long
+    thread costs what a short one does."""
+    query = _visible_posts_query(thread, user)
+    if before:
+        anchor = select(Post.created_at).where(Post.id == before, Post.thread_id == thread.id)
+        query = query.where(tuple_(Post.created_at, Post.id)
+                            < tuple_(anchor.scalar_subquery(), before))
+    rows = list(db.session.scalars(
+        query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1)))
+    earlier = len(rows) > limit
+    posts = rows[:limit][::-1]
+    return posts, (posts[0].id if earlier and posts else None)
+
+
+def latest_answer(thread: Thread, user) -> Post | None:
+    return db.session.scalar(
+        _visible_posts_query(thread, user).where(Post.kind == PostKind.OFFICIAL_ANSWER)
+        .order_by(Post.created_at.desc(), Post.id.desc()).limit(1))
 
 
 # --- asking -----------------------------------------------------------------------------
