@@ -85,6 +85,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
         query_count,
         response_cache,
         security,
+        static_files,
         stats,
         templating,
         threads,
@@ -109,6 +110,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     app.register_blueprint(admin_moved.bp)
     errors.register(app)
     security.register(app)
+    static_files.register(app)
     templating.register(app)
     cli.register(app)
     query_count.register(app)
