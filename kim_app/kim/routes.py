@@ -29,13 +29,14 @@ from kim_app.info import services as info_services
 from kim_app.kim import bp, services
 from kim_app.kim.forms import DecisionForm, JoinForm, ProfileForm, RoleForm
 from kim_app.models import KimGroup, Membership, MembershipStatus
+from kim_app.moderation import visibility
 
 MEMBERS_CHANGED = "membersChanged"
 
 
 def _group_or_404(slug: str) -> KimGroup:
     group = services.get_by_slug(slug, include_inactive=is_admin(current_user))
-    if group is None:
+    if group is None or not visibility.may_see(current_user, group):
         abort(404)
     return group
 
@@ -68,7 +69,8 @@ def index():
         chosen = ""
     search = request.args.get("q", "").strip()[:100]
     admin = can_admin_kim_groups(current_user)
-    groups = services.directory(chosen or None, search, include_inactive=admin)
+    groups = services.directory(chosen or None, search, include_inactive=admin,
+                                viewer=current_user)
     return render_page(
         "kim/index.html",
         "kim/_group_list.html",
@@ -97,7 +99,7 @@ def _page_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
     return {
         "pengurus": services.pengurus_of(group),
         "member_count": services.member_count(group),
-        "business_groups": groups_for_kim(group),
+        "business_groups": groups_for_kim(group, current_user),
         "may_create_business": can_manage_kim(current_user, group),
         "relays": info_services.relays_for_group(group),
         **_show_context(group, join_form),

@@ -46,6 +46,7 @@ from kim_app.models import (
     Village,
     utcnow,
 )
+from kim_app.moderation import visibility
 from kim_app.notifications.delivery import notify
 
 ROLE_LABELS = {
@@ -130,8 +131,10 @@ def directory_query(district_code: str | None = None, search: str = "", *,
 
 
 def directory(district_code: str | None = None, search: str = "", *,
-              include_inactive: bool = False) -> list[tuple[KimGroup, int]]:
+              include_inactive: bool = False, viewer=None) -> list[tuple[KimGroup, int]]:
+    """The public directory: hidden KIMs only for their pengurus and moderators."""
     query = directory_query(district_code, search, include_inactive=include_inactive)
+    query = query.where(visibility.kim_clause(viewer))
     return [(group, count) for group, count in db.session.execute(query).unique()]
 
 
@@ -141,7 +144,7 @@ def districts_with_groups() -> list[tuple[str, str, int]]:
         select(District.code, District.name, func.count(KimGroup.id))
         .join(Village, Village.district_code == District.code)
         .join(KimGroup, KimGroup.village_code == Village.code)
-        .where(KimGroup.status == KimStatus.AKTIF)
+        .where(visibility.public_kim_clause())
         .group_by(District.code, District.name)
         .order_by(District.name)
     )]

@@ -27,6 +27,7 @@ from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
 from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
+from kim_app.moderation import visibility
 from kim_app.threads import bp, forms, labels, lifecycle, services
 from kim_app.threads.lifecycle import NotAllowedError, TransitionError
 from kim_app.threads.services import ThreadError
@@ -185,6 +186,7 @@ def _thread_context(thread: Thread, **overrides) -> dict:
         "may_reopen": lifecycle.asker_may_reopen(thread, current_user),
         "reopen_deadline": lifecycle.reopen_deadline(thread),
         "reply_form": forms.ReplyForm(formdata=None),
+        "audience_note": visibility.thread_audience_note(thread),
     }
     if officer:
         context.update(_officer_forms(thread))
