@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from kim_app.auth.routes import safe_next
 from kim_app.business.groups import groups_for_kim
+from kim_app.common import audit_sentences
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
 from kim_app.common.params import int_arg
 from kim_app.common.permissions import (
@@ -189,6 +190,7 @@ def _members_context(group: KimGroup, authority, row_errors: dict | None = None)
         "past": services.past_memberships(group, [m.user_id for m in pending]),
         "members": services.active_members(group, page),
         "events": events,
+        "sentences": audit_sentences.describe(events),
         "more_history": more_history,
         "row_errors": row_errors or {},
         "ketua_count": services.ketua_count(group),
@@ -222,7 +224,7 @@ def history(slug: str):
     group, _authority = _managing(slug)
     events, more = services.history(group, int_arg("sebelum"))
     return render_page("kim/history.html", "kim/_history.html", group=group, events=events,
-                       more_history=more)
+                       sentences=audit_sentences.describe(events), more_history=more)
 
 
 def _decided(group, authority, membership, row: str, failed: tuple | None = None,
@@ -365,5 +367,3 @@ def membership_status_label(status) -> str:
 def member_roles() -> list[tuple[str, str]]:
     return [(role.value, str(label)) for role, label in services.ROLE_LABELS.items()]
 
-
-bp.add_app_template_global(services.describe_event, "describe_event")

@@ -266,46 +266,6 @@ def memberships_of(user: User) -> list[Membership]:
     ))
 
 
-def describe_event(event: AuditEvent) -> str:
-    """One line saying what an audit event recorded, in the reader's language."""
-    detail = event.detail or {}
-    actor = event.actor.name if event.actor else _l("(akun terhapus)")
-    member = detail.get("member_name", "")
-    role_from = ROLE_LABELS.get(_role_or_none(detail.get("from")), "")
-    role_to = ROLE_LABELS.get(_role_or_none(detail.get("to")), "")
-    texts = {
-        "membership.request": _l("%(actor)s meminta bergabung", actor=actor),
-        "membership.cancel": _l("%(actor)s membatalkan permintaan bergabung", actor=actor),
-        "membership.approve": _l("%(actor)s menyetujui permintaan %(member)s",
-                                 actor=actor, member=member),
-        "membership.reject": _l("%(actor)s menolak permintaan %(member)s",
-                                actor=actor, member=member),
-        "membership.leave": _l("%(actor)s keluar dari KIM", actor=actor),
-        "membership.remove": _l("%(actor)s mengeluarkan %(member)s", actor=actor, member=member),
-        "membership.role_change": _l(
-            "%(actor)s mengubah peran %(member)s dari %(old)s menjadi %(new)s",
-            actor=actor, member=member, old=role_from, new=role_to),
-        "kim.create": _l("%(actor)s membuat KIM ini", actor=actor),
-        "kim.update": _l("%(actor)s mengubah profil KIM (%(fields)s)", actor=actor,
-                         fields=", ".join(str(PROFILE_FIELD_LABELS.get(f, f))
-                                          for f in detail.get("fields", []))),
-        "kim.deactivate": _l("%(actor)s menonaktifkan KIM ini", actor=actor),
-        "kim.activate": _l("%(actor)s mengaktifkan kembali KIM ini", actor=actor),
-    }
-    return str(texts.get(event.action, event.action))
-
-
-def _role_or_none(value) -> MemberRole | None:
-    try:
-        return MemberRole(value)
-    except ValueError:
-        return None
-
-
-# ---------------------------------------------------------------------------------------
-# The membership lifecycle
-
-
 def _lock(group: KimGroup) -> None:
     """Serialise membership changes of one group (on SQLite the request already holds the
     write lock: `database` begins every writing request with BEGIN IMMEDIATE)."""
