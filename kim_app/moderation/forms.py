@@ -3,18 +3,19 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from kim_app.models import ReportReason
 from kim_app.moderation.reports import REASON_LABELS
 
 
 class ReportForm(FlaskForm):
-    reason = RadioField(_l("Alasan"), choices=[(r.value, label) for r, label in
+    reason = RadioField(_l("Alasan"), choices=[SelectChoice(r.value, label) for r, label in
                                                REASON_LABELS.items()],
                         validators=[DataRequired(_l("Pilih alasan laporan."))])
     text = TextAreaField(_l("Keterangan"), description=_l("Wajib untuk \u201cLainnya\u201d."),
-                         validators=[Optional(), Length(max=500, message=_l(
+                         validators=[Length(max=500, message=_l(
                              "Paling banyak %(max)d karakter.", max=500))])
 
     def validate_text(self, field):

@@ -221,6 +221,12 @@ def thread_audience_note(thread: Thread):
 # --- lists for one person: the public rows, and the hidden ones the person owns ----------
 # (moderators see every hidden row; the page marks it hidden)
 
+def _managed_groups(user):
+    return select(BusinessMember.business_group_id).where(
+        BusinessMember.user_id == user.id, BusinessMember.status == BusinessMemberStatus.ACTIVE,
+        BusinessMember.role == BusinessRole.PENGELOLA)
+
+
 def product_clause(user):
     """Products listed for this person (Product, BusinessGroup and KimGroup joined)."""
     if permissions.can_moderate(user):
@@ -228,18 +234,18 @@ def product_clause(user):
     public = public_product_clause()
     if not _authenticated(user):
         return public
-    managed = select(BusinessMember.business_group_id).where(
-        BusinessMember.user_id == user.id, BusinessMember.status == BusinessMemberStatus.ACTIVE,
-        BusinessMember.role == BusinessRole.PENGELOLA)
     return or_(public, and_(Product.published.is_(True), KimGroup.status == KimStatus.AKTIF,
-                            Product.business_group_id.in_(managed)))
+                            Product.business_group_id.in_(_managed_groups(user))))
 
 
 def business_group_clause(user, kim_group: KimGroup):
-    """The business groups of this KIM listed for this person (its pengurus see them all)."""
+    """The business groups of this KIM listed for this person (its pengurus see them all,
+    a manager the hidden group they manage)."""
     if permissions.can_moderate(user) or permissions.is_pengurus(user, kim_group):
         return true()
-    return BusinessGroup.hidden_at.is_(None)
+    if not _authenticated(user):
+        return BusinessGroup.hidden_at.is_(None)
+    return or_(BusinessGroup.hidden_at.is_(None), BusinessGroup.id.in_(_managed_groups(user)))
 
 
 def announcement_clause(user):
