@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from kim_app.models import AuditEvent, MemberRole, Notification, Report, ReportOutcome
 from kim_app.moderation import queue
-from tests.conftest import HX, field_error, login, make_user
+from tests.conftest import HX, field_error, login
 from tests.moderation.conftest import PHONE_IN_REPLY, report_via_http, reporters, trusted
 from tests.threads.conftest import kim, member
 
