@@ -216,3 +216,23 @@ def can_request_reset_code(user, membership: Membership) -> bool:
     """A pengurus asks the officers for a code for another active member of their KIM."""
     return (membership.status == MembershipStatus.ACTIVE and membership.user_id != user.id
             and is_pengurus(user, membership.group))
+
+
+# ---------------------------------------------------------------------------------------
+# Moderation (/admin/moderasi) and the audit log (/admin/audit).
+
+
+def can_moderate(user) -> bool:
+    """Work the moderation queue, see hidden content and the original of a redacted reply,
+    hide, restore, dismiss and redact: officers and admins."""
+    return is_petugas(user)
+
+
+def can_deactivate_from_queue(user) -> bool:
+    """Deactivate the author of reported content from the queue: admins (as for people)."""
+    return can_manage_people(user)
+
+
+def can_read_audit_log(user) -> bool:
+    """Read every audit event at /admin/audit: admins only."""
+    return is_admin(user)

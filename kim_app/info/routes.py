@@ -21,6 +21,7 @@ from kim_app.extensions import db, htmx
 from kim_app.info import bp, services
 from kim_app.info.forms import AnnouncementForm, RelayForm
 from kim_app.models import Announcement, Audience, Document, KimGroup
+from kim_app.moderation import visibility
 from kim_app.notifications.centre import mark_read_for_link
 
 
@@ -63,7 +64,7 @@ def _before() -> int | None:
 def index():
     districts, groups, chosen_district, chosen_group = _filters()
     results = services.listing(district_code=chosen_district or None, group=chosen_group,
-                               query=_query(), before=_before())
+                               query=_query(), before=_before(), viewer=current_user)
     return render_page(
         "info/index.html", "info/_list.html",
         results=results, districts=districts, groups=groups, chosen_district=chosen_district,
@@ -83,7 +84,7 @@ def more():
         return redirect(url_for("info.index", **_filter_args(chosen_district, chosen_group),
                                 **({"sebelum": before} if before else {})))
     results = services.listing(district_code=chosen_district or None, group=chosen_group,
-                               query=_query(), before=_before())
+                               query=_query(), before=_before(), viewer=current_user)
     return fragment_response("info/_items.html", results=results,
                              filter_args=_filter_args(chosen_district, chosen_group))
 
@@ -156,7 +157,7 @@ def new():
 
 def _get_or_404(announcement_id: int):
     announcement = services.get(announcement_id)
-    if announcement is None:
+    if announcement is None or not visibility.may_see(current_user, announcement):
         abort(404)
     return announcement
 

@@ -53,6 +53,7 @@ from kim_app.models import (
     Village,
     utcnow,
 )
+from kim_app.moderation import visibility
 from kim_app.notifications.delivery import deliver
 
 PAGE_SIZE = 20
@@ -166,10 +167,13 @@ class Page:
 
 
 def listing(*, district_code: str | None = None, group: KimGroup | None = None,
-            query: str = "", before: int | None = None, limit: int = PAGE_SIZE) -> Page:
+            query: str = "", before: int | None = None, limit: int = PAGE_SIZE,
+            viewer=None) -> Page:
     """Current announcements, newest first, keyset-paginated by (published time, id);
-    `query` finds words of the title or the text (`common.search`)."""
-    statement = _with_details(select(Announcement)).where(current_clause())
+    `query` finds words of the title or the text (`common.search`). Hidden ones only for
+    their author and moderators (`moderation.visibility`)."""
+    statement = _with_details(select(Announcement)).where(
+        current_clause(), visibility.announcement_clause(viewer))
     if query:
         statement = statement.where(search.matches(Announcement, query))
     if district_code:
@@ -211,14 +215,16 @@ def for_home(user, limit: int = 5) -> list[Announcement]:
         if group_ids or districts:
             own = list(db.session.scalars(
                 _with_details(select(Announcement))
-                .where(current_clause(), Announcement.audience != Audience.KABUPATEN,
+                .where(current_clause(), visibility.public_announcement_clause(),
+                       Announcement.audience != Audience.KABUPATEN,
                        audience_clause(group_ids, districts))
                 .order_by(Announcement.published_at.desc(), Announcement.id.desc())
                 .limit(limit)
             ).unique())
     rest = list(db.session.scalars(
         _with_details(select(Announcement))
-        .where(current_clause(), Announcement.id.not_in([a.id for a in own]))
+        .where(current_clause(), visibility.public_announcement_clause(),
+               Announcement.id.not_in([a.id for a in own]))
         .order_by(Announcement.published_at.desc(), Announcement.id.desc())
         .limit(max(limit - len(own), 2))
     ).unique())
@@ -231,7 +237,8 @@ def relays_for_group(group: KimGroup, limit: int = 5) -> list[Relay]:
         select(Relay)
         .join(Relay.announcement)
         .options(contains_eager(Relay.announcement), joinedload(Relay.relayed_by))
-        .where(Relay.group_id == group.id, current_clause())
+        .where(Relay.group_id == group.id, current_clause(),
+               visibility.public_announcement_clause())
         .order_by(Relay.created_at.desc(), Relay.id.desc())
         .limit(limit)
     ))

@@ -37,7 +37,7 @@ def home():
         districts=districts,
         kim_total=sum(count for _code, _name, count in districts),
         announcements=info_services.for_home(current_user),
-        new_products=newest_products(HOME_PRODUCTS),
+        new_products=newest_products(HOME_PRODUCTS, current_user),
     )
 
 

@@ -30,6 +30,7 @@ from kim_app.models.kim import (
     MembershipStatus,
 )
 from kim_app.models.media import Document, Photo
+from kim_app.models.moderation import Report, ReportOutcome, ReportReason
 from kim_app.models.notifications import (
     EmailStatus,
     Notification,
@@ -96,6 +97,9 @@ __all__ = [
     "ResetRequest",
     "ResetRequestStatus",
     "Relay",
+    "Report",
+    "ReportOutcome",
+    "ReportReason",
     "Role",
     "Thread",
     "ThreadFollow",

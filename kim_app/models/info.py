@@ -56,6 +56,8 @@ class Announcement(db.Model):
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # A random key sent with the form: a second submit finds the first announcement.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Set while hidden by a moderator or by reports (`kim_app.moderation`).
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     author: Mapped[User] = relationship()
     kim_group: Mapped[KimGroup | None] = relationship()

@@ -130,6 +130,8 @@ class Thread(db.Model):
     # A random key sent with the ask form: a second submit of the same form finds the
     # thread the first one created instead of creating another.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Set while hidden by a moderator or by reports (`kim_app.moderation`).
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -173,6 +175,10 @@ class Post(db.Model):
     # For an official answer: the agency it speaks for.
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Moderation (`kim_app.moderation`): hidden while set; a redacted reply keeps its
+    # original text here for moderators, `body` is what everyone else reads.
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    redacted_original: Mapped[str | None] = mapped_column(Text)
 
     thread: Mapped[Thread] = relationship(back_populates="posts")
     author: Mapped[User | None] = relationship()

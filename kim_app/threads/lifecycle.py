@@ -80,6 +80,9 @@ AWAITING_OFFICER = AWAITING_VERIFICATION + AWAITING_ANSWER
 """An officer step is due: the inbox, the open workload, "waiting" in the statistics."""
 OPEN_FOR_REPLIES = AWAITING_OFFICER + (S.DIJAWAB,)
 """The asker and officers may still reply; selesai and ditolak are closed."""
+VERIFIED = (S.DIVERIFIKASI, S.DIPROSES, S.DIJAWAB, S.SELESAI)
+"""An officer has verified it: it may be public (who sees what: `moderation.visibility`).
+A new question (baru) waits for verification; a rejected one (ditolak) never is public."""
 
 # Action → the statuses it may start from. The one table of legal transitions.
 TRANSITIONS: dict[str, tuple[ThreadStatus, ...]] = {

@@ -2,10 +2,11 @@
 
 Rules held here (what a status means and every status change are in `threads.lifecycle`):
 
-- Visibility. A public thread shows its asker's name; an anonymous one is listed for
-  everyone but names its asker to officers only (the asker sees "you"); a private one
-  exists only for its asker, the pengurus of the KIM that submitted it, and officers:
-  for anyone else it answers 404, as if it did not exist.
+- Visibility (the rules are `moderation.visibility`: verified before public, hidden means
+  gone). A public thread shows its asker's name; an anonymous one is listed for everyone
+  but names its asker to officers only (the asker sees "you"); a private one exists only
+  for its asker, the pengurus of the KIM that submitted it, and officers: for anyone else
+  it answers 404, as if it did not exist.
 - A tracking code such as `TNY-26-4K7Q` (year, then four characters from an alphabet
   without 0/O and 1/I, so it can be read aloud over the phone) names every thread.
 - A double submit of the ask form (the same random `submission_key`) finds the thread the
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, exists, func, or_, select, true, tuple_
+from sqlalchemy import delete, exists, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -34,7 +35,6 @@ from kim_app.models import (
     KimGroup,
     Photo,
     Post,
-    PostKind,
     Thread,
     ThreadFollow,
     ThreadPhoto,
@@ -44,6 +44,7 @@ from kim_app.models import (
     Visibility,
     utcnow,
 )
+from kim_app.moderation import visibility
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, no 1/I
 CODE_LENGTH = 4
@@ -84,28 +85,12 @@ def _authenticated(user) -> bool:
 
 
 def visible_clause(user):
-    """WHERE clause: the threads this person may see (one query for their KIM roles)."""
-    if permissions.is_petugas(user):
-        return true()
-    clause = Thread.visibility != Visibility.PRIVATE
-    if not _authenticated(user):
-        return clause
-    alternatives = [clause, Thread.author_id == user.id]
-    groups = permissions.group_ids_where(user, pengurus_only=True)
-    if groups:
-        alternatives.append(Thread.submitted_via_kim_id.in_(groups))
-    return or_(*alternatives)
+    """WHERE clause: the threads this person may see (`moderation.visibility`)."""
+    return visibility.thread_clause(user)
 
 
 def can_view(user, thread: Thread) -> bool:
-    if thread.visibility != Visibility.PRIVATE or permissions.is_petugas(user):
-        return True
-    if not _authenticated(user):
-        return False
-    if thread.author_id == user.id:
-        return True
-    group = thread.submitted_via_kim
-    return group is not None and permissions.is_pengurus(user, group)
+    return visibility.can_see_thread(user, thread)
 
 
 def is_asker(user, thread: Thread) -> bool:
@@ -143,15 +128,14 @@ def get_visible(code: str, user) -> Thread | None:
 
 
 def visible_posts(thread: Thread, user) -> list[Post]:
-    """The thread's posts in order; internal notes only for officers."""
+    """The thread's posts in order; internal notes only for officers, hidden replies only
+    for their author and moderators (`moderation.visibility`)."""
     query = (
         select(Post)
-        .where(Post.thread_id == thread.id)
+        .where(Post.thread_id == thread.id, visibility.post_clause(user))
         .options(joinedload(Post.author), joinedload(Post.agency))
         .order_by(Post.created_at, Post.id)
     )
-    if not permissions.is_petugas(user):
-        query = query.where(Post.kind != PostKind.INTERNAL_NOTE)
     return list(db.session.scalars(query))
 
 
