@@ -45,6 +45,7 @@ from kim_app.models.password_reset import (
 from kim_app.models.regions import District, Village
 from kim_app.models.threads import (
     Agency,
+    AnswerTemplate,
     Category,
     Post,
     PostKind,
@@ -61,6 +62,7 @@ __all__ = [
     "OPEN_STATUSES",
     "Agency",
     "Announcement",
+    "AnswerTemplate",
     "AnnouncementDelivery",
     "AnnouncementDistrict",
     "AnnouncementKim",
