@@ -19,8 +19,9 @@ def _form(template: AnswerTemplate | None = None, formdata=None) -> AnswerTempla
     agencies = [a for a in services.active_agencies() if own_agency in (None, a.id)]
     form = AnswerTemplateForm(formdata=formdata, obj=template,
                               agencies=agencies, categories=thread_services.active_categories())
-    if own_agency is not None:
-        form.agency.choices = form.agency.choices[1:]  # their own agency, not "all"
+    if own_agency is not None:  # their own agency's templates, whatever was sent
+        form.agency.choices = form.agency.choices[1:]
+        form.agency.data = str(own_agency)
     if formdata is None:
         form.category.data = str(template.category_id or "") if template else ""
         form.agency.data = str((template.agency_id if template else own_agency) or "")
