@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from kim_app.common import permissions
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
-from kim_app.common.params import int_arg
+from kim_app.common.params import int_arg, to_int
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
 from kim_app.models import Agency, User, utcnow
@@ -87,18 +87,27 @@ def bulk_action():
 
 def _dashboard(form: ThreadExportForm | None = None, status: int = 200):
     f, today, context = filter_context(request.args)
+    agencies = services.active_agencies()
+    agency_id = to_int(request.args.get("instansi"))
+    if agency_id not in {agency.id for agency in agencies}:
+        agency_id = None
     if form is None:
-        form = ThreadExportForm(formdata=None, districts=context["districts"])
+        form = ThreadExportForm(formdata=None, districts=context["districts"],
+                                agency=str(agency_id or ""))
+    answer_times = stats.figures(f, today, "instansi", suppress=False)
     return render_page(
         "officer/dashboard.html",
         "officer/_dashboard.html",
         status=status,
-        summary=workload.summary(f, today),
-        officers=workload.by_officer(f, today),
-        agencies=workload.by_agency(f, today),
-        answer_times=stats.figures(f, today, "instansi", suppress=False),
-        overdue=workload.overdue(f, today),
-        oldest=workload.oldest_waiting(f, today),
+        summary=workload.summary(f, today, agency_id),
+        officers=workload.by_officer(f, today, agency_id),
+        agencies=workload.by_agency(f, today, agency_id),
+        answer_times=[item for item in answer_times if agency_id in (None, item.key)],
+        overdue=workload.overdue(f, today, agency_id),
+        oldest=workload.oldest_waiting(f, today, agency_id),
+        agency_choices=[(str(agency.id), agency.short_name or agency.name)
+                        for agency in agencies],
+        agency_id=agency_id,
         export_form=form,
         status_labels=labels.STATUS_LABELS,
         **context,
