@@ -54,6 +54,37 @@ def test_bulk_verify_by_role(client, db, asker, people, role, expected):
         assert "/auth/masuk" in response.headers["Location"]
 
 
+@pytest.mark.parametrize("role, expected", [
+    ("guest", 302), ("warga", 403), ("pengurus", 403), ("petugas", 302), ("dinkes", 302),
+    ("dispertan", 302), ("admin", 302),
+])
+def test_bulk_assign_by_role(client, db, asker, people, role, expected):
+    thread = advance(new_thread(asker), people["petugas"], S.DIPROSES)  # at Dinas Kesehatan
+    if people[role]:
+        login(client, people[role])
+    response = post_bulk(client, [f"{thread.id}:diproses"], "assign",
+                         agency=str(agency("dispertan").id))
+    assert response.status_code == expected
+    db.session.expire_all()
+    # Dispatching stays every officer's, whichever agency they work for.
+    moved = thread.agency_id == agency("dispertan").id
+    assert moved == (role not in ("guest", "warga", "pengurus"))
+
+
+def test_an_officer_of_another_agency_is_refused_thread_by_thread(client, db, asker, petugas,
+                                                                 dispertan_officer):
+    thread = advance(new_thread(asker), petugas, S.DIVERIFIKASI)
+    login(client, petugas)
+    response = post_bulk(client, [f"{thread.id}:diverifikasi"], "assign",
+                         agency=str(agency("dinkes").id), assignee=str(dispertan_officer.id))
+    assert response.status_code == 302
+    page = client.get("/petugas/").get_data(as_text=True)
+    assert (f"1 pertanyaan dilewati: {thread.code} (Petugas yang dipilih bekerja untuk "
+            "instansi lain.)") in page
+    db.session.expire_all()
+    assert thread.status == S.DIVERIFIKASI
+
+
 def test_bulk_verify_gives_each_thread_its_post_notification_and_audit(client, db, asker,
                                                                         petugas):
     threads = [new_thread(asker, title=f"Pertanyaan massal nomor {n}") for n in range(3)]
