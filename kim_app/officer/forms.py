@@ -61,8 +61,9 @@ class BulkForm(FlaskForm):
             (action, label) for action, label in ACTION_LABELS.items()]
         self.agency.choices = [("", _l("— Pilih instansi —"))] + [
             (str(agency.id), agency.short_name or agency.name) for agency in agencies]
+        by_id = {agency.id: agency for agency in agencies}
         self.assignee.choices = [("", _l("— Belum ditentukan —"))] + [
-            (str(officer.id), officer_label(officer)) for officer in officers]
+            (str(officer.id), officer_label(officer, by_id)) for officer in officers]
 
     def validate_action(self, field):
         if not field.data:
@@ -73,9 +74,10 @@ class BulkForm(FlaskForm):
             raise ValidationError(_l("Pilih instansi (OPD) yang menangani."))
 
 
-def officer_label(officer) -> str:
-    """An officer in a list: the name, and the agency a petugas of one works for."""
-    agency = officer.agency if officer.agency_id and not officer.is_admin else None
+def officer_label(officer, agencies: dict) -> str:
+    """An officer in a list: the name, and the agency a petugas of one works for (from
+    `agencies`, by id: no query per officer)."""
+    agency = None if officer.is_admin else agencies.get(officer.agency_id)
     return f"{officer.name} ({agency.short_name or agency.name})" if agency else officer.name
 
 

@@ -2,8 +2,9 @@
 the agency and the admins"), run once a day by `flask --app wsgi escalate`.
 
 - Level 1, on the due date of the current step: the responsible officer is reminded —
-  the assigned officer; when nobody is assigned, the petugas of the thread's agency; when
-  there is no agency yet (a question waiting for verification), Diskominfo's petugas.
+  the assigned officer; when nobody (active) is assigned, the petugas of the thread's
+  agency; when there is no agency yet (a question waiting for verification), Diskominfo's
+  petugas.
 - Level 2, `ESCALATE_AFTER_WORKDAYS` working days (`common.workdays`: weekends, public
   holidays and cuti bersama skipped) after the due date: the agency's petugas, the
   assigned officer and the admins are told.
@@ -52,8 +53,8 @@ def _officers(*where) -> list[User]:
 def _recipients(thread: Thread, level: int) -> list[User]:
     agency_officers = lifecycle.agency_officers(thread.agency) if thread.agency else []
     if level == REMINDED:
-        if thread.assignee is not None:
-            return [thread.assignee] if thread.assignee.active else []
+        if thread.assignee is not None and thread.assignee.active:
+            return [thread.assignee]
         if agency_officers:
             return agency_officers
         return _officers(User.role == Role.PETUGAS, User.agency_id.is_(None))

@@ -188,6 +188,7 @@ def _thread_context(thread: Thread, **overrides) -> dict:
     }
     if officer:
         context.update(_officer_forms(thread))
+        context["other_agency"] = not permissions.may_work_on_thread(current_user, thread)
     if asker:
         context["close_form"] = forms.CloseForm(formdata=None)
         context["rate_form"] = forms.RateForm(formdata=None,

@@ -70,10 +70,12 @@ def test_another_agencys_petugas_sees_no_answer_or_note_form(client, db, dinkes_
     page = client.get(f"/tanya/{dinkes_thread.code}").get_data(as_text=True)
     assert "/jawab" not in page and "/catatan" not in page and 'id="reply-form"' not in page
     assert "/tugaskan" in page  # the dispatch stays every officer's
+    assert 'id="scope-note"' in page and "Anda petugas Dispertan" in page
     client.post("/auth/keluar")
     login(client, dinkes_officer)
     page = client.get(f"/tanya/{dinkes_thread.code}").get_data(as_text=True)
     assert "/jawab" in page and "/catatan" in page and 'id="reply-form"' in page
+    assert 'id="scope-note"' not in page
 
 
 def test_without_the_scope_every_petugas_answers(client, app, db, dinkes_thread,

@@ -152,3 +152,15 @@ def test_cutoff_counts_working_days(app):
         assert escalation.escalation_cutoff(date(2026, 12, 29), 2) == date(2026, 12, 27)
         # On the 28th only one working day lies after the 24th: the 23rd is the cutoff.
         assert escalation.escalation_cutoff(date(2026, 12, 28), 2) == date(2026, 12, 23)
+
+
+def test_an_inactive_assignee_leaves_the_reminder_to_the_agency(runner, db, due_thread,
+                                                                dinkes_officer):
+    from tests.officer.conftest import agency_officer
+
+    colleague = agency_officer("dinkes", "Rekan Dinkes Aktif")
+    dinkes_officer.active = False
+    db.session.commit()
+    run(runner, DUE)
+    db.session.expire_all()
+    assert told(db, colleague) == 1 and told(db, dinkes_officer) == 0
