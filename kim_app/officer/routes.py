@@ -94,15 +94,11 @@ def _dashboard(form: ThreadExportForm | None = None, status: int = 200):
     if form is None:
         form = ThreadExportForm(formdata=None, districts=context["districts"],
                                 agency=str(agency_id or ""))
-    answer_times = stats.figures(f, today, "instansi", suppress=False)
     return render_page(
         "officer/dashboard.html",
         "officer/_dashboard.html",
         status=status,
-        summary=workload.summary(f, today, agency_id),
-        officers=workload.by_officer(f, today, agency_id),
-        agencies=workload.by_agency(f, today, agency_id),
-        answer_times=[item for item in answer_times if agency_id in (None, item.key)],
+        **vars(workload.figures(f, today, agency_id)),
         overdue=workload.overdue(f, today, agency_id),
         oldest=workload.oldest_waiting(f, today, agency_id),
         agency_choices=[(str(agency.id), agency.short_name or agency.name)
