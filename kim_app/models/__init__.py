@@ -46,6 +46,7 @@ from kim_app.models.password_reset import (
 from kim_app.models.regions import District, Village
 from kim_app.models.threads import (
     Agency,
+    AnswerTemplate,
     Category,
     Post,
     PostKind,
@@ -62,6 +63,7 @@ __all__ = [
     "OPEN_STATUSES",
     "Agency",
     "Announcement",
+    "AnswerTemplate",
     "AnnouncementDelivery",
     "AnnouncementDistrict",
     "AnnouncementKim",

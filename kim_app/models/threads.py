@@ -132,6 +132,12 @@ class Thread(db.Model):
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Set while hidden by a moderator or by reports (`kim_app.moderation`).
     hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Escalation of the current officer step once it is due (`threads.escalation`): 0 none,
+    # 1 the responsible officer was reminded on the due date, 2 the agency's officers and
+    # the admins were told. `escalated_due_on` is the due date it refers to; a new due date
+    # (a transition) starts again at 0.
+    escalation_level: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    escalated_due_on: Mapped[date | None] = mapped_column(Date)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -147,6 +153,27 @@ class Thread(db.Model):
     photos: Mapped[list["ThreadPhoto"]] = relationship(
         order_by="ThreadPhoto.position", cascade="all, delete-orphan"
     )
+
+
+class AnswerTemplate(db.Model):
+    """A named text officers start an answer or a reply from (`threads.answer_templates`).
+
+    Offered for threads of its category and/or agency (none = every category / agency);
+    placeholders such as `{kode}` are filled in when it is used."""
+
+    __tablename__ = "answer_template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    category: Mapped[Category | None] = relationship()
+    agency: Mapped[Agency | None] = relationship()
 
 
 class ThreadPhoto(db.Model):

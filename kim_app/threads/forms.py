@@ -118,7 +118,14 @@ class AskForm(SubmissionKeyMixin, VillageFields, FlaskForm):
         return [f for f in (self.photos.data or []) if getattr(f, "filename", "")]
 
 
-class ReplyForm(PrefixedForm):
+class TemplateChoice:
+    """An officer's answer and reply forms offer the answer templates that fit the thread
+    (`threads.answer_templates`); the route sets the choices."""
+
+    template = SelectField(_l("Templat jawaban"), validate_choice=False)
+
+
+class ReplyForm(TemplateChoice, PrefixedForm):
     prefix_name = "reply"
     body = TextAreaField(
         _l("Balasan"),
@@ -191,7 +198,7 @@ class AssignForm(PrefixedForm):
             raise ValidationError(_l("Petugas yang dipilih tidak ditemukan."))
 
 
-class AnswerForm(PrefixedForm):
+class AnswerForm(TemplateChoice, PrefixedForm):
     prefix_name = "answer"
     body = TextAreaField(
         _l("Jawaban resmi"),

@@ -144,3 +144,15 @@
     }
   });
 })();
+
+/* "Pilih semua di halaman ini": a box marked data-check-all ticks every box named by it
+   (data-check-all="pilih") in its form, rows loaded with "Muat lebih banyak" included. */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (evt) {
+    var box = evt.target;
+    if (!box.dataset || !box.dataset.checkAll || !box.form) { return; }
+    box.form.querySelectorAll('input[type="checkbox"][name="' + box.dataset.checkAll + '"]')
+      .forEach(function (other) { other.checked = box.checked; });
+  });
+})();
