@@ -164,6 +164,12 @@ class Config:
     # may reopen it once within the same number of days of the answer.
     THREAD_AUTO_CLOSE_DAYS = _env_int("KIM_THREAD_AUTO_CLOSE_DAYS", 14)
     THREAD_REOPEN_DAYS = _env_int("KIM_THREAD_REOPEN_DAYS", 14)
+    # Petugas of an agency (OPD) answer and note only the threads assigned to their agency;
+    # "0" lets them act on every thread like Diskominfo's officers.
+    AGENCY_OFFICERS_SCOPED = os.environ.get("KIM_AGENCY_OFFICERS_SCOPED", "1") != "0"
+    # An overdue step escalates to the agency's officers and the admins this many working
+    # days after its due date (`flask escalate`, daily).
+    ESCALATE_AFTER_WORKDAYS = _env_int("KIM_ESCALATE_AFTER_WORKDAYS", 2)
     # Posting limits, keyed on the account (tight) and on the address (generous: villagers
     # share carrier IPs).
     ASK_LIMIT_PER_ACCOUNT = os.environ.get("KIM_ASK_LIMIT_ACCOUNT", "5 per hour;20 per day")

@@ -27,7 +27,7 @@ from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
 from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
-from kim_app.threads import bp, forms, labels, lifecycle, services
+from kim_app.threads import bp, forms, labels, lifecycle, loop, services
 from kim_app.threads.lifecycle import NotAllowedError, TransitionError
 from kim_app.threads.services import ThreadError
 
@@ -186,6 +186,7 @@ def _thread_context(thread: Thread, **overrides) -> dict:
         "reopen_deadline": lifecycle.reopen_deadline(thread),
         "reply_form": forms.ReplyForm(formdata=None),
     }
+    context.update(loop.thread_context(thread, current_user))
     if officer:
         context.update(_officer_forms(thread))
     if asker:
@@ -312,7 +313,12 @@ def answer(code: str):
     form = forms.AnswerForm()
     if not form.validate_on_submit():
         return _form_failed(thread, "answer_form", form)
-    return _run(thread, lambda: lifecycle.answer(thread, current_user, form.body.data),
+    try:
+        photos, document = loop.store_answer_files(form, current_user)
+    except UploadError:
+        return _form_failed(thread, "answer_form", form)
+    return _run(thread, lambda: lifecycle.answer(thread, current_user, form.body.data,
+                                                 photos=photos, document=document),
                 _("Jawaban resmi untuk %(code)s terkirim.", code=thread.code))
 
 
