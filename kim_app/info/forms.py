@@ -15,10 +15,18 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from kim_app.common.submission import SubmissionKeyMixin
 from kim_app.info.services import NOTE_MAX
+from kim_app.kim.forms import LocalDateField
 from kim_app.models import Audience, NoteLanguage, Venue
 
 
@@ -111,14 +119,24 @@ class WithdrawForm(FlaskForm):
     )
 
 
+class WholeNumberField(IntegerField):
+    """A whole number whose parse error is translated like every other message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Tulis angka saja, misalnya 25.")) from None
+
+
 class DisseminationForm(FlaskForm):
     group = SelectField(_l("KIM"), coerce=int, validate_choice=False)
-    held_on = DateField(_l("Tanggal"), validators=[InputRequired(_l("Isi tanggalnya."))])
+    held_on = LocalDateField(_l("Tanggal"), validators=[InputRequired(_l("Isi tanggalnya."))])
     venue = RadioField(
-        _l("Di mana disampaikan"),
+        _l("Di mana disampaikan"), validate_choice=False,
         validators=[InputRequired(_l("Pilih tempat penyampaian."))],
     )
-    people = IntegerField(
+    people = WholeNumberField(
         _l("Kira-kira berapa orang"),
         validators=[InputRequired(_l("Isi perkiraan jumlah orang.")),
                     NumberRange(min=1, max=100_000, message=_l("Jumlah orang 1 sampai 100.000."))],
@@ -131,3 +149,7 @@ class DisseminationForm(FlaskForm):
         from kim_app.info.dissemination import VENUE_LABELS
 
         self.venue.choices = [(v.value, VENUE_LABELS[v]) for v in Venue]
+
+    def validate_venue(self, field):
+        if field.data not in {v.value for v in Venue}:
+            raise ValidationError(_l("Pilih tempat penyampaian."))

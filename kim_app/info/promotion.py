@@ -38,12 +38,6 @@ def may_promote(user, thread: Thread) -> bool:
             and thread.answered_at is not None)
 
 
-def promotable(user, code: str) -> Thread | None:
-    """The thread with this code if this person may promote its answer now."""
-    thread = thread_services.get_visible(code, user)
-    if thread is None or not may_promote(user, thread) or latest_answer(thread) is None:
-        return None
-    return thread
 
 
 @dataclass(frozen=True)

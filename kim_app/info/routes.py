@@ -28,6 +28,7 @@ from kim_app.info.forms import (
 )
 from kim_app.models import Announcement, Audience, Document, KimGroup
 from kim_app.notifications.centre import mark_read_for_link
+from kim_app.threads import services as thread_services
 
 
 def _post_limited(_limit):
@@ -180,9 +181,11 @@ def _promoted_thread(form: AnnouncementForm):
     code = form.source.data if request.method == "POST" else request.args.get("dari", "")
     if not code:
         return None
-    thread = promotion.promotable(current_user, code)
+    thread = thread_services.get_visible(code, current_user)
     if thread is None:
         abort(404)
+    if not promotion.may_promote(current_user, thread):
+        abort(403)
     if request.method == "GET":
         draft = promotion.draft(thread)
         form.title.data, form.body.data, form.source.data = draft.title, draft.body, thread.code

@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -22,6 +21,7 @@ from wtforms.validators import (
 
 from kim_app.common.params import to_int
 from kim_app.common.region_fields import VillageFields
+from kim_app.kim.forms import LocalDateField
 from kim_app.common.submission import SubmissionKeyMixin
 from kim_app.models import RejectReason, Visibility
 from kim_app.threads import services
@@ -230,7 +230,7 @@ class MergeForm(PrefixedForm):
 
 class PassBackForm(PrefixedForm):
     prefix_name = "passback"
-    passed_on = DateField(_l("Tanggal disampaikan"),
+    passed_on = LocalDateField(_l("Tanggal disampaikan"),
                           validators=[InputRequired(_l("Isi tanggal jawaban disampaikan."))])
     note = StringField(
         _l("Bagaimana jawaban disampaikan"),

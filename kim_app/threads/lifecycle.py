@@ -221,9 +221,12 @@ def _require_status(thread: Thread, action: str) -> None:
                                  "\u201c%(status)s\u201d.", status=STATUS_LABELS[thread.status]))
 
 
-def _require_officer(actor) -> None:
+def _require_officer(actor, thread: Thread | None = None) -> None:
+    """An officer; with `thread`, one who may work on it (an agency's petugas: its own)."""
     if not permissions.is_petugas(actor):
         raise NotAllowedError(_l("Hanya petugas yang dapat melakukan tindakan ini."))
+    if thread is not None and not permissions.may_work_on_thread(actor, thread):
+        raise NotAllowedError(_l("Pertanyaan ini ditangani instansi lain."))
 
 
 def thread_link(thread: Thread) -> str:
@@ -329,7 +332,7 @@ def answer(thread: Thread, actor: User, body: str, agency: Agency | None = None,
            photos=(), document=None) -> Post:
     """The official answer, for an agency: its own post (with its photos and PDF, stored
     by `common.uploads`), then the status change."""
-    _require_officer(actor)
+    _require_officer(actor, thread)
     _require_status(thread, "answer")
     body = (body or "").strip()
     if not body:
@@ -358,9 +361,7 @@ def merge(duplicate: Thread, actor: User, original: Thread, note: str = "") -> P
     officer who may work on the duplicate (an agency's petugas: their agency's threads)."""
     from kim_app.threads import metoo
 
-    _require_officer(actor)
-    if not permissions.may_work_on_thread(actor, duplicate):
-        raise NotAllowedError(_l("Pertanyaan ini ditangani instansi lain."))
+    _require_officer(actor, duplicate)
     _require_status(duplicate, "merge")
     if original.id == duplicate.id:
         raise ThreadError(_l("Pertanyaan tidak bisa menjadi duplikat dirinya sendiri."))
