@@ -21,8 +21,8 @@ from wtforms.validators import (
 
 from kim_app.common.params import to_int
 from kim_app.common.region_fields import VillageFields
-from kim_app.kim.forms import LocalDateField
 from kim_app.common.submission import SubmissionKeyMixin
+from kim_app.kim.forms import LocalDateField
 from kim_app.models import RejectReason, Visibility
 from kim_app.threads import services
 from kim_app.threads.labels import REJECT_LABELS, VISIBILITY_LABELS
