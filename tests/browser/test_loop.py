@@ -15,12 +15,19 @@ from kim_app.extensions import db
 from kim_app.models import Agency, KimGroup, MemberRole, Membership, MembershipStatus, Role, utcnow
 from tests.browser.test_info import log_in, log_out
 from tests.conftest import make_user
+from tests.test_uploads import image_bytes
 from tests.threads.conftest import new_thread
 
 pytestmark = pytest.mark.browser
 
 QUESTION = "Jadwal imunisasi anak di Gunungwungkal"
 ANSWER = "Imunisasi anak dibuka **setiap Selasa** di puskesmas, bawa buku KIA."
+
+
+@pytest.fixture(autouse=True)
+def uploads_in_tmp(monkeypatch, tmp_path):
+    """The live server's app reads its upload folder from the environment."""
+    monkeypatch.setenv("KIM_UPLOAD_DIR", str(tmp_path / "uploads"))
 
 
 @pytest.fixture
@@ -60,8 +67,11 @@ def test_answer_travels_back_down_to_the_village(page: Page, live_server, people
     log_in(page, people["health"])
     page.goto(f"/tanya/{code}")
     page.fill("#answer-body", ANSWER)
+    page.set_input_files("#answer-photos", files=[
+        {"name": "jadwal.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()}])
     page.get_by_role("button", name="Kirim jawaban resmi").click()
     expect(page.locator("#thread-status")).to_have_text("Dijawab")
+    expect(page.locator("#official-answer img")).to_have_count(1)  # sent by htmx, multipart
 
     # 3. ... and promotes the answer to an announcement for Kecamatan Gunungwungkal.
     page.locator("#promote").click()
