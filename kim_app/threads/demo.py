@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from kim_app.auth import services as accounts
+from kim_app.common import permissions
 from kim_app.common.workdays import add_working_days, local_date
 from kim_app.demo import person
 from kim_app.extensions import db
@@ -26,7 +27,6 @@ from kim_app.models import (
     Visibility,
     utcnow,
 )
-from kim_app.common import permissions
 from kim_app.threads import lifecycle, metoo
 
 SECOND_OFFICER = ("081100000005", "Rina Petugas Dinkes Demo")

@@ -48,6 +48,15 @@ def say_me_too(user: User, thread: Thread) -> bool:
     return True
 
 
+def forget(user: User) -> None:
+    """The person's account is deleted: their marks go, the counts follow."""
+    marked = list(db.session.scalars(
+        select(ThreadMeToo.thread_id).where(ThreadMeToo.user_id == user.id)))
+    db.session.execute(delete(ThreadMeToo).where(ThreadMeToo.user_id == user.id))
+    for thread_id in marked:
+        _recount(thread_id)
+
+
 def _recount(thread_id: int) -> None:
     counted = select(func.count()).select_from(ThreadMeToo).where(
         ThreadMeToo.thread_id == thread_id).scalar_subquery()

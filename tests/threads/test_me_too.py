@@ -223,3 +223,22 @@ def test_who_may_say_me_too(client, db, asker, petugas, role):
     else:
         assert response.status_code == ME_TOO_ALLOWED[role]
     assert marks(db, thread) == (1 if ME_TOO_ALLOWED[role] == 200 else 0)
+
+
+def test_marks_are_in_the_data_export_and_go_with_a_deleted_account(client, db, asker, other,
+                                                                      petugas):
+    import io
+    import json
+    import zipfile
+
+    from tests.conftest import PASSWORD
+
+    thread = advance(new_thread(asker), petugas, S.DIVERIFIKASI)
+    login(client, other)
+    client.post(f"/tanya/{thread.code}/saya-juga")
+    data = json.loads(zipfile.ZipFile(io.BytesIO(client.get("/akun/data").data))
+                      .read("data.json"))
+    assert [mark["thread"] for mark in data["me_too"]] == [thread.code]
+    assert client.post("/akun/hapus", data={"current_password": PASSWORD}).status_code == 302
+    db.session.expire_all()
+    assert marks(db, thread) == 0 and thread.me_too_count == 0
