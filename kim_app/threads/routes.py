@@ -29,7 +29,7 @@ from kim_app.common.workdays import local_date
 from kim_app.extensions import db
 from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
 from kim_app.moderation import trust, visibility
-from kim_app.threads import answer_templates, bp, forms, labels, lifecycle, services
+from kim_app.threads import answer_templates, bp, forms, labels, lifecycle, loop, services
 from kim_app.threads.lifecycle import NotAllowedError, TransitionError
 from kim_app.threads.services import ThreadError
 
@@ -194,6 +194,7 @@ def _thread_context(thread: Thread, **overrides) -> dict:
         "reply_form": forms.ReplyForm(formdata=None),
         "audience_note": visibility.thread_audience_note(thread),
     }
+    context.update(loop.thread_context(thread, current_user))
     if officer:
         context.update(_officer_forms(thread))
         context["other_agency"] = not permissions.may_work_on_thread(current_user, thread)
@@ -335,7 +336,12 @@ def answer(code: str):
     form = forms.AnswerForm()
     if not form.validate_on_submit():
         return _form_failed(thread, "answer_form", form)
-    return _run(thread, lambda: lifecycle.answer(thread, current_user, form.body.data),
+    try:
+        photos, document = loop.store_answer_files(form, current_user)
+    except UploadError:
+        return _form_failed(thread, "answer_form", form)
+    return _run(thread, lambda: lifecycle.answer(thread, current_user, form.body.data,
+                                                 photos=photos, document=document),
                 _("Jawaban resmi untuk %(code)s terkirim.", code=thread.code))
 
 

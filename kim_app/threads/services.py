@@ -93,6 +93,17 @@ def can_view(user, thread: Thread) -> bool:
     return visibility.can_see_thread(user, thread)
 
 
+def is_public_question(thread: Thread) -> bool:
+    """A public question: what a guest reads and villagers may say "saya juga" to, listed
+    on the home page once answered (the rule: `moderation.visibility.is_public`)."""
+    return visibility.is_public(thread)
+
+
+def public_question_clause():
+    """SQL twin of `is_public_question`."""
+    return visibility.public_thread_clause()
+
+
 def is_asker(user, thread: Thread) -> bool:
     return _authenticated(user) and thread.author_id == user.id
 
@@ -133,7 +144,8 @@ def visible_posts(thread: Thread, user) -> list[Post]:
     query = (
         select(Post)
         .where(Post.thread_id == thread.id, visibility.post_clause(user))
-        .options(joinedload(Post.author), joinedload(Post.agency))
+        .options(joinedload(Post.author), joinedload(Post.agency),
+                 joinedload(Post.document), selectinload(Post.photos))
         .order_by(Post.created_at, Post.id)
     )
     return list(db.session.scalars(query))
@@ -231,12 +243,13 @@ class ListFilters:
     status: str = ""
     category: str = ""
     kecamatan: str = ""
-    show: str = ""  # "" (all), "saya" (my questions), "diikuti" (followed)
+    show: str = ""  # "" (all), "saya" (mine), "diikuti" (followed), "titipan" (on behalf)
     q: str = ""
+    sort: str = ""  # "" (newest), "saya-juga" (most "saya juga" first)
 
     def as_args(self) -> dict[str, str]:
         names = {"status": self.status, "kategori": self.category, "kecamatan": self.kecamatan,
-                 "tampil": self.show, "q": self.q}
+                 "tampil": self.show, "q": self.q, "urut": self.sort}
         return {key: value for key, value in names.items() if value}
 
 
@@ -252,8 +265,9 @@ def parse_list_filters(args, user) -> ListFilters:
         status=status if status in {s.value for s in ThreadStatus} else "",
         category=category if category and len(category) <= 80 else "",
         kecamatan=kecamatan if len(kecamatan) <= 10 else "",
-        show=show if show in {"saya", "diikuti"} else "",
+        show=show if show in {"saya", "diikuti", "titipan"} else "",
         q=(args.get("q", "") or "").strip()[:100],
+        sort="saya-juga" if args.get("urut") == "saya-juga" else "",
     )
 
 
@@ -268,10 +282,12 @@ def _list_options():
 
 def list_threads(filters: ListFilters, user, before: int | None = None,
                  limit: int = PAGE_SIZE) -> tuple[list[Thread], int | None]:
-    """One page of threads, newest first, after the cursor `before` (a thread id).
+    """One page of threads, newest first (or most "saya juga" first), after the cursor
+    `before` (a thread id).
 
-    Keyset pagination on (created_at, id): the query cost does not grow with the page
-    number. Returns the page and the cursor of the next page (None at the end).
+    Keyset pagination on (created_at, id), or (me_too_count, id): the query cost does not
+    grow with the page number. Returns the page and the cursor of the next page (None at
+    the end).
     """
     query = select(Thread).where(visible_clause(user)).options(*_list_options())
     if filters.status:
@@ -284,21 +300,33 @@ def list_threads(filters: ListFilters, user, before: int | None = None,
         ))
     if filters.show == "saya":
         query = query.where(Thread.author_id == user.id)
+    elif filters.show == "titipan":
+        query = query.where(Thread.author_id == user.id, Thread.submitted_via_kim_id.is_not(None))
     elif filters.show == "diikuti":
         query = query.where(Thread.id.in_(
             select(ThreadFollow.thread_id).where(ThreadFollow.user_id == user.id)
         ))
     if filters.q:
         query = query.where(matches(Thread, filters.q))
+    key = Thread.me_too_count if filters.sort == "saya-juga" else Thread.created_at
     if before:
         # A row comparison, which the index can answer (an OR of the two cases it cannot).
-        anchor = select(Thread.created_at).where(Thread.id == before).scalar_subquery()
-        query = query.where(tuple_(Thread.created_at, Thread.id) < tuple_(anchor, before))
+        anchor = select(key).where(Thread.id == before).scalar_subquery()
+        query = query.where(tuple_(key, Thread.id) < tuple_(anchor, before))
     rows = list(db.session.scalars(
-        query.order_by(Thread.created_at.desc(), Thread.id.desc()).limit(limit + 1)
+        query.order_by(key.desc(), Thread.id.desc()).limit(limit + 1)
     ).unique())
     next_cursor = rows[limit - 1].id if len(rows) > limit else None
     return rows[:limit], next_cursor
+
+
+def recently_answered(limit: int = 5) -> list[Thread]:
+    """The latest answered public questions, newest answer first (the home page)."""
+    return list(db.session.scalars(
+        select(Thread).where(public_question_clause(), Thread.answered_at.is_not(None))
+        .options(*_list_options())
+        .order_by(Thread.answered_at.desc(), Thread.id.desc()).limit(limit)
+    ).unique())
 
 
 def active_categories() -> list[Category]:
