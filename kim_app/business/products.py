@@ -35,20 +35,29 @@ GROUP_PRODUCTS_SHOWN = 48
 MANAGE_PRODUCTS_SHOWN = 200
 
 
-def parse_price(raw: str | int | None) -> int:
-    """Whole rupiah from what a person typed; raises BusinessError with the reason."""
-    text = str(raw if raw is not None else "").strip()
-    if not text:
-        raise BusinessError(_l("Harga wajib diisi."))
-    text = re.sub(r"^rp\.?", "", text, flags=re.IGNORECASE).strip().replace(" ", "")
+def rupiah_typed(text: str) -> tuple[int, bool] | None:
+    """Whole rupiah and whether a minus was typed, from `25000`, `25.000`, `Rp 25.000`;
+    None when it is not a whole number of rupiah."""
+    text = re.sub(r"^rp\.?", "", text.strip(), flags=re.IGNORECASE).strip().replace(" ", "")
     negative = text.startswith("-")
     digits = text.lstrip("-+")
     # "25.000" and "25,000" are thousands; a decimal part ("25.000,50") is not whole rupiah.
     if re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):
         digits = re.sub(r"[.,]", "", digits)
     if not re.fullmatch(r"[0-9]{1,12}", digits):
+        return None
+    return int(digits), negative
+
+
+def parse_price(raw: str | int | None) -> int:
+    """Whole rupiah from what a person typed; raises BusinessError with the reason."""
+    text = str(raw if raw is not None else "").strip()
+    if not text:
+        raise BusinessError(_l("Harga wajib diisi."))
+    typed = rupiah_typed(text)
+    if typed is None:
         raise BusinessError(_l("Harga harus berupa angka rupiah bulat, misalnya 25000."))
-    value = int(digits)
+    value, negative = typed
     if negative or value < PRICE_MIN:
         raise BusinessError(_l("Harga paling sedikit %(min)s.", min=rupiah(PRICE_MIN)))
     if value > PRICE_MAX:

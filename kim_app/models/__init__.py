@@ -42,7 +42,9 @@ from kim_app.models.password_reset import (
     ResetRequest,
     ResetRequestStatus,
 )
+from kim_app.models.permits import PermitKind, ProductPermit
 from kim_app.models.regions import District, Village
+from kim_app.models.sales import OrderClickDay, Sale
 from kim_app.models.threads import (
     Agency,
     Category,
@@ -83,12 +85,15 @@ __all__ = [
     "NoteLanguage",
     "Notification",
     "NotificationPreference",
+    "OrderClickDay",
     "OutgoingEmail",
+    "PermitKind",
     "Photo",
     "Post",
     "PostKind",
     "Product",
     "ProductCategory",
+    "ProductPermit",
     "ProductPhoto",
     "RejectReason",
     "ResetCode",
@@ -97,6 +102,7 @@ __all__ = [
     "ResetRequestStatus",
     "Relay",
     "Role",
+    "Sale",
     "Thread",
     "ThreadFollow",
     "ThreadPhoto",

@@ -24,4 +24,12 @@ def business_context():
     }
 
 
-from kim_app.business.routes import catalog, groups, members, photos, products  # noqa: E402,F401
+from kim_app.business.routes import (  # noqa: E402,F401
+    catalog,
+    groups,
+    members,
+    orders,
+    photos,
+    products,
+    sales,
+)

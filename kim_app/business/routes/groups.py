@@ -12,12 +12,15 @@ from kim_app.common.uploads import UploadError
 from kim_app.extensions import db
 from kim_app.kim import services as kim_services
 from kim_app.models import BusinessGroup
+from kim_app.stats import business as business_figures
 
 
 def group_page(group: BusinessGroup, join_form: JoinForm, status: int = 200):
+    authority = business_authority(current_user, group)
     return render_template(
-        "business/group.html", group=group, authority=business_authority(current_user, group),
+        "business/group.html", group=group, authority=authority,
         products=products.group_products(group), join_form=join_form,
+        view=business_figures.group_figures(group) if authority.sees_figures else None,
     ), status
 
 

@@ -51,7 +51,7 @@ def product(group_slug: str, product_slug: str):
     return render_template(
         "business/product.html", group=group, product=product, authority=authority,
         page_url=page_url,
-        order_url=products.whatsapp_order_url(product, page_url),
+        order_url=url_for("business.order", group_slug=group.slug, product_slug=product.slug),
         share_url=products.share_url(product, page_url),
         more=products.more_from_group(product),
     )
