@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from kim_app.business.labels import category_label
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
 from kim_app.models import (
@@ -32,6 +34,7 @@ from kim_app.models import (
     KimStatus,
     OrderClickDay,
     Product,
+    ProductCategory,
     Sale,
     Village,
     utcnow,
@@ -219,3 +222,63 @@ def group_figures(group: BusinessGroup) -> dict:
 def kim_figures(kim_group: KimGroup) -> dict:
     """A KIM's business groups together, the last 12 months (the KIM page)."""
     return month_charts(months(Scope(kim_group_id=kim_group.id), _today()))
+
+
+def active_kims(kecamatan: str | None = None) -> dict[int, str]:
+    """Active KIM groups (of a kecamatan), id → name, by name: one query."""
+    stmt = select(KimGroup.id, KimGroup.name).where(KimGroup.status == KimStatus.AKTIF)
+    if kecamatan:
+        stmt = stmt.join(Village, Village.code == KimGroup.village_code).where(
+            Village.district_code == kecamatan)
+    return {kim_id: name for kim_id, name in db.session.execute(stmt.order_by(KimGroup.name))}
+
+
+@dataclass
+class PublicBusiness:
+    """The business part of `/statistik`, computed (and cached) together: 10 queries.
+    Sector labels are the sector values; pages name them in the reader's language."""
+
+    months: list[Month]
+    kims: list[Totals]
+    sectors: list[Totals]
+
+
+def public_business(kecamatan: str | None, since: date | None, today: date) -> PublicBusiness:
+    scope = Scope(kecamatan=kecamatan)
+    return PublicBusiness(
+        months=months(scope, today),
+        kims=breakdown(scope, "kim", since, today, active_kims(kecamatan)),
+        sectors=breakdown(scope, "sector", since, today,
+                          {sector: sector.value for sector in ProductCategory}),
+    )
+
+
+def csv_header() -> list[str]:
+    return [_("Bagian"), _("Nama"), _("Bulan"), _("Produk tampil"), _("Klik pesan"),
+            _("Penjualan"), _("Total (Rp)")]
+
+
+def csv_rows(kecamatan: str | None, today: date):
+    """Every month of the last 12: all KIMs together, then each KIM, then each sector
+    (those with something to count). 7 queries."""
+    scope = Scope(kecamatan=kecamatan)
+
+    def rows(section: str, name: str, items: list[Totals]):
+        for item in items:
+            yield [section, name, item.label, *_numbers(item)]
+
+    for month in months(scope, today):
+        yield [_("Semua"), _("Semua KIM"), f"{month.month:%Y-%m}", *_numbers(month.totals)]
+    kims = active_kims(kecamatan)
+    per_kim = monthly_breakdown(scope, "kim_month", today)
+    for kim_id, name in kims.items():
+        if kim_id in per_kim:
+            yield from rows(_("KIM"), name, per_kim[kim_id])
+    per_sector = monthly_breakdown(scope, "sector_month", today)
+    for sector in ProductCategory:
+        if sector in per_sector:
+            yield from rows(_("Bidang usaha"), category_label(sector), per_sector[sector])
+
+
+def _numbers(item: Totals) -> list[int]:
+    return [item.products, item.clicks, item.sales, item.amount]

@@ -2,13 +2,20 @@
 
 from dataclasses import replace
 
-from flask import current_app, request
+from flask import Response, current_app, request, stream_with_context
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from kim_app.business.labels import category_label
+from kim_app.common import permissions
 from kim_app.common.htmx import render_page
-from kim_app.stats import bp, charts, duration, number, services
+from kim_app.common.workdays import local_date
+from kim_app.extensions import login_manager
+from kim_app.officer.export import stream_csv
+from kim_app.stats import bp, business, charts, duration, number, services
 from kim_app.stats.filters import filter_context
+from kim_app.templating import rupiah
 
 
 def _breakdown(items: list[services.Figures], unnamed: str) -> dict:
@@ -57,5 +64,40 @@ def index():
             [(kim.name, kim.members, number(kim.members)) for kim in data.kims]),
         computed_at=data.computed_at,
         min_cell=services.MIN_CELL,
+        business=_business_context(f, today),
+        may_export=permissions.is_petugas(current_user),
         **context,
     )
+
+
+def _business_context(f: services.StatsFilter, today) -> dict:
+    since = f.since(today)
+    data = services.public_cache.get_or_compute(
+        ("business", f, today), current_app.config["STATS_CACHE_SECONDS"],
+        lambda: business.public_business(f.kecamatan, local_date(since) if since else None,
+                                         today))
+    sectors = [replace(item, label=category_label(item.key)) for item in data.sectors]
+
+    def amounts(items):
+        return charts.horizontal_bars([(item.label, item.amount, rupiah(item.amount))
+                                       for item in items])
+
+    return {"view": business.month_charts(data.months), "kims": data.kims,
+            "kim_chart": amounts(data.kims), "sectors": sectors,
+            "sector_chart": amounts(sectors)}
+
+
+@bp.get("/usaha.csv")
+def business_csv():
+    """The business figures per month, per KIM and per sector, for officers."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not permissions.is_petugas(current_user):
+        permissions.deny()
+    f, today, _context = filter_context(request.args)
+    filename = f"{_('usaha-kim')}-{today:%Y-%m-%d}.csv"
+    response = Response(stream_with_context(stream_csv(
+        business.csv_header(), business.csv_rows(f.kecamatan, today))), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
