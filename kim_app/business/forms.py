@@ -226,3 +226,11 @@ class SaleForm(FlaskForm):
         if number is None or not 1 <= number <= sales.QUANTITY_MAX:
             raise ValidationError(_l("Jumlah barang berupa angka bulat 1 sampai 1.000.000."))
         field.number = number
+
+
+class PermitForm(FlaskForm):
+    """One permit of a product; the kind travels in the form's action URL."""
+
+    number = StringField(_l("Nomor"), validators=[Optional()],
+                         render_kw={"autocomplete": "off", "maxlength": 60})
+    expires_on = DayField(_l("Berlaku sampai"), _l("Tanggal tidak valid. Contoh: 31/12/2028."))

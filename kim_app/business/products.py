@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from kim_app.business import photos as product_photos
@@ -24,7 +24,17 @@ from kim_app.common.audit import record
 from kim_app.common.unique import add_with_slug
 from kim_app.common.uploads import delete_photo
 from kim_app.extensions import db
-from kim_app.models import Availability, BusinessGroup, Product, ProductCategory, ProductPhoto, User
+from kim_app.models import (
+    Availability,
+    BusinessGroup,
+    OrderClickDay,
+    Product,
+    ProductCategory,
+    ProductPermit,
+    ProductPhoto,
+    Sale,
+    User,
+)
 from kim_app.templating import rupiah
 
 PRICE_MIN = 100
@@ -168,6 +178,12 @@ def delete_product(actor: User, product: Product) -> None:
     record(actor, "product.delete", "product", product.id, kim_group_id=group.kim_group_id,
            name=product.name)
     stored = [item.photo for item in product.photos]
+    # Its permits go with it; its clicks and sales stay in the group's history, no longer
+    # pointing at it (said here as well as by the foreign keys: SQLite does not enforce them).
+    db.session.execute(delete(ProductPermit).where(ProductPermit.product_id == product.id))
+    for table in (OrderClickDay, Sale):
+        db.session.execute(update(table).where(table.product_id == product.id)
+                           .values(product_id=None))
     db.session.delete(product)
     db.session.flush()
     for photo in stored:

@@ -29,6 +29,7 @@ from kim_app.business.routes import (  # noqa: E402,F401
     groups,
     members,
     orders,
+    permits,
     photos,
     products,
     sales,
