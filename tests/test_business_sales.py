@@ -63,6 +63,13 @@ def test_totals_per_kim_and_per_sector(app):
     food, batik = sectors[ProductCategory.MAKANAN], sectors[ProductCategory.BATIK]
     assert (food.products, food.clicks, food.sales, food.amount) == (3, 12, 4, 190000)
     assert (batik.products, batik.clicks, batik.sales, batik.amount) == (1, 3, 1, 250000)
+    # The same from one grouping by KIM and sector together (the public page's way).
+    both_kims, both_sectors = figures.breakdowns(figures.Scope(), since, TODAY,
+                                                 figures.active_kims())
+    assert {i.key: (i.products, i.clicks, i.sales, i.amount) for i in both_kims} == {
+        key: (i.products, i.clicks, i.sales, i.amount) for key, i in kims.items()}
+    assert {i.key: (i.products, i.clicks, i.sales, i.amount) for i in both_sectors} == {
+        key: (i.products, i.clicks, i.sales, i.amount) for key, i in sectors.items()}
     # All time: the 7 clicks of November 2025 join KIM A.
     everything = {item.key: item for item in figures.breakdown(
         figures.Scope(), "kim", None, TODAY, figures.active_kims())}
@@ -206,7 +213,7 @@ def test_unknown_and_foreign_sales_are_404(client, group, manager):
     login(client, manager)
     assert client.get(f"/usaha/{group.slug}/penjualan/{foreign.id}/ubah").status_code == 404
     assert client.get(f"/usaha/{group.slug}/penjualan/99999999999/ubah").status_code == 404
-    assert client.get(f"/usaha/tidak-ada/penjualan").status_code == 404
+    assert client.get("/usaha/tidak-ada/penjualan").status_code == 404
 
 
 ROLES = ["guest", "warga", "kim_anggota", "kim_pengurus", "other_pengurus", "manager",

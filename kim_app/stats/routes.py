@@ -2,18 +2,20 @@
 
 from dataclasses import replace
 
-from flask import Response, current_app, request, stream_with_context
-from flask_babel import format_date
+from flask import Response, abort, current_app, request, stream_with_context, url_for
+from flask_babel import format_date, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from kim_app.business.labels import category_label
 from kim_app.common import permissions
 from kim_app.common.htmx import render_page
 from kim_app.common.workdays import local_date
-from kim_app.extensions import login_manager
+from kim_app.extensions import db, login_manager
+from kim_app.models import Agency
 from kim_app.officer.export import stream_csv
-from kim_app.stats import bp, business, charts, duration, number, services
+from kim_app.stats import agencies, bp, business, charts, duration, number, services
 from kim_app.stats.filters import filter_context
 from kim_app.templating import rupiah
 
@@ -101,3 +103,72 @@ def business_csv():
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# ---------------------------------------------------------------------------------------
+# Agencies: /statistik/instansi/
+
+
+def _sort_headers(by: str, direction: str, args: dict) -> list[dict]:
+    labels = {
+        "nama": _("Instansi"), "nilai": _("Nilai"), "pertanyaan": _("Pertanyaan"),
+        "tepat": _("Tepat waktu"), "tanggapan": _("Tanggapan pertama (median, hari kerja)"),
+        "jawaban": _("Jawaban (median, hari kerja)"), "penilaian": _("Penilaian"),
+        "terlambat": _("Lewat batas sekarang"),
+    }
+    headers = []
+    for column, label in labels.items():
+        current = column == by
+        next_direction = (("naik" if direction == "turun" else "turun") if current
+                          else agencies.FIRST_DIRECTION[column])
+        headers.append({
+            "column": column, "label": label, "current": current,
+            "aria_sort": ("ascending" if direction == "naik" else "descending") if current
+            else "none",
+            "url": url_for("stats.agencies", **args, urut=column, arah=next_direction),
+        })
+    return headers
+
+
+@bp.get("/instansi/", endpoint="agencies")
+def agencies_index():
+    f, today, context = filter_context(request.args)
+    items = services.public_cache.get_or_compute(
+        ("agencies", f, today), current_app.config["STATS_CACHE_SECONDS"],
+        lambda: agencies.agency_figures(f, today))
+    by = request.args.get("urut", "nilai")
+    by = by if by in agencies.SORTS else "nilai"
+    direction = request.args.get("arah", "")
+    direction = direction if direction in ("naik", "turun") else agencies.FIRST_DIRECTION[by]
+    rows = agencies.sort(items, by, direction)
+    args = {key: value for key, value in
+            (("periode", f.period), ("kecamatan", f.kecamatan or "")) if value}
+    shown = [item for item in rows if not item.suppressed and item.on_time_share is not None]
+    return render_page(
+        "stats/agencies.html", "stats/_agency_table.html",
+        rows=rows, headers=_sort_headers(by, direction, args),
+        chart=charts.horizontal_bars([
+            (item.short_name or item.name, item.on_time_share * 100,
+             format_percent(item.on_time_share, format="#,##0%")) for item in shown]),
+        grade_rules=agencies.grade_rules_text(), min_cell=agencies.MIN_CELL,
+        keep={"urut": by, "arah": direction}, **context,
+    )
+
+
+@bp.get("/instansi/<slug>")
+def agency(slug: str):
+    item = db.session.scalar(select(Agency).where(Agency.slug == slug[:80]))
+    if item is None:
+        abort(404)
+    f, today, context = filter_context(request.args)
+    page = services.public_cache.get_or_compute(
+        ("agency", item.id, f, today), current_app.config["STATS_CACHE_SECONDS"],
+        lambda: agencies.agency_page(item, f, today))
+    return render_page(
+        "stats/agency.html", "stats/_agency_figures.html",
+        agency=item, agency_page=page, figures=page.figures,
+        trend=charts.columns([(format_date(month.month, "MMM"), month.figures.total,
+                               month.figures.answered) for month in page.months]),
+        grade_rules=agencies.grade_rules_text(), min_cell=agencies.MIN_CELL,
+        endpoint_args={"slug": item.slug}, **context,
+    )

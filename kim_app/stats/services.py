@@ -87,6 +87,7 @@ class StatsFilter:
 
     period: str = DEFAULT_PERIOD
     kecamatan: str | None = None
+    agency_id: int | None = None  # one agency's questions (its page at /statistik/instansi/)
 
     def since(self, today: date) -> datetime | None:
         """Start of the period (midnight in Pati, as UTC), or None for all time."""
@@ -183,6 +184,8 @@ def _conditions(f: StatsFilter, today: date) -> list:
         conditions.append(Thread.created_at >= since)
     if f.kecamatan:
         conditions.append(Village.district_code == f.kecamatan)
+    if f.agency_id is not None:
+        conditions.append(Thread.agency_id == f.agency_id)
     return conditions
 
 
@@ -228,13 +231,8 @@ def _aggregates(f: StatsFilter, today: date, dimension: Dimension | None):
 
 
 def _percentiles(f: StatsFilter, today: date, dimension: Dimension | None, *, full: bool):
-    """Median and 90th percentile of both durations per group, in one query.
-
-    The durations of each group are numbered in order (`ROW_NUMBER`) and counted
-    (`COUNT(*) OVER`); percentile p sits at position (n − 1)·p/100 + 1, between the ranks
-    `lo` and `lo + 1`, interpolated by the remainder, exactly as `percentile_cont` does.
-    Integer arithmetic keeps the rank exact on both databases.
-    """
+    """Median and 90th percentile of both durations per group, in one query
+    (`percentiles_of`)."""
     key = dimension.key if dimension is not None else literal_column("0")
 
     def durations(measure: int, end):
@@ -250,20 +248,30 @@ def _percentiles(f: StatsFilter, today: date, dimension: Dimension | None, *, fu
     answers = durations(2, Thread.answered_at)
     both = (union_all(durations(1, Thread.first_response_at), answers) if full
             else answers).subquery("durations")
-    window = {"partition_by": (both.c.key, both.c.measure)}
+    return percentiles_of(both, both.c.seconds, PERCENTILES if full else (50,))
+
+
+def percentiles_of(durations, value, pcts=(50,)):
+    """SELECT key, measure, p50 (…) FROM `durations` (a subquery with columns `key` and
+    `measure` and the measured `value`), one row per key and measure: the values of each
+    group numbered in order (`ROW_NUMBER`) and counted (`COUNT(*) OVER`); percentile p sits
+    at position (n − 1)·p/100 + 1, between the ranks `lo` and `lo + 1`, interpolated by the
+    remainder, exactly as `percentile_cont` does. Integer arithmetic keeps the rank exact
+    on both databases."""
+    window = {"partition_by": (durations.c.key, durations.c.measure)}
     ranked = select(
-        both.c.key, both.c.measure, both.c.seconds,
-        func.row_number().over(order_by=both.c.seconds, **window).label("rank"),
+        durations.c.key, durations.c.measure, value.label("value"),
+        func.row_number().over(order_by=value, **window).label("rank"),
         func.count().over(**window).label("n"),
     ).subquery("ranked")
     columns = []
-    for pct in PERCENTILES if full else (50,):
+    for pct in pcts:
         position = (ranked.c.n - 1) * pct
         low = position // 100 + 1
         fraction = (position % 100) / 100.0
         columns.append(func.sum(case(
-            (ranked.c.rank == low, ranked.c.seconds * (1 - fraction)),
-            (ranked.c.rank == low + 1, ranked.c.seconds * fraction),
+            (ranked.c.rank == low, ranked.c.value * (1 - fraction)),
+            (ranked.c.rank == low + 1, ranked.c.value * fraction),
             else_=0,
         )).label(f"p{pct}"))
     return (select(ranked.c.key, ranked.c.measure, *columns)
@@ -275,13 +283,15 @@ def _number(value) -> float | None:
 
 
 def figures(f: StatsFilter, today: date, dimension: str | None = None,
-            *, suppress: bool = True, full: bool = True) -> list[Figures]:
+            *, suppress: bool = True, full: bool = True,
+            percentiles: bool = True) -> list[Figures]:
     """Figures for everything (one item) or per group of a dimension, largest first.
 
     Two queries whatever the data size. With `suppress`, small groups are marked so that
     pages hide their derived figures (see the module docstring). Percentiles cost a sort
     of every duration: without `full` only the median time to answer is computed (what the
-    public breakdowns show); the others stay None.
+    public breakdowns show); the others stay None. Without `percentiles`, one query and
+    no times at all (for pages that measure time otherwise, in working days).
     """
     dim = _dimensions()[dimension] if dimension else None
     result: dict[object, Figures] = {}
@@ -302,7 +312,7 @@ def figures(f: StatsFilter, today: date, dimension: str | None = None,
         )
     if dim is None and None not in result:
         result[None] = Figures()
-    if any(item.total for item in result.values()):
+    if percentiles and any(item.total for item in result.values()):
         for row in db.session.execute(_percentiles(f, today, dim, full=full)).mappings():
             item = result.get(row["key"] if dim else None)
             if item is None:
@@ -325,11 +335,12 @@ class TrendMonth:
 
 
 def trend(f: StatsFilter, today: date, *, suppress: bool = True,
-          full: bool = True) -> list[TrendMonth]:
+          full: bool = True, percentiles: bool = True) -> list[TrendMonth]:
     """The last 12 months (this one included), whatever the chosen period; empty months
     are shown as zero rather than left out."""
     by_month = {item.key: item for item in figures(
-        replace(f, period="12b"), today, "bulan", suppress=suppress, full=full)}
+        replace(f, period="12b"), today, "bulan", suppress=suppress, full=full,
+        percentiles=percentiles)}
     months = [month_start(today, back) for back in range(TREND_MONTHS - 1, -1, -1)]
     return [
         TrendMonth(month, by_month.get(f"{month:%Y-%m}") or Figures(
