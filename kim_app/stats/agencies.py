@@ -24,8 +24,8 @@ verified questions are ever linked (`linkable_clause`); an agency with fewer tha
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Integer, column, func, literal_column, select, union_all, values
@@ -280,3 +280,37 @@ def agency_page(agency: Agency, f: services.StatsFilter, today: date) -> AgencyP
         Thread.agency_id == agency.id, ~linkable_clause()))
     return AgencyPage(figures, services.trend(f, today, full=False, percentiles=False),
                       recent, int(not_shown or 0))
+
+
+# ---------------------------------------------------------------------------------------
+# JSON for the shared cache (`stats.services.public_cache`)
+
+
+def encode_list(items: list[AgencyFigures]) -> list[dict]:
+    return [asdict(item) for item in items]
+
+
+def decode_list(data: list[dict]) -> list[AgencyFigures]:
+    return [AgencyFigures(**item) for item in data]
+
+
+def encode_page(page: AgencyPage) -> dict:
+    return {
+        "figures": asdict(page.figures),
+        "months": [{"month": m.month.isoformat(), "figures": asdict(m.figures)}
+                   for m in page.months],
+        "recent": [{"code": r.code, "title": r.title,
+                    "answered_at": r.answered_at.isoformat()} for r in page.recent],
+        "not_shown": page.not_shown,
+    }
+
+
+def decode_page(data: dict) -> AgencyPage:
+    return AgencyPage(
+        figures=AgencyFigures(**data["figures"]),
+        months=[services.TrendMonth(date.fromisoformat(m["month"]),
+                                    services.Figures(**m["figures"])) for m in data["months"]],
+        recent=[RecentThread(r["code"], r["title"], datetime.fromisoformat(r["answered_at"]))
+                for r in data["recent"]],
+        not_shown=data["not_shown"],
+    )

@@ -302,3 +302,25 @@ def csv_rows(kecamatan: str | None, today: date):
 
 def _numbers(item: Totals) -> list[int]:
     return [item.products, item.clicks, item.sales, item.amount]
+
+
+def encode_public(data: PublicBusiness) -> dict:
+    """`PublicBusiness` as JSON for the shared cache (`stats.services.public_cache`)."""
+    def totals(item: Totals) -> dict:
+        return {"key": item.key, "label": item.label, "products": item.products,
+                "clicks": item.clicks, "sales": item.sales, "amount": item.amount}
+
+    return {"months": [{"month": m.month.isoformat(), "totals": totals(m.totals)}
+                       for m in data.months],
+            "kims": [totals(item) for item in data.kims],
+            "sectors": [totals(item) for item in data.sectors]}
+
+
+def decode_public(data: dict) -> PublicBusiness:
+    sectors = [Totals(**item) for item in data["sectors"]]
+    for item in sectors:
+        item.key = ProductCategory(item.key)
+    return PublicBusiness(
+        months=[Month(date.fromisoformat(m["month"]), Totals(**m["totals"]))
+                for m in data["months"]],
+        kims=[Totals(**item) for item in data["kims"]], sectors=sectors)

@@ -77,7 +77,8 @@ def _business_context(f: services.StatsFilter, today) -> dict:
     data = services.public_cache.get_or_compute(
         ("business", f, today), current_app.config["STATS_CACHE_SECONDS"],
         lambda: business.public_business(f.kecamatan, local_date(since) if since else None,
-                                         today))
+                                         today),
+        dump=business.encode_public, load=business.decode_public)
     sectors = [replace(item, label=category_label(item.key)) for item in data.sectors]
 
     def amounts(items):
@@ -135,7 +136,8 @@ def agencies_index():
     f, today, context = filter_context(request.args)
     items = services.public_cache.get_or_compute(
         ("agencies", f, today), current_app.config["STATS_CACHE_SECONDS"],
-        lambda: agencies.agency_figures(f, today))
+        lambda: agencies.agency_figures(f, today),
+        dump=agencies.encode_list, load=agencies.decode_list)
     by = request.args.get("urut", "nilai")
     by = by if by in agencies.SORTS else "nilai"
     direction = request.args.get("arah", "")
@@ -163,7 +165,8 @@ def agency(slug: str):
     f, today, context = filter_context(request.args)
     page = services.public_cache.get_or_compute(
         ("agency", item.id, f, today), current_app.config["STATS_CACHE_SECONDS"],
-        lambda: agencies.agency_page(item, f, today))
+        lambda: agencies.agency_page(item, f, today),
+        dump=agencies.encode_page, load=agencies.decode_page)
     return render_page(
         "stats/agency.html", "stats/_agency_figures.html",
         agency=item, agency_page=page, figures=page.figures,
