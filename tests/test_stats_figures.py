@@ -349,7 +349,7 @@ def test_unknown_filters_fall_back_to_defaults(client):
 def test_charts_have_tables_and_no_inline_style(client, app):
     hand_computed()
     html = client.get("/statistik?periode=semua").get_data(as_text=True)
-    assert html.count("<svg") == html.count('role="img"') >= 5
+    assert html.count('<svg class="chart') == html.count('role="img"') >= 5  # icons aside
     assert html.count("<table") >= 5
     assert "style=" not in html
     assert "<script>" not in html
