@@ -96,6 +96,13 @@ class Config:
     PRODUCT_LIMIT_PER_ACCOUNT = os.environ.get("KIM_PRODUCT_LIMIT_ACCOUNT",
                                                "30 per hour;200 per day")
     PRODUCT_LIMIT_PER_IP = os.environ.get("KIM_PRODUCT_LIMIT_IP", "300 per hour")
+    # "Pesan via WhatsApp" clicks counted per browser (a guest: per address) and per IP;
+    # over the limit the buyer still reaches WhatsApp, the click is not counted.
+    ORDER_CLICK_LIMIT_PER_ACCOUNT = os.environ.get("KIM_ORDER_CLICK_LIMIT_ACCOUNT",
+                                                   "30 per hour")
+    ORDER_CLICK_LIMIT_PER_IP = os.environ.get("KIM_ORDER_CLICK_LIMIT_IP", "600 per hour")
+    # Permits expiring within this many days are announced to the group's managers.
+    PERMIT_REMINDER_DAYS = _env_int("KIM_PERMIT_REMINDER_DAYS", 30)
     CATALOG_PAGE_SIZE = 24
     # Offset pagination stays cheap only so deep; beyond it, search or filter.
     CATALOG_MAX_PAGES = 50

@@ -148,6 +148,17 @@ class BusinessAuthority:
         return self.admin or self.kim_pengurus
 
     @property
+    def records_sales(self) -> bool:
+        """Record and correct the group's sales: its managers (and admins)."""
+        return self.admin or self.manager
+
+    @property
+    def sees_figures(self) -> bool:
+        """The group's monthly figures and sales list: its managers, the KIM's pengurus
+        (and admins)."""
+        return self.admin or self.kim_pengurus or self.manager
+
+    @property
     def may_request_join(self) -> bool:
         return self.kim_member and self.membership is None
 

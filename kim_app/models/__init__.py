@@ -46,7 +46,9 @@ from kim_app.models.password_reset import (
     ResetRequest,
     ResetRequestStatus,
 )
+from kim_app.models.permits import PermitKind, ProductPermit
 from kim_app.models.regions import District, Village
+from kim_app.models.sales import OrderClickDay, Sale
 from kim_app.models.threads import (
     Agency,
     AnswerTemplate,
@@ -93,13 +95,16 @@ __all__ = [
     "NoteLanguage",
     "Notification",
     "NotificationPreference",
+    "OrderClickDay",
     "OutgoingEmail",
+    "PermitKind",
     "Photo",
     "Post",
     "PostKind",
     "PostPhoto",
     "Product",
     "ProductCategory",
+    "ProductPermit",
     "ProductPhoto",
     "RejectReason",
     "ResetCode",
@@ -111,6 +116,7 @@ __all__ = [
     "ReportOutcome",
     "ReportReason",
     "Role",
+    "Sale",
     "Thread",
     "ThreadFollow",
     "ThreadMeToo",

@@ -7,7 +7,7 @@ reports of KIMs. On SQLite adding the announcement's foreign keys rebuilds the t
 which drops its search triggers: they are put back (and the index refilled).
 
 Revision ID: 208fe14b3200
-Revises: e14a51c0ffee
+Revises: 05933a1edd6e
 Create Date: 2026-12-01 11:06:10.370694
 
 """
@@ -26,7 +26,7 @@ def _restore_announcement_search():
 
 # revision identifiers, used by Alembic.
 revision = '208fe14b3200'
-down_revision = 'e14a51c0ffee'
+down_revision = '05933a1edd6e'
 branch_labels = None
 depends_on = None
 
