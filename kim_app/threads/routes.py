@@ -25,9 +25,9 @@ from kim_app.common.params import int_arg, to_int
 from kim_app.common.ratelimit import account_and_ip_limits
 from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
-from kim_app.extensions import db
+from kim_app.extensions import db, htmx
 from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
-from kim_app.threads import bp, forms, labels, lifecycle, services
+from kim_app.threads import bp, forms, labels, lifecycle, services, tracking
 from kim_app.threads.lifecycle import NotAllowedError, TransitionError
 from kim_app.threads.services import ThreadError
 
@@ -44,16 +44,33 @@ def _asked(_response) -> bool:
 
 # --- the list ---------------------------------------------------------------------------
 
+def _open_thread(code: str):
+    """Go to a thread's page: a redirect, or `HX-Redirect` for an htmx request (search as
+    you type), which would otherwise swap a whole page into the list."""
+    target = url_for("threads.show", code=code)
+    if htmx and not htmx.boosted:
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = target
+        response.vary.add("HX-Request")
+        return response
+    return redirect(target)
+
+
 @bp.get("/")
 def index():
     filters = services.parse_list_filters(request.args, current_user)
     before = int_arg("sebelum")
+    code_query = tracking.read(filters.q) if filters.q and not before else None
+    code_matches = tracking.find(code_query, current_user) if code_query else []
+    if code_query and code_query.surely_a_code and len(code_matches) == 1:
+        return _open_thread(code_matches[0].code)
     threads, next_cursor = services.list_threads(filters, current_user, before=before)
     context = {
         "threads": threads,
         "next_cursor": next_cursor,
         "filters": filters,
         "before": before,
+        "code_matches": code_matches,
     }
     if before and wants_fragment():
         # "Load more": only the next rows and the next button.
@@ -64,6 +81,29 @@ def index():
         status_options=labels.status_options(filters.status, ("", _l("Semua status"))),
         **context,
     )
+
+
+@bp.get("/kode")
+def lookup():
+    """The "Cek kode pelacakan" box: the thread of a code, if the person may see it; the
+    same answer for a code that does not exist and one of a thread they may not see."""
+    typed = (request.args.get("kode", "") or "")[:40]
+    code_query = tracking.read(typed)
+    found = tracking.find(code_query, current_user) if code_query else []
+    if len(found) == 1:
+        return _open_thread(found[0].code)
+    if found:
+        return render_template("threads/lookup.html", typed=typed, found=found)
+    if not typed.strip():
+        error = _("Tulis kode pelacakan, misalnya TNY-26-4K7Q atau 4K7Q.")
+    elif code_query is None:
+        error = _("Ini bukan kode pelacakan. Kodenya seperti TNY-26-4K7Q (boleh hanya 4K7Q).")
+    else:
+        error = _("Tidak ada pertanyaan dengan kode %(code)s yang dapat Anda lihat. Periksa "
+                  "kodenya; pertanyaan pribadi hanya terlihat setelah masuk.",
+                  code=code_query.code or code_query.tail)
+    return render_template("threads/lookup.html", typed=typed, found=[], error=error), (
+        400 if code_query is None else 404)
 
 
 # --- asking -----------------------------------------------------------------------------
