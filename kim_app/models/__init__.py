@@ -29,7 +29,7 @@ from kim_app.models.kim import (
     Membership,
     MembershipStatus,
 )
-from kim_app.models.media import Document, Photo
+from kim_app.models.media import Document, HeldPhoto, Photo
 from kim_app.models.notifications import (
     EmailStatus,
     Notification,
@@ -84,6 +84,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "OutgoingEmail",
+    "HeldPhoto",
     "Photo",
     "Post",
     "PostKind",

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from kim_app.common import permissions
+from kim_app.common import permissions, submission
 from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
 from kim_app.common.params import int_arg, to_int
 from kim_app.common.ratelimit import account_and_ip_limits
@@ -110,6 +110,7 @@ def lookup():
 
 def _ask_limited(_limit):
     form = forms.AskForm(user=current_user)
+    form.held = submission.held_photos(form.submission_key.data, current_user)
     form.title.errors = [_("Anda sudah mengirim banyak pertanyaan. Tunggu sebentar, "
                            "lalu kirim lagi; isian Anda tetap tersimpan di sini.")]
     return make_response(render_template("threads/new.html", form=form), 429)
@@ -126,23 +127,26 @@ def new():
             form.preselect(current_user.village)
         return render_template("threads/new.html", form=form)
 
-    earlier = services.find_submitted(form.submission_key.data, current_user)
+    key = form.submission_key.data
+    earlier = services.find_submitted(key, current_user)
     if earlier is not None:
         flash(_("Pertanyaan ini sudah terkirim dengan kode %(code)s.", code=earlier.code), "info")
         return redirect(url_for("threads.show", code=earlier.code))
+    form.held = submission.drop_held(key, current_user, request.form.getlist("drop_photo"))
+    db.session.commit()
     if form.choosing_district:
+        _keep_chosen_photos(form)
         return render_template("threads/new.html", form=form)
     if not form.validate_on_submit():
+        if not form.photos.errors:
+            _keep_chosen_photos(form)
         return render_template("threads/new.html", form=form), 422
 
-    photos = []
-    try:
-        for upload in form.chosen_files():
-            photos.append(store_photo(upload, uploaded_by=current_user))
-    except UploadError as error:
-        db.session.rollback()
-        form.photos.errors = [error.message, _("Pilih foto lagi sebelum mengirim.")]
+    stored = _store_chosen_photos(form)
+    if stored is None:
         return render_template("threads/new.html", form=form), 422
+    photos = form.held + stored
+    submission.release_held(key, current_user)
 
     question = services.Question(
         title=form.title.data,
@@ -165,6 +169,37 @@ def new():
     flash(_("Pertanyaan Anda terkirim. Kode pelacakan: %(code)s. Simpan kode ini untuk "
             "menanyakan perkembangannya.", code=code), "success")
     return redirect(url_for("threads.show", code=code))
+
+
+def _store_chosen_photos(form) -> list | None:
+    """Store the photos just chosen; None (with the error by the field) when one is
+    refused, and then nothing of them is kept."""
+    stored = []
+    try:
+        for upload in form.chosen_files():
+            stored.append(store_photo(upload, uploaded_by=current_user))
+    except UploadError as error:
+        db.session.rollback()
+        form.held = submission.held_photos(form.submission_key.data, current_user)
+        form.photos.errors = [error.message, _("Pilih foto lagi sebelum mengirim.")]
+        return None
+    return stored
+
+
+def _keep_chosen_photos(form) -> None:
+    """The form comes back: the photos just chosen are stored and held under its key, so
+    they need not be chosen again (or the form says they must be, when they cannot be)."""
+    key = form.submission_key.data
+    stored = _store_chosen_photos(form)
+    if stored is None:
+        return
+    if not submission.hold_photos(key, current_user, stored):
+        db.session.rollback()
+        form.photos.errors = [_("Foto yang tadi dipilih belum tersimpan: pilih foto lagi "
+                                "sebelum mengirim.")]
+        return
+    db.session.commit()
+    form.held = form.held + stored
 
 
 CHECKED_FIELDS = ("title", "body", "category", "on_behalf_name")

@@ -84,15 +84,6 @@
     });
   });
 
-  /* A form marked data-once (with uploads, so not sent by htmx) cannot be sent twice by a
-     double tap; the server also recognises a repeated submit. */
-  document.addEventListener("submit", function (evt) {
-    var form = evt.target;
-    if (!form.hasAttribute || !form.hasAttribute("data-once")) { return; }
-    if (form.dataset.sent) { evt.preventDefault(); return; }
-    form.dataset.sent = "1";
-  });
-
   /* Errors from the server that carry HX-Retarget (a message for #flash) are shown. */
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var xhr = evt.detail.xhr;
@@ -130,5 +121,55 @@
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(area.value).then(done, function () {});
     }
+  });
+})();
+
+/* Photos are shrunk on the phone to at most 1600 px (input[data-shrink]) before they are
+   sent: three phone photos of ~8 MB become a few hundred KB each. The server re-encodes
+   every photo anyway; a browser without canvas support sends the originals. */
+(function () {
+  "use strict";
+  var TYPES = /^image\/(jpeg|png|webp)$/;
+
+  function shrink(file, max) {
+    if (!TYPES.test(file.type) || !window.createImageBitmap) { return Promise.resolve(file); }
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var scale = Math.min(1, max / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      var context = canvas.getContext("2d");
+      context.fillStyle = "#fff";
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      if (bitmap.close) { bitmap.close(); }
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) {
+          resolve(blob && blob.size < file.size
+            ? new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", { type: "image/jpeg" })
+            : file);
+        }, "image/jpeg", 0.85);
+      });
+    }).catch(function () { return file; });
+  }
+
+  document.addEventListener("change", function (evt) {
+    var input = evt.target;
+    if (!input.matches || !input.matches("input[type=file][data-shrink]") ||
+        !window.DataTransfer || !input.files.length) { return; }
+    var buttons = input.form ? input.form.querySelectorAll("button[type=submit]") : [];
+    var max = parseInt(input.dataset.shrink, 10) || 1600;
+    Array.prototype.forEach.call(buttons, function (button) { button.disabled = true; });
+    input.setAttribute("aria-busy", "true");
+    Promise.all(Array.prototype.map.call(input.files, function (file) {
+      return shrink(file, max);
+    })).then(function (files) {
+      var list = new DataTransfer();
+      files.forEach(function (file) { list.items.add(file); });
+      input.files = list.files;
+    }).finally(function () {
+      input.removeAttribute("aria-busy");
+      Array.prototype.forEach.call(buttons, function (button) { button.disabled = false; });
+    });
   });
 })();

@@ -1,0 +1,110 @@
+"""Phones on slow links, in a real browser: a tracking code found by its short form, photos
+shrunk before they are sent and kept across a form error, the ask form without JavaScript
+(Enter sends it), and a question typed offline kept as a draft on the phone."""
+
+import io
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from kim_app.extensions import db as _db
+from kim_app.models import Photo, Role, Thread, ThreadPhoto
+from tests.browser.test_threads import log_in
+from tests.conftest import make_user
+from tests.threads.conftest import new_thread
+
+pytestmark = pytest.mark.browser
+
+
+def phone_jpeg(tmp_path, size=(3200, 2400)):
+    path = tmp_path / "sawah.jpg"
+    image = Image.new("RGB", size, (90, 140, 60))
+    for x in range(0, size[0], 97):  # some texture, so the file is not trivially small
+        image.paste((200, 180, 40), (x, 0, x + 13, size[1]))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=95)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def unexpected(errors: list[str]) -> list[str]:
+    """Console errors other than what a boosted form with an error answer logs by design:
+    the browser's line for the 422 answer, and htmx's for the inline check it aborts when
+    the form is sent (`hx-sync="closest form:abort"`)."""
+    expected = ("status of 422", "htmx:sendAbort", "htmx:afterRequest")
+    return [error for error in errors if not any(mark in error for mark in expected)]
+
+
+def fill_question(page: Page, title: str) -> None:
+    page.fill("#title", title)
+    page.fill("#body", "Saluran irigasi tersier di blok sawah timur tersumbat lumpur sejak "
+                       "banjir, air tidak sampai ke sawah kami.")
+    page.select_option("#category", label="Irigasi dan banjir")
+
+
+def test_tracking_code_lookup_by_the_short_form(page: Page, app, live_server, console_errors):
+    asker = make_user(Role.WARGA, name="Sulastri Warga")
+    thread = new_thread(asker, title="Jembatan desa retak setelah banjir")
+    thread.code = "TNY-26-7CX9"
+    _db.session.commit()
+
+    page.goto("/")
+    page.fill("#tracking-code", "7cx9")
+    page.get_by_role("button", name="Cek", exact=True).click()
+    expect(page).to_have_url(f"{live_server}/tanya/TNY-26-7CX9")
+    expect(page.locator("h1")).to_contain_text("Jembatan desa retak")
+
+    # The search box of /tanya/ (search as you type) opens it too.
+    page.goto("/tanya/")
+    page.fill("#q", "tny 26 7cx9")
+    expect(page).to_have_url(f"{live_server}/tanya/TNY-26-7CX9")
+    assert console_errors == [], "\n".join(console_errors)
+
+
+def test_a_photo_is_shrunk_and_kept_across_a_validation_error(page: Page, app, live_server,
+                                                               tmp_path, console_errors):
+    villager = make_user(Role.WARGA, name="Sulastri Warga")
+    log_in(page, villager)
+    page.goto("/tanya/baru")
+    fill_question(page, "Pendek")
+    page.set_input_files("#photos", str(phone_jpeg(tmp_path)))
+    expect(page.locator("#photos")).not_to_have_attribute("aria-busy", "true")
+    expect(page.get_by_role("button", name="Kirim pertanyaan")).to_be_enabled()
+    page.get_by_role("button", name="Kirim pertanyaan").click()
+
+    expect(page.locator("#title-error")).to_contain_text("10 sampai 150 karakter")
+    held = page.locator("#held-photos img")
+    expect(held).to_have_count(1)
+    expect(page.locator("#held-photos")).to_contain_text("1 foto sudah terkirim")
+    assert held.evaluate("img => img.complete && img.naturalWidth > 0")
+    _db.session.expire_all()
+    photo = _db.session.scalar(select(Photo))
+    # Shrunk in the browser to 1600 px before it was sent (the original was 3200 px wide).
+    assert (photo.width, photo.height) == (1600, 1200)
+
+    page.fill("#title", "Saluran irigasi tersumbat di Gulangpongge")
+    page.get_by_role("button", name="Kirim pertanyaan").click()
+    expect(page.locator("#flash")).to_contain_text("Kode pelacakan")
+    expect(page.locator(f"img[src*='{photo.token}']")).to_have_count(1)
+    _db.session.expire_all()
+    thread = _db.session.scalar(select(Thread))
+    assert [p.photo_id for p in _db.session.scalars(select(ThreadPhoto))] == [photo.id]
+    expect(page).to_have_url(f"{live_server}/tanya/{thread.code}")
+    assert unexpected(console_errors) == []
+
+
+def test_without_javascript_enter_sends_the_ask_form(browser, app, live_server):
+    villager = make_user(Role.WARGA, name="Sulastri Warga")
+    context = browser.new_context(base_url=live_server, java_script_enabled=False,
+                                  locale="id-ID")
+    page = context.new_page()
+    log_in(page, villager)
+    page.goto("/tanya/baru")
+    page.fill("#title", "Pendek")
+    page.press("#title", "Enter")
+    # The form was sent (its errors are shown), not the "Tampilkan desa" step.
+    expect(page.locator("#title-error")).to_contain_text("10 sampai 150 karakter")
+    expect(page.locator("#body-error")).to_be_visible()
+    context.close()
