@@ -173,3 +173,138 @@
     });
   });
 })();
+
+/* The installable app: the service worker (offline page, cached static files), and a
+   question typed without a connection kept on the phone as a draft (form[data-draft]),
+   offered again when the connection is back. Photos cannot be kept in a draft. */
+(function () {
+  "use strict";
+  var worker = document.querySelector('meta[name="kim-service-worker"]');
+  if (worker && "serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(worker.content).catch(function () {});
+    });
+  }
+
+  var PREFIX = "kim-draft-";
+  function storageKey(form) { return PREFIX + form.dataset.draft; }
+  function read(key) {
+    try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
+  }
+  function fields(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.type !== "file" && el.type !== "submit" && el.type !== "button" &&
+        el.name !== "csrf_token" && el.name !== "drop_photo";
+    });
+  }
+  function save(form) {
+    var values = {};
+    fields(form).forEach(function (el) {
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (el.checked) { values[el.name] = el.value; }
+      } else { values[el.name] = el.value; }
+    });
+    try {
+      window.localStorage.setItem(storageKey(form), JSON.stringify({ values: values }));
+    } catch (e) { /* storage full or off: nothing to keep it in */ }
+  }
+  function restore(form, draft) {
+    var village = null;
+    fields(form).forEach(function (el) {
+      if (!(el.name in draft.values)) {
+        if (el.type === "checkbox") { el.checked = false; }
+        return;
+      }
+      var value = draft.values[el.name];
+      if (el.type === "checkbox" || el.type === "radio") { el.checked = el.value === value; }
+      else if (el.name === "village") { village = value; el.value = value; }
+      else { el.value = value; }
+    });
+    var select = form.querySelector("select[name=village]");
+    if (village && select && select.value !== village && window.htmx) {
+      /* The village list is the kecamatan's: load it, then choose the village again. */
+      document.addEventListener("htmx:afterSettle", function again() {
+        var fresh = form.querySelector("select[name=village]");
+        if (fresh) { fresh.value = village; }
+        document.removeEventListener("htmx:afterSettle", again);
+      });
+      htmx.trigger(form.querySelector("select[name=district]"), "change");
+    }
+  }
+  function show(form, kind) {
+    var box = form.querySelector(".draft-status");
+    if (!box) { return; }
+    box.textContent = "";
+    var text = document.createElement("p");
+    text.textContent = box.dataset[kind];
+    box.appendChild(text);
+    if (kind !== "saved" || navigator.onLine) {
+      var send = document.createElement("button");
+      send.type = "button";
+      send.textContent = box.dataset.send;
+      send.addEventListener("click", function () { box.hidden = true; form.requestSubmit(); });
+      box.appendChild(send);
+    }
+    if (kind === "restored") {
+      var discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "secondary outline";
+      discard.textContent = box.dataset.discard;
+      discard.addEventListener("click", function () {
+        window.localStorage.removeItem(storageKey(form));
+        box.hidden = true;
+      });
+      box.appendChild(discard);
+    }
+    box.hidden = false;
+  }
+
+  function setUp(root) {
+    var forms = root.querySelectorAll ? root.querySelectorAll("form[data-draft]") : [];
+    Array.prototype.forEach.call(forms, function (form) {
+      if (form.dataset.draftReady) { return; }
+      form.dataset.draftReady = "1";
+      var draft = read(storageKey(form));
+      var title = form.querySelector("[name=title]");
+      if (draft && title && !title.value) {
+        restore(form, draft);
+        show(form, "restored");
+      }
+      form.addEventListener("input", function () { if (!navigator.onLine) { save(form); } });
+    });
+    var offline = root.querySelector ? root.querySelector("#offline-draft") : null;
+    var kept = offline && read(PREFIX + "ask");
+    if (kept && kept.values.title) {
+      offline.querySelector(".draft-text").textContent =
+        offline.dataset.text.replace("{title}", kept.values.title);
+      offline.hidden = false;
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () { setUp(document); });
+  document.addEventListener("htmx:load", function (evt) { setUp(evt.target); });
+
+  /* Sent without a connection: keep it instead (before htmx sees the submit). */
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!form.matches || !form.matches("form[data-draft]")) { return; }
+    if (navigator.onLine === false) {
+      evt.preventDefault();
+      evt.stopImmediatePropagation();
+      save(form);
+      show(form, "saved");
+    } else {
+      window.localStorage.removeItem(storageKey(form));
+    }
+  }, true);
+  document.addEventListener("htmx:sendError", function (evt) {
+    var form = evt.detail.elt;
+    if (form && form.matches && form.matches("form[data-draft]")) {
+      save(form);
+      show(form, "saved");
+    }
+  });
+  window.addEventListener("online", function () {
+    var form = document.querySelector("form[data-draft]");
+    if (form && read(storageKey(form))) { show(form, "online"); }
+  });
+})();

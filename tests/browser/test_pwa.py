@@ -108,3 +108,63 @@ def test_without_javascript_enter_sends_the_ask_form(browser, app, live_server):
     expect(page.locator("#title-error")).to_contain_text("10 sampai 150 karakter")
     expect(page.locator("#body-error")).to_be_visible()
     context.close()
+
+
+def test_a_question_typed_offline_is_kept_and_sent_when_back_online(page: Page, app,
+                                                                    live_server):
+    villager = make_user(Role.WARGA, name="Sulastri Warga")
+    log_in(page, villager)
+    page.goto("/tanya/baru")
+    page.context.set_offline(True)
+    fill_question(page, "Saluran irigasi tersumbat di Gulangpongge")
+    page.get_by_role("button", name="Kirim pertanyaan").click()
+    status = page.locator(".draft-status")
+    expect(status).to_contain_text("disimpan di ponsel ini sebagai draf")
+    draft = page.evaluate("JSON.parse(localStorage.getItem('kim-draft-ask'))")
+    assert draft["values"]["title"] == "Saluran irigasi tersumbat di Gulangpongge"
+    assert "csrf_token" not in draft["values"]
+    _db.session.expire_all()
+    assert _db.session.scalar(select(Thread)) is None
+
+    page.context.set_offline(False)
+    expect(status).to_contain_text("Koneksi kembali")
+    status.get_by_role("button", name="Kirim sekarang").click()
+    expect(page.locator("#flash")).to_contain_text("Kode pelacakan")
+    assert page.evaluate("localStorage.getItem('kim-draft-ask')") is None
+    _db.session.expire_all()
+    assert _db.session.scalar(select(Thread.title)) == "Saluran irigasi tersumbat di Gulangpongge"
+
+
+def test_an_offline_draft_comes_back_on_the_form_and_the_offline_page(page: Page, app,
+                                                                      live_server):
+    villager = make_user(Role.WARGA, name="Sulastri Warga")
+    log_in(page, villager)
+    page.goto("/tanya/baru")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now the service worker controls the page
+    page.context.set_offline(True)
+    fill_question(page, "Lampu jalan mati di depan balai desa")
+    # Another page while offline: the service worker answers with the offline page.
+    page.goto("/kim/")
+    expect(page.locator("h1")).to_have_text("Anda sedang offline")
+    expect(page.locator("#offline-draft")).to_contain_text("Lampu jalan mati di depan balai desa")
+
+    page.context.set_offline(False)
+    page.goto("/tanya/baru")
+    expect(page.locator("#title")).to_have_value("Lampu jalan mati di depan balai desa")
+    expect(page.locator("#category")).not_to_have_value("")
+    status = page.locator(".draft-status")
+    expect(status).to_contain_text("dikembalikan ke formulir")
+    status.get_by_role("button", name="Buang draf").click()
+    assert page.evaluate("localStorage.getItem('kim-draft-ask')") is None
+
+
+def test_manifest_and_service_worker_in_the_browser(page: Page, live_server, console_errors):
+    page.goto("/")
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.scriptURL)") == (
+        f"{live_server}/sw.js")
+    manifest = page.evaluate(
+        "fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())")
+    assert manifest["display"] == "standalone"
+    assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+    assert console_errors == []
