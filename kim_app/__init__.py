@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kim_app import database
+from kim_app.common import form_messages
 from kim_app.common.params import IdConverter
 from kim_app.config import Config, TestConfig, config_for_environment
 from kim_app.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
@@ -72,6 +73,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     )
     limiter.init_app(app)
     login_manager.init_app(app)
+    form_messages.install(app)
 
     from kim_app import (
         auth,
