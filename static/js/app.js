@@ -308,3 +308,43 @@
     if (form && read(storageKey(form))) { show(form, "online"); }
   });
 })();
+
+/* Data saver: a photo placeholder (span.photo-tap) loads its photo when tapped; inside a
+   link the first tap loads the photo, the next one follows the link. Standalone ones get
+   a button, so they can be loaded from the keyboard too. */
+(function () {
+  "use strict";
+  function load(tap) {
+    var img = tap.querySelector("img");
+    img.srcset = tap.dataset.srcset;
+    img.sizes = tap.dataset.sizes;
+    img.src = tap.dataset.src;
+    tap.classList.remove("photo-tap");
+    tap.classList.add("photo-loaded");
+    var label = tap.querySelector(".photo-tap-label");
+    if (label) { label.remove(); }
+  }
+  function setUp(root) {
+    if (!root.querySelectorAll) { return; }
+    Array.prototype.forEach.call(root.querySelectorAll(".photo-tap"), function (tap) {
+      var label = tap.querySelector(".photo-tap-label");
+      if (tap.closest("a") || !label || label.tagName === "BUTTON") {
+        if (label) { label.textContent = tap.dataset.tap; }
+        return;
+      }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "photo-tap-label";
+      button.textContent = tap.dataset.tap;
+      label.replaceWith(button);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { setUp(document); });
+  document.addEventListener("htmx:load", function (evt) { setUp(evt.target); });
+  document.addEventListener("click", function (evt) {
+    var tap = evt.target.closest ? evt.target.closest(".photo-tap") : null;
+    if (!tap) { return; }
+    evt.preventDefault();
+    load(tap);
+  });
+})();

@@ -3,6 +3,7 @@ shrunk before they are sent and kept across a form error, the ask form without J
 (Enter sends it), and a question typed offline kept as a draft on the phone."""
 
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -168,3 +169,24 @@ def test_manifest_and_service_worker_in_the_browser(page: Page, live_server, con
     assert manifest["display"] == "standalone"
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
     assert console_errors == []
+
+
+def test_data_saver_loads_a_photo_on_tap(browser, app, live_server):
+    from tests import business_factories as bf
+
+    group = bf.business_group(bf.kim())
+    item = bf.product(group, photos=1)
+    context = browser.new_context(base_url=live_server, locale="id-ID",
+                                  extra_http_headers={"Save-Data": "on"})
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"/usaha/{group.slug}/{item.slug}")
+    photo = page.locator(".product-photo")
+    box = photo.bounding_box()
+    assert box["width"] > 100 and box["height"] > 50  # the placeholder keeps the size
+    assert not any("/media/" in url for url in requested)
+    page.get_by_role("button", name="Ketuk untuk memuat foto").click()
+    expect(photo).to_have_attribute("src", re.compile(r"^/media/\w+-\d+\.webp$"))
+    assert any("/media/" in url for url in requested)
+    context.close()
