@@ -95,6 +95,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     from kim_app.admin import routes as admin_routes
     from kim_app.common import data_saver
     from kim_app.notifications.routes import bp as notifications_bp
+    from kim_app.share import previews
 
     auth.init_login(login_manager)
     app.register_blueprint(main.bp)
@@ -113,6 +114,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     security.register(app)
     templating.register(app)
     data_saver.register(app)
+    previews.register(app)
     cli.register(app)
     query_count.register(app)
 
