@@ -168,6 +168,13 @@ def test_manifest_and_service_worker_in_the_browser(page: Page, live_server, con
         "fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())")
     assert manifest["display"] == "standalone"
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+    # Chromium's own installability check (the one Lighthouse reports); a test browser's
+    # context is an incognito one, which is never installable: that one is expected.
+    session = page.context.new_cdp_session(page)
+    errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [error["errorId"] for error in errors if error["errorId"] != "in-incognito"] == []
+    manifest_seen = session.send("Page.getAppManifest")
+    assert manifest_seen["errors"] == [], manifest_seen["errors"]
     assert console_errors == []
 
 
