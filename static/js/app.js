@@ -84,10 +84,12 @@
     });
   });
 
-  /* Errors from the server that carry HX-Retarget (a message for #flash) are shown. */
+  /* Errors from the server that carry HX-Retarget (a message for #flash) are shown, and so
+     is the page a boosted form gets back (a 429 "wait a moment", an error page), as the
+     browser would show it without JavaScript. */
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var xhr = evt.detail.xhr;
-    if (xhr.status >= 400 && xhr.getResponseHeader("HX-Retarget")) {
+    if (xhr.status >= 400 && (xhr.getResponseHeader("HX-Retarget") || evt.detail.boosted)) {
       evt.detail.shouldSwap = true;
       evt.detail.isError = false;
     }

@@ -197,3 +197,23 @@ def test_data_saver_loads_a_photo_on_tap(browser, app, live_server):
     expect(photo).to_have_attribute("src", re.compile(r"^/media/\w+-\d+\.webp$"))
     assert any("/media/" in url for url in requested)
     context.close()
+
+
+def test_a_boosted_form_shows_the_page_an_error_answer_brings(page: Page, app, live_server):
+    """The ask form is sent by htmx (for its upload progress); a 429 "wait a moment" page
+    is still shown, as the browser shows it without JavaScript."""
+    villager = make_user(Role.WARGA, name="Sulastri Warga")
+    log_in(page, villager)
+    page.goto("/tanya/baru")
+
+    def limited(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        return route.fulfill(status=429, content_type="text/html", body=(
+            "<!doctype html><html><head><title>Batas</title></head><body><main>"
+            "<p id='limited'>Anda sudah mengirim banyak pertanyaan.</p></main></body></html>"))
+
+    page.route("**/tanya/baru", limited)
+    fill_question(page, "Saluran irigasi tersumbat di Gulangpongge")
+    page.get_by_role("button", name="Kirim pertanyaan").click()
+    expect(page.locator("#limited")).to_have_text("Anda sudah mengirim banyak pertanyaan.")
