@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kim_app import database
+from kim_app.common import form_messages
 from kim_app.common.params import IdConverter
 from kim_app.config import Config, TestConfig, config_for_environment
 from kim_app.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
@@ -72,6 +73,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     )
     limiter.init_app(app)
     login_manager.init_app(app)
+    form_messages.install(app)
 
     from kim_app import (
         auth,
@@ -93,7 +95,10 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     from kim_app.account import bp as account_bp
     from kim_app.admin import moved as admin_moved
     from kim_app.admin import routes as admin_routes
+    from kim_app.common import data_saver
+    from kim_app.moderation.routes import bp as moderation_bp
     from kim_app.notifications.routes import bp as notifications_bp
+    from kim_app.share import previews
 
     auth.init_login(login_manager)
     app.register_blueprint(main.bp)
@@ -108,10 +113,13 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     app.register_blueprint(officer.bp, url_prefix="/petugas")
     app.register_blueprint(admin_routes.bp, url_prefix="/admin")
     app.register_blueprint(admin_moved.bp)
+    app.register_blueprint(moderation_bp, url_prefix="/lapor")
     errors.register(app)
     security.register(app)
     static_files.register(app)
     templating.register(app)
+    data_saver.register(app)
+    previews.register(app)
     cli.register(app)
     query_count.register(app)
     response_cache.register(app)

@@ -682,7 +682,8 @@ def test_home_shows_the_persons_kecamatan_and_kims_first(client, db, world):
 
 
 def test_nav_has_info_link(client):
-    assert '<a href="/info/">Info</a>' in client.get("/").get_data(as_text=True)
+    nav = client.get("/").get_data(as_text=True).split('class="area-nav"')[1].split("</nav>")[0]
+    assert re.search(r'<a href="/info/"[^>]*>(<svg .*?</svg>)?<span>Info</span></a>', nav)
 
 
 def test_share_text_and_whatsapp_link(app, db, world):

@@ -11,6 +11,7 @@ from kim_app.common.unique import add_with_slug
 from kim_app.common.uploads import delete_photo, store_photo
 from kim_app.extensions import db
 from kim_app.models import BusinessGroup, KimGroup, KimStatus, Product, ProductCategory, User
+from kim_app.moderation import visibility
 
 
 def get_group(slug: str) -> BusinessGroup | None:
@@ -22,19 +23,22 @@ def get_group(slug: str) -> BusinessGroup | None:
     )
 
 
-def groups_for_kim(kim_group: KimGroup,
+def groups_for_kim(kim_group: KimGroup, user=None,
                    limit: int | None = None) -> tuple[list[tuple[BusinessGroup, int]], bool]:
-    """The KIM's business groups (the first `limit`, when given) with their numbers of
-    published products, one query; and whether there are more."""
+    """The KIM's business groups (`moderation.visibility`: hidden ones for the KIM's
+    pengurus and moderators; the first `limit`, when given) with their number of public
+    products, one query; and whether there are more."""
     published = (
         select(func.count(Product.id))
-        .where(Product.business_group_id == BusinessGroup.id, Product.published.is_(True))
+        .where(Product.business_group_id == BusinessGroup.id, Product.published.is_(True),
+               Product.hidden_at.is_(None))
         .correlate(BusinessGroup)
         .scalar_subquery()
     )
     query = (
         select(BusinessGroup, published)
-        .where(BusinessGroup.kim_group_id == kim_group.id)
+        .where(BusinessGroup.kim_group_id == kim_group.id,
+               visibility.business_group_clause(user, kim_group))
         .order_by(BusinessGroup.name, BusinessGroup.id)
     )
     rows = [(group, count) for group, count in db.session.execute(
