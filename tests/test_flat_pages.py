@@ -50,6 +50,8 @@ def test_long_thread_shows_its_latest_posts_and_loads_earlier_ones(client, app):
     add_posts(thread, asker, 70)
     from kim_app.threads.services import POSTS_SHOWN
 
+    login(client, asker)  # a new question is the asker's (and the officers') to see
+
     html = client.get(f"/tanya/{thread.code}").get_data(as_text=True)
     assert "Balasan nomor 069" in html
     assert html.count('class="post') <= POSTS_SHOWN + 5
@@ -74,6 +76,7 @@ def test_thread_page_queries_do_not_grow_with_posts(client, app, query_counter):
     short, long = new_thread(asker), new_thread(asker, title="Jalan desa berlubang besar")
     add_posts(short, asker, 3)
     add_posts(long, asker, 120)
+    login(client, asker)
     client.get(f"/tanya/{short.code}")
     with query_counter() as few:
         client.get(f"/tanya/{short.code}")

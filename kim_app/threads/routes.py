@@ -27,7 +27,7 @@ from kim_app.common.ratelimit import account_and_ip_limits
 from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db, htmx
-from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
+from kim_app.models import Agency, RejectReason, Thread, User, Visibility, utcnow
 from kim_app.moderation import trust, visibility
 from kim_app.threads import answer_templates, bp, forms, labels, lifecycle, loop, services, tracking
 from kim_app.threads.lifecycle import NotAllowedError, TransitionError

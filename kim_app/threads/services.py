@@ -32,6 +32,7 @@ from kim_app.models import (
     KimGroup,
     Photo,
     Post,
+    PostKind,
     Thread,
     ThreadFollow,
     ThreadPhoto,
