@@ -100,7 +100,8 @@ def _show_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
         "group": group,
         "membership": membership,
         "last_ketua": membership is not None and services.is_last_ketua(membership),
-        "join_form": join_form or JoinForm(),
+        # A form object makes a CSRF token, and a token a session: guests get none.
+        "join_form": join_form or (JoinForm() if current_user.is_authenticated else None),
         "authority": kim_authority(current_user, group),
         "can_admin_group": can_admin_kim_groups(current_user),
     }

@@ -266,7 +266,8 @@ def _thread_context(thread: Thread, **overrides) -> dict:
         "follower_count": services.follower_count(thread),
         "may_reopen": lifecycle.asker_may_reopen(thread, current_user),
         "reopen_deadline": lifecycle.reopen_deadline(thread),
-        "reply_form": forms.ReplyForm(formdata=None),
+        # A form object makes a CSRF token, and a token a session: guests get none.
+        "reply_form": forms.ReplyForm(formdata=None) if current_user.is_authenticated else None,
         "audience_note": visibility.thread_audience_note(thread),
     }
     context.update(loop.thread_context(thread, current_user))
