@@ -11,10 +11,10 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from kim_app.extensions import db as _db
-from kim_app.models import Photo, Role, Thread, ThreadPhoto
+from kim_app.models import Photo, Role, Thread, ThreadPhoto, ThreadStatus
 from tests.browser.test_threads import log_in
 from tests.conftest import make_user
-from tests.threads.conftest import new_thread
+from tests.threads.conftest import advance, new_thread
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,9 @@ def fill_question(page: Page, title: str) -> None:
 
 def test_tracking_code_lookup_by_the_short_form(page: Page, app, live_server, console_errors):
     asker = make_user(Role.WARGA, name="Sulastri Warga")
+    officer = make_user(Role.PETUGAS, name="Hendra Petugas", village=None)
     thread = new_thread(asker, title="Jembatan desa retak setelah banjir")
+    advance(thread, officer, ThreadStatus.DIVERIFIKASI)  # verified before public
     thread.code = "TNY-26-7CX9"
     _db.session.commit()
 
@@ -215,5 +217,7 @@ def test_a_boosted_form_shows_the_page_an_error_answer_brings(page: Page, app, l
 
     page.route("**/tanya/baru", limited)
     fill_question(page, "Saluran irigasi tersumbat di Gulangpongge")
-    page.get_by_role("button", name="Kirim pertanyaan").click()
+    page.wait_for_load_state("networkidle")  # the inline checks of the fields are back
+    with page.expect_response(lambda response: response.status == 429):
+        page.get_by_role("button", name="Kirim pertanyaan").click()
     expect(page.locator("#limited")).to_have_text("Anda sudah mengirim banyak pertanyaan.")
