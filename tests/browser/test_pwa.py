@@ -231,3 +231,20 @@ def test_a_boosted_form_shows_the_page_an_error_answer_brings(page: Page, app, l
     with page.expect_response(lambda response: response.status == 429):
         page.get_by_role("button", name="Kirim pertanyaan").click()
     expect(page.locator("#limited")).to_have_text("Anda sudah mengirim banyak pertanyaan.")
+
+
+def test_the_village_select_waits_for_its_new_list(page: Page, app, live_server):
+    """On a slow link the old village list cannot be used while the new one loads."""
+    villager = make_user(Role.WARGA, name="Sulastri Warga")
+    log_in(page, villager)
+    page.goto("/tanya/baru")
+    held = []
+    page.route("**/auth/desa*", lambda route: held.append(route))
+    page.select_option("#district", label="Margorejo")
+    # The request is out (held here, unanswered): the old list cannot be chosen from.
+    expect(page.locator("#village")).to_be_disabled()
+    assert held, "the village list was not requested"
+    held[0].continue_()
+    expect(page.locator("#village")).to_be_enabled()
+    expect(page.locator("#village option").nth(1)).to_be_attached()
+    assert "Margorejo" in page.locator("#district option:checked").inner_text()
