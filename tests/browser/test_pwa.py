@@ -11,10 +11,10 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from kim_app.extensions import db as _db
-from kim_app.models import Photo, Role, Thread, ThreadPhoto, ThreadStatus
+from kim_app.models import Photo, Role, Thread, ThreadPhoto
 from tests.browser.test_threads import log_in
 from tests.conftest import make_user
-from tests.threads.conftest import advance, new_thread
+from tests.threads.conftest import new_thread
 
 pytestmark = pytest.mark.browser
 
@@ -56,9 +56,7 @@ def fill_question(page: Page, title: str) -> None:
 
 def test_tracking_code_lookup_by_the_short_form(page: Page, app, live_server, console_errors):
     asker = make_user(Role.WARGA, name="Sulastri Warga")
-    officer = make_user(Role.PETUGAS, name="Hendra Petugas", village=None)
-    thread = new_thread(asker, title="Jembatan desa retak setelah banjir")
-    advance(thread, officer, ThreadStatus.DIVERIFIKASI)  # verified before public
+    thread = new_thread(asker, title="Jembatan desa retak setelah banjir", verified=True)
     thread.code = "TNY-26-7CX9"
     _db.session.commit()
 

@@ -5,25 +5,16 @@ see it, and say the same "not found" for a missing code and for someone else's p
 import pytest
 
 from kim_app.extensions import db as _db
-from kim_app.models import ThreadStatus, Visibility
+from kim_app.models import Visibility
 from kim_app.threads import tracking
 from tests.conftest import HX, login
-from tests.threads.conftest import advance, new_thread
+from tests.threads.conftest import new_thread
 
 
 def with_code(thread, code):
     thread.code = code
     _db.session.commit()
     return thread
-
-
-@pytest.fixture
-def verified(petugas):
-    """A question a guest may see (verified before public), under the code given."""
-    def make(asker, code, **kwargs):
-        return with_code(advance(new_thread(asker, **kwargs), petugas, ThreadStatus.DIVERIFIKASI),
-                         code)
-    return make
 
 
 @pytest.mark.parametrize("typed, code, tail", [
@@ -51,8 +42,8 @@ def test_a_word_of_letters_is_not_surely_a_code():
 
 
 @pytest.mark.parametrize("typed", ["TNY-26-7CX9", "tny 26 7cx9", "7cx9", "7CX9"])
-def test_lookup_box_opens_the_thread(client, db, asker, typed, verified):
-    thread = verified(asker, "TNY-26-7CX9")
+def test_lookup_box_opens_the_thread(client, db, asker, typed):
+    thread = with_code(new_thread(asker, verified=True), "TNY-26-7CX9")
     response = client.get("/tanya/kode", query_string={"kode": typed})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/tanya/{thread.code}"
@@ -91,9 +82,10 @@ def test_lookup_bad_input(client, db, typed, status):
     assert 'id="tracking-code-error"' in html and "<b>x</b>" not in html
 
 
-def test_same_short_form_in_two_years_lists_both(client, db, asker, verified):
-    old = verified(asker, "TNY-25-7CX9", title="Pertanyaan tahun lalu soal air")
-    new = verified(asker, "TNY-26-7CX9")
+def test_same_short_form_in_two_years_lists_both(client, db, asker):
+    old = with_code(new_thread(asker, title="Pertanyaan tahun lalu soal air", verified=True),
+                    "TNY-25-7CX9")
+    new = with_code(new_thread(asker, verified=True), "TNY-26-7CX9")
     response = client.get("/tanya/kode?kode=7cx9")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -102,8 +94,8 @@ def test_same_short_form_in_two_years_lists_both(client, db, asker, verified):
     assert client.get("/tanya/kode?kode=tny-25-7cx9").headers["Location"] == f"/tanya/{old.code}"
 
 
-def test_search_box_opens_a_code(client, db, asker, verified):
-    thread = verified(asker, "TNY-26-7CX9")
+def test_search_box_opens_a_code(client, db, asker):
+    thread = with_code(new_thread(asker, verified=True), "TNY-26-7CX9")
     for typed in ("tny 26 7cx9", "7CX9", "TNY-26-7CX9"):
         response = client.get("/tanya/", query_string={"q": typed})
         assert response.status_code == 302
@@ -115,10 +107,10 @@ def test_search_box_opens_a_code(client, db, asker, verified):
     assert "HX-Request" in response.headers["Vary"]
 
 
-def test_search_word_like_a_code_searches_and_offers_the_thread(client, db, asker, verified):
-    coded = verified(asker, "TNY-26-DESA", title="Lampu jalan padam")
-    about = verified(asker, "TNY-26-AB23", title="Balai desa kapan dibuka?",
-                     body="Balai DESA tutup terus, kapan dibuka untuk warga umum?")
+def test_search_word_like_a_code_searches_and_offers_the_thread(client, db, asker):
+    coded = with_code(new_thread(asker, title="Lampu jalan padam", verified=True), "TNY-26-DESA")
+    about = new_thread(asker, title="Balai desa kapan dibuka?",
+                       body="Balai DESA tutup terus, kapan dibuka untuk warga umum?", verified=True)
     response = client.get("/tanya/?q=desa")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -128,8 +120,8 @@ def test_search_word_like_a_code_searches_and_offers_the_thread(client, db, aske
     assert "Kode pelacakan yang cocok" not in plain
 
 
-def test_short_form_lookup_reads_the_code_index(app, db, asker, query_counter, verified):
-    verified(asker, "TNY-26-7CX9")
+def test_short_form_lookup_reads_the_code_index(app, db, asker, query_counter):
+    with_code(new_thread(asker, verified=True), "TNY-26-7CX9")
     with query_counter() as queries:
         found = tracking.find(tracking.read("7cx9"), None)
     assert [t.code for t in found] == ["TNY-26-7CX9"]
