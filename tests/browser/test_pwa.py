@@ -4,6 +4,7 @@ shrunk before they are sent and kept across a form error, the ask form without J
 
 import io
 import re
+from collections.abc import Iterator
 
 import pytest
 from PIL import Image
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from kim_app.extensions import db as _db
 from kim_app.models import Photo, Role, Thread, ThreadPhoto
+from tests.browser.conftest import watch_console
 from tests.browser.test_threads import log_in
 from tests.conftest import make_user
 from tests.threads.conftest import new_thread
@@ -44,6 +46,17 @@ def fill_question(page: Page, title: str) -> None:
     page.fill("#body", "Saluran irigasi tersier di blok sawah timur tersumbat lumpur sejak "
                        "banjir, air tidak sampai ke sawah kami.")
     page.select_option("#category", label="Irigasi dan banjir")
+
+
+
+@pytest.fixture
+def sw_page(browser, browser_context_args, live_server) -> Iterator[Page]:
+    """A page whose service worker runs (the other browser tests block it, so that
+    `page.route` sees their requests)."""
+    context = browser.new_context(**{**browser_context_args, "base_url": live_server,
+                                     "service_workers": "allow"})
+    yield context.new_page()
+    context.close()
 
 
 def test_tracking_code_lookup_by_the_short_form(page: Page, app, live_server, console_errors):
@@ -137,8 +150,9 @@ def test_a_question_typed_offline_is_kept_and_sent_when_back_online(page: Page, 
     assert _db.session.scalar(select(Thread.title)) == "Saluran irigasi tersumbat di Gulangpongge"
 
 
-def test_an_offline_draft_comes_back_on_the_form_and_the_offline_page(page: Page, app,
+def test_an_offline_draft_comes_back_on_the_form_and_the_offline_page(sw_page: Page, app,
                                                                       live_server):
+    page = sw_page
     villager = make_user(Role.WARGA, name="Sulastri Warga")
     log_in(page, villager)
     page.goto("/tanya/baru")
@@ -161,7 +175,8 @@ def test_an_offline_draft_comes_back_on_the_form_and_the_offline_page(page: Page
     assert page.evaluate("localStorage.getItem('kim-draft-ask')") is None
 
 
-def test_manifest_and_service_worker_in_the_browser(page: Page, live_server, console_errors):
+def test_manifest_and_service_worker_in_the_browser(sw_page: Page, live_server):
+    page, console_errors = sw_page, watch_console(sw_page)
     page.goto("/")
     assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.scriptURL)") == (
         f"{live_server}/sw.js")
