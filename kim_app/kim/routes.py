@@ -31,6 +31,7 @@ from kim_app.kim import bp, services
 from kim_app.kim.forms import DecisionForm, JoinForm, ProfileForm, RoleForm
 from kim_app.models import KimGroup, Membership, MembershipStatus
 from kim_app.moderation import visibility
+from kim_app.stats.business import kim_figures as kim_business_figures
 
 MEMBERS_CHANGED = "membersChanged"
 
@@ -96,11 +97,14 @@ def _show_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
 
 
 def _page_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
-    """Everything the KIM page shows: its pengurus, business groups and relays too."""
+    """Everything the KIM page shows: its pengurus, business groups (and their monthly
+    figures) and relays too."""
+    business_groups = groups_for_kim(group, current_user)
     return {
         "pengurus": services.pengurus_of(group),
         "member_count": services.member_count(group),
-        "business_groups": groups_for_kim(group, current_user),
+        "business_groups": business_groups,
+        "business_view": kim_business_figures(group) if business_groups else None,
         "may_create_business": can_manage_kim(current_user, group),
         "relays": info_services.relays_for_group(group),
         **_show_context(group, join_form),

@@ -17,9 +17,12 @@ from kim_app.models.info import (
     AnnouncementDelivery,
     AnnouncementDistrict,
     AnnouncementKim,
+    AnnouncementVersion,
     Audience,
+    DisseminationReport,
     NoteLanguage,
     Relay,
+    Venue,
 )
 from kim_app.models.kim import (
     OPEN_STATUSES,
@@ -29,7 +32,7 @@ from kim_app.models.kim import (
     Membership,
     MembershipStatus,
 )
-from kim_app.models.media import Document, Photo
+from kim_app.models.media import Document, HeldPhoto, Photo
 from kim_app.models.moderation import Report, ReportOutcome, ReportReason
 from kim_app.models.notifications import (
     EmailStatus,
@@ -43,15 +46,20 @@ from kim_app.models.password_reset import (
     ResetRequest,
     ResetRequestStatus,
 )
+from kim_app.models.permits import PermitKind, ProductPermit
 from kim_app.models.regions import District, Village
+from kim_app.models.sales import OrderClickDay, Sale
 from kim_app.models.threads import (
     Agency,
+    AnswerTemplate,
     Category,
     Post,
     PostKind,
+    PostPhoto,
     RejectReason,
     Thread,
     ThreadFollow,
+    ThreadMeToo,
     ThreadPhoto,
     ThreadStatus,
     Visibility,
@@ -62,9 +70,11 @@ __all__ = [
     "OPEN_STATUSES",
     "Agency",
     "Announcement",
+    "AnswerTemplate",
     "AnnouncementDelivery",
     "AnnouncementDistrict",
     "AnnouncementKim",
+    "AnnouncementVersion",
     "Audience",
     "AuditEvent",
     "Availability",
@@ -73,6 +83,7 @@ __all__ = [
     "BusinessMemberStatus",
     "BusinessRole",
     "Category",
+    "DisseminationReport",
     "District",
     "Document",
     "EmailStatus",
@@ -84,12 +95,16 @@ __all__ = [
     "NoteLanguage",
     "Notification",
     "NotificationPreference",
+    "OrderClickDay",
     "OutgoingEmail",
+    "PermitKind",
     "Photo",
     "Post",
     "PostKind",
+    "PostPhoto",
     "Product",
     "ProductCategory",
+    "ProductPermit",
     "ProductPhoto",
     "RejectReason",
     "ResetCode",
@@ -101,11 +116,14 @@ __all__ = [
     "ReportOutcome",
     "ReportReason",
     "Role",
+    "Sale",
     "Thread",
     "ThreadFollow",
+    "ThreadMeToo",
     "ThreadPhoto",
     "ThreadStatus",
     "User",
+    "Venue",
     "Village",
     "Visibility",
     "utcnow",

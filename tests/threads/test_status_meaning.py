@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select
 from kim_app.extensions import db as _db
 from kim_app.models import Role, Thread, ThreadStatus, Visibility, utcnow
 from kim_app.threads import lifecycle
-from kim_app.threads.services import new_code
+from kim_app.threads.tracking import new_code
 from tests.conftest import HX, login, make_user
 from tests.threads.conftest import VILLAGE, advance, agency, category, new_thread
 
@@ -124,10 +124,10 @@ def test_one_overdue_thread_is_overdue_on_every_page(client, db, asker, petugas)
 # --- the actions each page offers ---------------------------------------------------------
 
 OFFICER = {
-    S.BARU: {"verify", "reject", "note", "reply", "follow"},
-    S.DIVERIFIKASI: {"assign", "note", "reply", "follow"},
-    S.DIPROSES: {"reassign", "answer", "note", "reply", "follow"},
-    S.DIJAWAB: {"reopen", "note", "reply", "follow"},
+    S.BARU: {"verify", "reject", "merge", "note", "reply", "follow"},
+    S.DIVERIFIKASI: {"assign", "merge", "note", "reply", "follow"},
+    S.DIPROSES: {"reassign", "answer", "merge", "note", "reply", "follow"},
+    S.DIJAWAB: {"reopen", "merge", "note", "reply", "follow"},
     S.SELESAI: {"reopen", "note", "follow"},
     S.DITOLAK: {"note", "follow"},
 }
@@ -157,7 +157,7 @@ def test_allowed_actions(db, asker, other, petugas, status):
 FORMS = {
     "verify": "/verifikasi", "reject": "/tolak", "assign": "/tugaskan", "answer": "/jawab",
     "note": "/catatan", "close": "/selesai", "rate": "/nilai", "reopen": "/buka-kembali",
-    "reply": "/balas", "follow": "/ikuti",
+    "reply": "/balas", "follow": "/ikuti", "merge": "/gabungkan",
 }
 
 
