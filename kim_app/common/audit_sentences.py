@@ -73,6 +73,11 @@ SENTENCES = {
                                  "%(group)s"),
     "product.create": _l("%(actor)s menambah produk %(object)s"),
     "product.delete": _l("%(actor)s menghapus produk %(object)s"),
+    "permit.save": _l("%(actor)s menyimpan izin usaha produk %(object)s"),
+    "permit.delete": _l("%(actor)s menghapus izin usaha produk %(object)s"),
+    "sale.create": _l("%(actor)s mencatat penjualan kelompok usaha di %(kim)s"),
+    "sale.update": _l("%(actor)s mengubah catatan penjualan kelompok usaha di %(kim)s"),
+    "sale.delete": _l("%(actor)s menghapus catatan penjualan kelompok usaha di %(kim)s"),
     # question threads
     "thread.diverifikasi": _l("%(actor)s memverifikasi pertanyaan %(object)s"),
     "thread.diproses": _l("%(actor)s meneruskan pertanyaan %(object)s untuk diproses"),
@@ -81,9 +86,20 @@ SENTENCES = {
     "thread.ditolak": _l("%(actor)s menolak pertanyaan %(object)s"),
     "thread.baru": _l("%(actor)s mengembalikan pertanyaan %(object)s ke status baru"),
     "thread.rated": _l("%(actor)s menilai jawaban pertanyaan %(object)s"),
+    "thread.escalated": _l("%(actor)s mengingatkan petugas bahwa pertanyaan %(object)s "
+                           "lewat batas waktu"),
+    "thread.passed_back": _l("%(actor)s menyampaikan jawaban pertanyaan %(object)s kepada "
+                             "warga yang menitipkannya"),
+    "answer_template.created": _l("%(actor)s membuat templat jawaban %(object)s"),
+    "answer_template.changed": _l("%(actor)s mengubah templat jawaban %(object)s"),
+    "answer_template.deleted": _l("%(actor)s menghapus templat jawaban %(object)s"),
     # announcements
     "announcement.publish": _l("%(actor)s menerbitkan pengumuman %(object)s"),
     "announcement.relay": _l("%(actor)s meneruskan pengumuman %(object)s ke %(kim)s"),
+    "announcement.edit": _l("%(actor)s mengoreksi pengumuman %(object)s"),
+    "announcement.withdraw": _l("%(actor)s menarik pengumuman %(object)s"),
+    "announcement.dissemination": _l("%(actor)s melaporkan penyebaran pengumuman %(object)s "
+                                     "di %(kim)s"),
     # moderation
     "moderation.auto_hide": _l("%(actor)s menyembunyikan %(what)s %(object)s setelah "
                                "%(reports)s laporan"),
@@ -100,6 +116,7 @@ OBJECT_WORDS = {
     "business_group": _l("kelompok usaha"), "business_member": _l("anggota kelompok usaha"),
     "product": _l("produk"), "thread": _l("pertanyaan"), "post": _l("balasan"),
     "announcement": _l("pengumuman"), "category": _l("kategori"), "agency": _l("instansi"),
+    "sale": _l("penjualan"), "answer_template": _l("templat jawaban"),
 }
 
 
