@@ -47,7 +47,7 @@ def fill_question(page: Page, title: str) -> None:
 
 def test_tracking_code_lookup_by_the_short_form(page: Page, app, live_server, console_errors):
     asker = make_user(Role.WARGA, name="Sulastri Warga")
-    thread = new_thread(asker, title="Jembatan desa retak setelah banjir")
+    thread = new_thread(asker, title="Jembatan desa retak setelah banjir", verified=True)
     thread.code = "TNY-26-7CX9"
     _db.session.commit()
 

@@ -46,7 +46,7 @@ def test_villager_asks_officer_answers_villager_closes(page: Page, app, live_ser
     # The villager asks.
     log_in(page, villager)
     page.get_by_role("link", name="Tanya", exact=True).click()
-    page.get_by_role("button", name="Ajukan pertanyaan").click()
+    page.locator(".page-head").get_by_role("button", name="Ajukan pertanyaan").click()
     set_marker(page)
     with page.expect_response(re.compile(r"/tanya/baru/periksa$")) as check:
         page.fill("#title", "Pendek")
