@@ -83,7 +83,8 @@ def test_lookup_bad_input(client, db, typed, status):
 
 
 def test_same_short_form_in_two_years_lists_both(client, db, asker):
-    old = with_code(new_thread(asker, title="Pertanyaan tahun lalu soal air", verified=True), "TNY-25-7CX9")
+    old = with_code(new_thread(asker, title="Pertanyaan tahun lalu soal air", verified=True),
+                    "TNY-25-7CX9")
     new = with_code(new_thread(asker, verified=True), "TNY-26-7CX9")
     response = client.get("/tanya/kode?kode=7cx9")
     html = response.get_data(as_text=True)
