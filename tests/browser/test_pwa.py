@@ -19,6 +19,7 @@ from tests.threads.conftest import new_thread
 pytestmark = pytest.mark.browser
 
 
+
 def phone_jpeg(tmp_path, size=(3200, 2400)):
     path = tmp_path / "sawah.jpg"
     image = Image.new("RGB", size, (90, 140, 60))

@@ -109,8 +109,8 @@ def test_search_box_opens_a_code(client, db, asker):
 
 def test_search_word_like_a_code_searches_and_offers_the_thread(client, db, asker):
     coded = with_code(new_thread(asker, title="Lampu jalan padam", verified=True), "TNY-26-DESA")
-    about = new_thread(asker, title="Balai desa kapan dibuka?", verified=True,
-                       body="Balai DESA tutup terus, kapan dibuka untuk warga umum?")
+    about = new_thread(asker, title="Balai desa kapan dibuka?",
+                       body="Balai DESA tutup terus, kapan dibuka untuk warga umum?", verified=True)
     response = client.get("/tanya/?q=desa")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
