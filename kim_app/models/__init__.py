@@ -87,6 +87,7 @@ __all__ = [
     "District",
     "Document",
     "EmailStatus",
+    "HeldPhoto",
     "KimGroup",
     "KimStatus",
     "MemberRole",
