@@ -231,3 +231,19 @@ def test_two_officers_verifying_the_same_threads_at_once_verify_each_once(app_fa
     # Whoever came second found every thread verified already: skipped and listed.
     assert sum(text.count("Statusnya sudah berubah") for text in
                (response.text for response in responses)) == 4
+
+
+def test_the_bulk_bar_costs_the_same_queries_however_many_officers(client, db, asker, petugas,
+                                                                   query_counter):
+    from tests.officer.conftest import agency_officer
+
+    new_thread(asker)
+    login(client, petugas)
+    with query_counter() as few:
+        client.get("/petugas/")
+    for slug in ("dinkes", "dispertan", "dpupr", "disdukcapil"):
+        agency_officer(slug, f"Petugas {slug}")
+    with query_counter() as many:
+        html = client.get("/petugas/").get_data(as_text=True)
+    assert "Petugas dpupr (DPUPR)" in html  # the officer's agency beside the name
+    assert len(many) == len(few)
