@@ -148,6 +148,17 @@ class BusinessAuthority:
         return self.admin or self.kim_pengurus
 
     @property
+    def records_sales(self) -> bool:
+        """Record and correct the group's sales: its managers (and admins)."""
+        return self.admin or self.manager
+
+    @property
+    def sees_figures(self) -> bool:
+        """The group's monthly figures and sales list: its managers, the KIM's pengurus
+        (and admins)."""
+        return self.admin or self.kim_pengurus or self.manager
+
+    @property
     def may_request_join(self) -> bool:
         return self.kim_member and self.membership is None
 
@@ -248,3 +259,23 @@ def can_request_reset_code(user, membership: Membership) -> bool:
     """A pengurus asks the officers for a code for another active member of their KIM."""
     return (membership.status == MembershipStatus.ACTIVE and membership.user_id != user.id
             and is_pengurus(user, membership.group))
+
+
+# ---------------------------------------------------------------------------------------
+# Moderation (/admin/moderasi) and the audit log (/admin/audit).
+
+
+def can_moderate(user) -> bool:
+    """Work the moderation queue, see hidden content and the original of a redacted reply,
+    hide, restore, dismiss and redact: officers and admins."""
+    return is_petugas(user)
+
+
+def can_deactivate_from_queue(user) -> bool:
+    """Deactivate the author of reported content from the queue: admins (as for people)."""
+    return can_manage_people(user)
+
+
+def can_read_audit_log(user) -> bool:
+    """Read every audit event at /admin/audit: admins only."""
+    return is_admin(user)

@@ -17,9 +17,12 @@ from kim_app.models.info import (
     AnnouncementDelivery,
     AnnouncementDistrict,
     AnnouncementKim,
+    AnnouncementVersion,
     Audience,
+    DisseminationReport,
     NoteLanguage,
     Relay,
+    Venue,
 )
 from kim_app.models.kim import (
     OPEN_STATUSES,
@@ -30,6 +33,7 @@ from kim_app.models.kim import (
     MembershipStatus,
 )
 from kim_app.models.media import Document, Photo
+from kim_app.models.moderation import Report, ReportOutcome, ReportReason
 from kim_app.models.notifications import (
     EmailStatus,
     Notification,
@@ -42,16 +46,20 @@ from kim_app.models.password_reset import (
     ResetRequest,
     ResetRequestStatus,
 )
+from kim_app.models.permits import PermitKind, ProductPermit
 from kim_app.models.regions import District, Village
+from kim_app.models.sales import OrderClickDay, Sale
 from kim_app.models.threads import (
     Agency,
     AnswerTemplate,
     Category,
     Post,
     PostKind,
+    PostPhoto,
     RejectReason,
     Thread,
     ThreadFollow,
+    ThreadMeToo,
     ThreadPhoto,
     ThreadStatus,
     Visibility,
@@ -66,6 +74,7 @@ __all__ = [
     "AnnouncementDelivery",
     "AnnouncementDistrict",
     "AnnouncementKim",
+    "AnnouncementVersion",
     "Audience",
     "AuditEvent",
     "Availability",
@@ -74,6 +83,7 @@ __all__ = [
     "BusinessMemberStatus",
     "BusinessRole",
     "Category",
+    "DisseminationReport",
     "District",
     "Document",
     "EmailStatus",
@@ -85,12 +95,16 @@ __all__ = [
     "NoteLanguage",
     "Notification",
     "NotificationPreference",
+    "OrderClickDay",
     "OutgoingEmail",
+    "PermitKind",
     "Photo",
     "Post",
     "PostKind",
+    "PostPhoto",
     "Product",
     "ProductCategory",
+    "ProductPermit",
     "ProductPhoto",
     "RejectReason",
     "ResetCode",
@@ -98,12 +112,18 @@ __all__ = [
     "ResetRequest",
     "ResetRequestStatus",
     "Relay",
+    "Report",
+    "ReportOutcome",
+    "ReportReason",
     "Role",
+    "Sale",
     "Thread",
     "ThreadFollow",
+    "ThreadMeToo",
     "ThreadPhoto",
     "ThreadStatus",
     "User",
+    "Venue",
     "Village",
     "Visibility",
     "utcnow",

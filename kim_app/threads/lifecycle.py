@@ -57,6 +57,7 @@ from kim_app.models import (
     Agency,
     Post,
     PostKind,
+    PostPhoto,
     RejectReason,
     Role,
     Thread,
@@ -81,6 +82,9 @@ AWAITING_OFFICER = AWAITING_VERIFICATION + AWAITING_ANSWER
 """An officer step is due: the inbox, the open workload, "waiting" in the statistics."""
 OPEN_FOR_REPLIES = AWAITING_OFFICER + (S.DIJAWAB,)
 """The asker and officers may still reply; selesai and ditolak are closed."""
+VERIFIED = (S.DIVERIFIKASI, S.DIPROSES, S.DIJAWAB, S.SELESAI)
+"""An officer has verified it: it may be public (who sees what: `moderation.visibility`).
+A new question (baru) waits for verification; a rejected one (ditolak) never is public."""
 
 # Action → the statuses it may start from. The one table of legal transitions.
 TRANSITIONS: dict[str, tuple[ThreadStatus, ...]] = {
@@ -90,6 +94,7 @@ TRANSITIONS: dict[str, tuple[ThreadStatus, ...]] = {
     "answer": (S.DIPROSES,),
     "close": (S.DIJAWAB,),
     "reopen": (S.DIJAWAB, S.SELESAI),
+    "merge": OPEN_FOR_REPLIES,
 }
 OFFICER_STEPS = ("verify", "reject", "assign", "answer", "reopen")
 AGENCY_SCOPED_STEPS = ("answer", "note")
@@ -183,6 +188,8 @@ def allowed_actions(thread: Thread, user) -> frozenset[str]:
             actions.add("reassign")
         if not permissions.may_work_on_thread(user, thread):
             actions.difference_update(AGENCY_SCOPED_STEPS)
+        if thread.status in TRANSITIONS["merge"] and permissions.may_work_on_thread(user, thread):
+            actions.add("merge")
     if services.is_asker(user, thread):
         if thread.status in TRANSITIONS["close"]:
             actions.add("close")
@@ -264,9 +271,10 @@ def _tell_asker_and_followers(thread: Thread, actor, text) -> None:
            "thread", text, link=thread_link(thread))
 
 
-def _transition(thread: Thread, actor, to_status: ThreadStatus, reason: str = "",
-                **detail) -> Post:
-    """Move the thread and write the status-change post and the audit event."""
+def _transition(thread: Thread, actor, to_status: ThreadStatus, reason: str = "", *,
+                tell: bool = True, **detail) -> Post:
+    """Move the thread and write the status-change post and the audit event; the asker
+    and followers are told (unless the step tells them itself: `tell=False`)."""
     from_status = thread.status
     now = utcnow()
     post = Post(thread_id=thread.id, author_id=getattr(actor, "id", None),
@@ -280,11 +288,12 @@ def _transition(thread: Thread, actor, to_status: ThreadStatus, reason: str = ""
     audit.record(actor, f"thread.{to_status.value}", "thread", thread.id,
                  kim_group_id=thread.submitted_via_kim_id, reason=post.reason,
                  from_status=from_status.value, to_status=to_status.value, **detail)
-    _tell_asker_and_followers(
-        thread, actor,
-        _l("Pertanyaan %(code)s kini berstatus \u201c%(status)s\u201d.",
-           code=thread.code, status=STATUS_LABELS[to_status]),
-    )
+    if tell:
+        _tell_asker_and_followers(
+            thread, actor,
+            _l("Pertanyaan %(code)s kini berstatus \u201c%(status)s\u201d.",
+               code=thread.code, status=STATUS_LABELS[to_status]),
+        )
     return post
 
 
@@ -358,8 +367,10 @@ def agency_officers(agency: Agency) -> list[User]:
                            User.active.is_(True)).order_by(User.id)))
 
 
-def answer(thread: Thread, actor: User, body: str, agency: Agency | None = None) -> Post:
-    """The official answer, for an agency: its own post, then the status change."""
+def answer(thread: Thread, actor: User, body: str, agency: Agency | None = None,
+           photos=(), document=None) -> Post:
+    """The official answer, for an agency: its own post (with its photos and PDF, stored
+    by `common.uploads`), then the status change."""
     _require_officer(actor, thread)
     _require_status(thread, "answer")
     body = (body or "").strip()
@@ -369,12 +380,44 @@ def answer(thread: Thread, actor: User, body: str, agency: Agency | None = None)
     now = utcnow()
     answer_post = Post(thread_id=thread.id, author_id=actor.id, kind=PostKind.OFFICIAL_ANSWER,
                        body=body, agency_id=agency.id if agency else None, created_at=now)
+    if len(photos) > services.MAX_PHOTOS:
+        raise ThreadError(_l("Paling banyak %(num)d foto.", num=services.MAX_PHOTOS))
+    answer_post.photos = [PostPhoto(photo=photo, position=position)
+                          for position, photo in enumerate(photos)]
+    answer_post.document = document
     db.session.add(answer_post)
     if thread.first_response_at is None:
         thread.first_response_at = now
     thread.answered_at = now
     _transition(thread, actor, S.DIJAWAB, agency=agency.slug if agency else None)
     return answer_post
+
+
+def merge(duplicate: Thread, actor: User, original: Thread, note: str = "") -> Post:
+    """Merge a duplicate into the original (a public question): the duplicate is rejected
+    as a duplicate of it, and its asker, followers and "saya juga" move over to the
+    original (`metoo.move_over`); they are told once, with a link to the original. An
+    officer who may work on the duplicate (an agency's petugas: their agency's threads)."""
+    from kim_app.threads import metoo
+
+    _require_officer(actor, duplicate)
+    _require_status(duplicate, "merge")
+    if original.id == duplicate.id:
+        raise ThreadError(_l("Pertanyaan tidak bisa menjadi duplikat dirinya sendiri."))
+    if not services.is_public_question(original) or original.duplicate_of_id is not None:
+        raise ThreadError(_l("Gabungkan ke pertanyaan publik yang sudah diverifikasi."))
+    duplicate.reject_reason = RejectReason.DUPLIKAT
+    duplicate.duplicate_of_id = original.id
+    moved = metoo.move_over(duplicate, original)
+    post = _transition(duplicate, actor, S.DITOLAK, note, tell=False,
+                       reject_reason=RejectReason.DUPLIKAT.value, duplicate_of=original.code,
+                       merged=len(moved))
+    notify([u for u in moved if u.id != actor.id and services.can_view(u, original)],
+           "thread.merged",
+           _l("Pertanyaan %(duplicate)s digabung dengan pertanyaan yang sama, %(code)s: "
+              "Anda kini mengikutinya.", duplicate=duplicate.code, code=original.code),
+           link=thread_link(original))
+    return post
 
 
 def add_note(thread: Thread, actor: User, body: str) -> Post:

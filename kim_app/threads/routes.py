@@ -7,6 +7,7 @@ the changed fragment; a failed form comes back 422 with the text kept.
 
 from flask import (
     abort,
+    current_app,
     flash,
     g,
     make_response,
@@ -27,7 +28,8 @@ from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
 from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
-from kim_app.threads import answer_templates, bp, forms, labels, lifecycle, services
+from kim_app.moderation import trust, visibility
+from kim_app.threads import answer_templates, bp, forms, labels, lifecycle, loop, services
 from kim_app.threads.lifecycle import NotAllowedError, TransitionError
 from kim_app.threads.services import ThreadError
 
@@ -92,6 +94,11 @@ def new():
         return redirect(url_for("threads.show", code=earlier.code))
     if form.choosing_district:
         return render_template("threads/new.html", form=form)
+    if trust.question_limit_reached(current_user):
+        form.title.errors = [_("Akun baru dapat mengirim %(num)d pertanyaan pada hari pertama. "
+                               "Isian Anda tetap di sini; kirim lagi besok.",
+                               num=current_app.config["NEW_ACCOUNT_QUESTIONS"])]
+        return render_template("threads/new.html", form=form), 429
     if not form.validate_on_submit():
         return render_template("threads/new.html", form=form), 422
 
@@ -185,7 +192,9 @@ def _thread_context(thread: Thread, **overrides) -> dict:
         "may_reopen": lifecycle.asker_may_reopen(thread, current_user),
         "reopen_deadline": lifecycle.reopen_deadline(thread),
         "reply_form": forms.ReplyForm(formdata=None),
+        "audience_note": visibility.thread_audience_note(thread),
     }
+    context.update(loop.thread_context(thread, current_user))
     if officer:
         context.update(_officer_forms(thread))
         context["other_agency"] = not permissions.may_work_on_thread(current_user, thread)
@@ -327,7 +336,12 @@ def answer(code: str):
     form = forms.AnswerForm()
     if not form.validate_on_submit():
         return _form_failed(thread, "answer_form", form)
-    return _run(thread, lambda: lifecycle.answer(thread, current_user, form.body.data),
+    try:
+        photos, document = loop.store_answer_files(form, current_user)
+    except UploadError:
+        return _form_failed(thread, "answer_form", form)
+    return _run(thread, lambda: lifecycle.answer(thread, current_user, form.body.data,
+                                                 photos=photos, document=document),
                 _("Jawaban resmi untuk %(code)s terkirim.", code=thread.code))
 
 

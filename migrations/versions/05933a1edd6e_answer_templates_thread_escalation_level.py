@@ -1,7 +1,7 @@
 """Answer templates; the escalation level of a thread's overdue step (default 0)
 
 Revision ID: 05933a1edd6e
-Revises: e14a51c0ffee
+Revises: 2c1e55291429
 Create Date: 2026-12-01 11:07:23.195352
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '05933a1edd6e'
-down_revision = 'e14a51c0ffee'
+down_revision = '2c1e55291429'
 branch_labels = None
 depends_on = None
 
