@@ -1,8 +1,8 @@
 """The loop closes, in a real browser (issue 16): questions verified and assigned to an
-agency in bulk from the inbox, that agency's petugas answers with a template, promotes the answer to an announcement
-for one kecamatan, a pengurus there relays it and files a dissemination report, and the
-reach page shows the people reached offline. CSRF is on; no console error or CSP
-violation may appear.
+agency in bulk from the inbox, that agency's petugas answers with a template, an officer
+promotes the answer to an announcement for one kecamatan, a pengurus there relays it and
+files a dissemination report, and the reach page shows the people reached offline. CSRF
+is on; no console error or CSP violation may appear.
 """
 
 import re
