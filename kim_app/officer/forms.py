@@ -51,7 +51,8 @@ class BulkForm(FlaskForm):
     """The inbox's bulk bar: a step for every ticked thread (the boxes are read apart)."""
 
     action = Choice(_l("Tindakan untuk yang dipilih"))
-    agency = Choice(_l("Instansi (OPD)"))
+    agency = Choice(_l("Instansi (OPD)"), description=_l(
+        "Boleh kosong bila petugas yang dipilih bekerja untuk satu instansi."))
     assignee = Choice(_l("Petugas yang menangani"))
     note = StringField(_l("Catatan (tidak wajib)"), validators=[Optional(), Length(max=500)])
 
@@ -64,13 +65,21 @@ class BulkForm(FlaskForm):
         by_id = {agency.id: agency for agency in agencies}
         self.assignee.choices = [("", _l("— Belum ditentukan —"))] + [
             (str(officer.id), officer_label(officer, by_id)) for officer in officers]
+        # An agency's petugas chosen without an agency: the thread goes to their agency.
+        self._agency_of = {str(officer.id): str(officer.agency_id) for officer in officers
+                           if not officer.is_admin and officer.agency_id in by_id}
+
+    def chosen_agency_id(self) -> int | None:
+        """The agency picked, or else the agency of the petugas picked."""
+        value = self.agency.data or self._agency_of.get(self.assignee.data or "")
+        return int(value) if value else None
 
     def validate_action(self, field):
         if not field.data:
             raise ValidationError(_l("Pilih tindakan untuk pertanyaan yang dipilih."))
 
     def validate_agency(self, field):
-        if self.action.data == "assign" and not field.data:
+        if self.action.data == "assign" and self.chosen_agency_id() is None:
             raise ValidationError(_l("Pilih instansi (OPD) yang menangani."))
 
 

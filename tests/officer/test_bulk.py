@@ -71,6 +71,23 @@ def test_bulk_assign_by_role(client, db, asker, people, role, expected):
     assert moved == (role not in ("guest", "warga", "pengurus"))
 
 
+def test_an_agency_petugas_chosen_alone_brings_their_agency(client, db, asker, petugas,
+                                                            dinkes_officer):
+    thread = advance(new_thread(asker), petugas, S.DIVERIFIKASI)
+    login(client, petugas)
+    response = post_bulk(client, [f"{thread.id}:diverifikasi"], "assign",
+                         assignee=str(dinkes_officer.id))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (thread.agency_id, thread.assignee_id) == (agency("dinkes").id, dinkes_officer.id)
+    # A Diskominfo petugas alone says nothing about the agency: it must be chosen.
+    other = advance(new_thread(asker), petugas, S.DIVERIFIKASI)
+    response = post_bulk(client, [f"{other.id}:diverifikasi"], "assign",
+                         assignee=str(petugas.id))
+    assert response.status_code == 422
+    assert "Pilih instansi (OPD)" in response.get_data(as_text=True)
+
+
 def test_an_officer_of_another_agency_is_refused_thread_by_thread(client, db, asker, petugas,
                                                                  dispertan_officer):
     thread = advance(new_thread(asker), petugas, S.DIVERIFIKASI)
