@@ -11,7 +11,7 @@ from kim_app.extensions import db
 from kim_app.models import Agency, Category
 from kim_app.officer.bulk import ACTION_LABELS
 from kim_app.regions import district_choices
-from kim_app.threads.labels import status_choices
+from kim_app.threads.labels import officer_label, status_choices
 
 
 class Choice(SelectField):
@@ -82,12 +82,6 @@ class BulkForm(FlaskForm):
         if self.action.data == "assign" and self.chosen_agency_id() is None:
             raise ValidationError(_l("Pilih instansi (OPD) yang menangani."))
 
-
-def officer_label(officer, agencies: dict) -> str:
-    """An officer in a list: the name, and the agency a petugas of one works for (from
-    `agencies`, by id: no query per officer)."""
-    agency = None if officer.is_admin else agencies.get(officer.agency_id)
-    return f"{officer.name} ({agency.short_name or agency.name})" if agency else officer.name
 
 
 class AnswerTemplateForm(FlaskForm):
