@@ -17,6 +17,7 @@ from kim_app.extensions import db
 from kim_app.models import (
     Agency,
     Announcement,
+    AnswerTemplate,
     AuditEvent,
     BusinessGroup,
     BusinessMember,
@@ -81,6 +82,11 @@ SENTENCES = {
     "thread.ditolak": _l("%(actor)s menolak pertanyaan %(object)s"),
     "thread.baru": _l("%(actor)s mengembalikan pertanyaan %(object)s ke status baru"),
     "thread.rated": _l("%(actor)s menilai jawaban pertanyaan %(object)s"),
+    "thread.escalated": _l("%(actor)s mengingatkan petugas: pertanyaan %(object)s melewati "
+                           "batas waktu"),
+    "answer_template.created": _l("%(actor)s membuat templat jawaban %(object)s"),
+    "answer_template.changed": _l("%(actor)s mengubah templat jawaban %(object)s"),
+    "answer_template.deleted": _l("%(actor)s menghapus templat jawaban %(object)s"),
     # announcements
     "announcement.publish": _l("%(actor)s menerbitkan pengumuman %(object)s"),
     "announcement.relay": _l("%(actor)s meneruskan pengumuman %(object)s ke %(kim)s"),
@@ -100,6 +106,7 @@ OBJECT_WORDS = {
     "business_group": _l("kelompok usaha"), "business_member": _l("anggota kelompok usaha"),
     "product": _l("produk"), "thread": _l("pertanyaan"), "post": _l("balasan"),
     "announcement": _l("pengumuman"), "category": _l("kategori"), "agency": _l("instansi"),
+    "answer_template": _l("templat jawaban"),
 }
 
 
@@ -128,6 +135,7 @@ _LOADERS = {
     "announcement": lambda ids: _names(Announcement, ids, lambda a: (a.title, "", "")),
     "category": lambda ids: _names(Category, ids, lambda c: (c.name, "", "")),
     "agency": lambda ids: _names(Agency, ids, lambda a: (a.name, "", "")),
+    "answer_template": lambda ids: _names(AnswerTemplate, ids, lambda t: (t.name, "", "")),
 }
 
 
