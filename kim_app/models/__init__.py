@@ -99,6 +99,7 @@ __all__ = [
     "OrderClickDay",
     "OutgoingEmail",
     "PermitKind",
+    "HeldPhoto",
     "Photo",
     "Post",
     "PostKind",
