@@ -81,9 +81,15 @@ SENTENCES = {
     "thread.ditolak": _l("%(actor)s menolak pertanyaan %(object)s"),
     "thread.baru": _l("%(actor)s mengembalikan pertanyaan %(object)s ke status baru"),
     "thread.rated": _l("%(actor)s menilai jawaban pertanyaan %(object)s"),
+    "thread.passed_back": _l("%(actor)s mencatat jawaban pertanyaan %(object)s sudah "
+                             "disampaikan kepada warga"),
     # announcements
     "announcement.publish": _l("%(actor)s menerbitkan pengumuman %(object)s"),
     "announcement.relay": _l("%(actor)s meneruskan pengumuman %(object)s ke %(kim)s"),
+    "announcement.edit": _l("%(actor)s memperbarui pengumuman %(object)s"),
+    "announcement.withdraw": _l("%(actor)s menarik pengumuman %(object)s"),
+    "announcement.dissemination": _l("%(actor)s melaporkan penyebaran luring pengumuman "
+                                     "%(object)s oleh %(kim)s"),
     # moderation
     "moderation.auto_hide": _l("%(actor)s menyembunyikan %(what)s %(object)s setelah "
                                "%(reports)s laporan"),
