@@ -117,6 +117,7 @@ def test_who_may_correct_and_withdraw(client, db, petugas, role):
     announcement = publish(db, petugas)
     as_role(client, role)
     assert client.get(f"/info/{announcement.id}/ubah").status_code == EDIT_ALLOWED[role]
+    assert client.get(f"/info/{announcement.id}/versi").status_code == EDIT_ALLOWED[role]
     response = client.post(f"/info/{announcement.id}/tarik",
                            data={"withdraw-reason": "Salah tanggal"})
     assert response.status_code == (302 if EDIT_ALLOWED[role] in (200, 302) else 403)
