@@ -270,3 +270,11 @@ def test_the_inbox_sorts_by_me_too_in_keyset_pages(client, db, asker, petugas):
     assert seen == expected
     default = client.get("/petugas/", headers=HX).get_data(as_text=True)
     assert default.index(threads[0].code) < default.index(threads[1].code)  # by due date
+
+
+def test_the_sort_and_the_titipan_filter_show_as_removable_chips(client, asker):
+    login(client, asker)
+    html = client.get("/tanya/?urut=saya-juga&tampil=titipan", headers=HX).get_data(
+        as_text=True)
+    assert "Paling banyak “saya juga”" in html and "Titipan warga" in html
+    assert 'href="/tanya/?tampil=titipan"' in html and 'href="/tanya/?urut=saya-juga"' in html
