@@ -201,3 +201,16 @@ def test_the_pages_take_the_same_queries_whatever_the_data(client, in_fixture_ti
     build(fast)
     assert (queries("/statistik/instansi/"),
             queries("/statistik/instansi/dinas-uji-cepat")) == empty
+
+
+def test_cached_pages_come_back_the_same(client, app, in_fixture_time, monkeypatch):
+    build()
+    monkeypatch.setitem(app.config, "STATS_CACHE_SECONDS", 300)
+    for path in ("/statistik/instansi/?periode=semua",
+                 "/statistik/instansi/dinas-uji-cepat?periode=semua",
+                 "/statistik?periode=semua"):
+        first = client.get(path).get_data(as_text=True)
+        with count_queries(db.engine) as statements:
+            again = client.get(path).get_data(as_text=True)
+        assert again == first
+        assert not any("thread" in statement for statement in statements)
