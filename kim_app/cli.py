@@ -1,5 +1,5 @@
 """Command-line tasks: `flask --app wsgi seed | demo | create-admin | create-user | close-stale
-| remind-permits | send-mail | sweep-media | backup | restore`."""
+| escalate | remind-permits | send-mail | sweep-media | clean-uploads | backup | restore`."""
 
 import sys
 from pathlib import Path
@@ -95,6 +95,24 @@ def close_stale_command() -> None:
     closed = lifecycle.close_stale()
     db.session.commit()
     click.echo(f"close-stale: {closed} thread(s) closed.")
+
+
+@click.command("escalate")
+@with_appcontext
+@click.option("--date", "on_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Run as on this day in Pati (YYYY-MM-DD; default: today).")
+def escalate_command(on_date) -> None:
+    """Remind officers of questions due today, escalate those overdue to the agency and the
+    admins (idempotent; run daily)."""
+    from kim_app.common.workdays import local_date
+    from kim_app.models import utcnow
+    from kim_app.threads import escalation
+
+    today = on_date.date() if on_date else local_date(utcnow())
+    raised = escalation.escalate(today, current_app.config["ESCALATE_AFTER_WORKDAYS"])
+    db.session.commit()
+    click.echo(f"escalate: {raised[escalation.REMINDED]} reminded, "
+               f"{raised[escalation.ESCALATED]} escalated.")
 
 
 @click.command("remind-permits")
@@ -233,6 +251,18 @@ def sweep_media_command(min_age: int, dry_run: bool) -> None:
     click.echo(f"sweep-media: {len(files)} file(s) {'to remove' if dry_run else 'removed'}.")
 
 
+@click.command("clean-uploads")
+@with_appcontext
+def clean_uploads_command() -> None:
+    """Remove photos held for a form that came back and was never sent again (held longer
+    than an hour), with their files (safe from cron)."""
+    from kim_app.common import submission
+
+    removed = submission.clean_held()
+    db.session.commit()
+    click.echo(f"clean-uploads: {removed} held photo(s) removed.")
+
+
 @click.command("backup")
 @with_appcontext
 @click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
@@ -263,7 +293,7 @@ def restore_command(folder: Path) -> None:
 
 def register(app: Flask) -> None:
     for command in (seed_command, demo_command, create_admin_command, create_user_command,
-                    close_stale_command, remind_permits_command, send_mail_command,
-                    sweep_media_command,
+                    close_stale_command, escalate_command, remind_permits_command,
+                    send_mail_command, sweep_media_command, clean_uploads_command,
                     backup_command, restore_command):
         app.cli.add_command(command)

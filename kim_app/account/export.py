@@ -24,6 +24,7 @@ from kim_app.models import (
     BusinessMember,
     BusinessMemberStatus,
     BusinessRole,
+    DisseminationReport,
     Document,
     Membership,
     Notification,
@@ -35,6 +36,7 @@ from kim_app.models import (
     Relay,
     Thread,
     ThreadFollow,
+    ThreadMeToo,
     ThreadPhoto,
     User,
 )
@@ -52,8 +54,8 @@ def _row(obj, *fields: str) -> dict:
 
 def account(user: User) -> dict:
     data = _row(user, "id", "name", "phone", "email", "email_verified_at", "pending_email",
-                "village_code", "role", "locale", "active", "created_at", "last_login_at",
-                "privacy_version", "privacy_accepted_at")
+                "village_code", "role", "locale", "save_data", "active", "created_at",
+                "last_login_at", "privacy_version", "privacy_accepted_at")
     data["village"] = (f"{user.village.name}, Kecamatan {user.village.district.name}"
                        if user.village else None)
     data["agency"] = user.agency.name if user.agency else None
@@ -114,6 +116,23 @@ def follows(user: User) -> list[dict]:
         .where(ThreadFollow.user_id == user.id).order_by(ThreadFollow.created_at)
     )
     return [{"thread": code, "since": _value(since)} for code, since in rows]
+
+
+def me_too(user: User) -> list[dict]:
+    rows = db.session.execute(
+        select(Thread.code, ThreadMeToo.created_at).join(Thread)
+        .where(ThreadMeToo.user_id == user.id).order_by(ThreadMeToo.created_at)
+    )
+    return [{"thread": code, "since": _value(since)} for code, since in rows]
+
+
+def dissemination_reports(user: User) -> list[dict]:
+    rows = db.session.scalars(
+        select(DisseminationReport).where(DisseminationReport.reported_by_id == user.id)
+        .order_by(DisseminationReport.id)
+    )
+    return [{"announcement": r.announcement_id, "kim": r.group.name,
+             **_row(r, "held_on", "venue", "people", "note", "created_at")} for r in rows]
 
 
 def notifications(user: User) -> list[dict]:
@@ -188,10 +207,12 @@ SECTIONS = {
     "posts": posts,
     "status_changes": status_changes,
     "follows": follows,
+    "me_too": me_too,
     "notifications": notifications,
     "notification_choices": notification_choices,
     "announcements": announcements,
     "relays": relays,
+    "dissemination_reports": dissemination_reports,
     "managed_business_groups": managed_business_groups,
     "actions": actions,
 }

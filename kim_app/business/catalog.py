@@ -31,18 +31,20 @@ from kim_app.models import (
     Village,
     utcnow,
 )
+from kim_app.moderation import visibility
 
 SORTS = ("terbaru", "termurah", "termahal")
 
 
-def _listed():
-    """Published products of groups whose KIM is active, with what a card shows."""
+def _listed(user):
+    """Published products of groups whose KIM is active, with what a card shows; hidden
+    ones only for their managers and moderators (`moderation.visibility`)."""
     return (
         select(Product)
         .join(Product.business_group)
         .join(BusinessGroup.kim_group)
         .join(KimGroup.village)
-        .where(Product.published.is_(True), KimGroup.status == KimStatus.AKTIF)
+        .where(visibility.product_clause(user))
     )
 
 
@@ -54,8 +56,8 @@ def _with_card_data(query):
     )
 
 
-def newest_products(limit: int) -> list[Product]:
-    query = _with_card_data(_listed()).order_by(Product.created_at.desc(), Product.id.desc())
+def newest_products(limit: int, user=None) -> list[Product]:
+    query = _with_card_data(_listed(user)).order_by(Product.created_at.desc(), Product.id.desc())
     return list(db.session.scalars(query.limit(limit)).unique())
 
 
@@ -134,9 +136,9 @@ class CatalogPage:
     pages: int
 
 
-def catalog_page(query: CatalogQuery) -> CatalogPage:
+def catalog_page(query: CatalogQuery, user=None) -> CatalogPage:
     """One page of the catalog: two queries for the rows and the count, one for photos."""
-    base = _listed()
+    base = _listed(user)
     if query.q:
         base = base.where(search.matches(Product, query.q))
     if query.category:

@@ -87,12 +87,17 @@ def get_product(group: BusinessGroup, slug: str) -> Product | None:
 
 
 def group_products(group: BusinessGroup, *, include_unpublished: bool = False,
+                   include_hidden: bool = False,
                    limit: int = GROUP_PRODUCTS_SHOWN) -> list[Product]:
+    """The group's products; unpublished ones for its managers (`include_unpublished`),
+    hidden ones for its managers and moderators (`include_hidden`)."""
     query = (select(Product).options(selectinload(Product.photos))
              .where(Product.business_group_id == group.id)
              .order_by(Product.created_at.desc(), Product.id.desc()).limit(limit))
     if not include_unpublished:
         query = query.where(Product.published.is_(True))
+    if not (include_hidden or include_unpublished):
+        query = query.where(Product.hidden_at.is_(None))
     return list(db.session.scalars(query))
 
 
@@ -100,7 +105,8 @@ def more_from_group(product: Product, limit: int = 4) -> list[Product]:
     return list(db.session.scalars(
         select(Product).options(selectinload(Product.photos))
         .where(Product.business_group_id == product.business_group_id,
-               Product.published.is_(True), Product.id != product.id)
+               Product.published.is_(True), Product.hidden_at.is_(None),
+               Product.id != product.id)
         .order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
     ))
 

@@ -7,6 +7,7 @@ the changed fragment; a failed form comes back 422 with the text kept.
 
 from flask import (
     abort,
+    current_app,
     flash,
     g,
     make_response,
@@ -19,15 +20,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from kim_app.common import permissions
+from kim_app.common import permissions, submission
 from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
 from kim_app.common.params import int_arg, to_int
 from kim_app.common.ratelimit import account_and_ip_limits
 from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
-from kim_app.extensions import db
+from kim_app.extensions import db, htmx
 from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
-from kim_app.threads import bp, forms, labels, lifecycle, services
+from kim_app.moderation import trust, visibility
+from kim_app.threads import answer_templates, bp, forms, labels, lifecycle, loop, services, tracking
 from kim_app.threads.lifecycle import NotAllowedError, TransitionError
 from kim_app.threads.services import ThreadError
 
@@ -44,16 +46,33 @@ def _asked(_response) -> bool:
 
 # --- the list ---------------------------------------------------------------------------
 
+def _open_thread(code: str):
+    """Go to a thread's page: a redirect, or `HX-Redirect` for an htmx request (search as
+    you type), which would otherwise swap a whole page into the list."""
+    target = url_for("threads.show", code=code)
+    if htmx and not htmx.boosted:
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = target
+        response.vary.add("HX-Request")
+        return response
+    return redirect(target)
+
+
 @bp.get("/")
 def index():
     filters = services.parse_list_filters(request.args, current_user)
     before = int_arg("sebelum")
+    code_query = tracking.read(filters.q) if filters.q and not before else None
+    code_matches = tracking.find(code_query, current_user) if code_query else []
+    if code_query and code_query.surely_a_code and len(code_matches) == 1:
+        return _open_thread(code_matches[0].code)
     threads, next_cursor = services.list_threads(filters, current_user, before=before)
     context = {
         "threads": threads,
         "next_cursor": next_cursor,
         "filters": filters,
         "before": before,
+        "code_matches": code_matches,
     }
     if before and wants_fragment():
         # "Load more": only the next rows and the next button.
@@ -66,10 +85,34 @@ def index():
     )
 
 
+@bp.get("/kode")
+def lookup():
+    """The "Cek kode pelacakan" box: the thread of a code, if the person may see it; the
+    same answer for a code that does not exist and one of a thread they may not see."""
+    typed = (request.args.get("kode", "") or "")[:40]
+    code_query = tracking.read(typed)
+    found = tracking.find(code_query, current_user) if code_query else []
+    if len(found) == 1:
+        return _open_thread(found[0].code)
+    if found:
+        return render_template("threads/lookup.html", typed=typed, found=found)
+    if not typed.strip():
+        error = _("Tulis kode pelacakan, misalnya TNY-26-4K7Q atau 4K7Q.")
+    elif code_query is None:
+        error = _("Ini bukan kode pelacakan. Kodenya seperti TNY-26-4K7Q (boleh hanya 4K7Q).")
+    else:
+        error = _("Tidak ada pertanyaan dengan kode %(code)s yang dapat Anda lihat. Periksa "
+                  "kodenya; pertanyaan pribadi hanya terlihat setelah masuk.",
+                  code=code_query.code or code_query.tail)
+    return render_template("threads/lookup.html", typed=typed, found=[], error=error), (
+        400 if code_query is None else 404)
+
+
 # --- asking -----------------------------------------------------------------------------
 
 def _ask_limited(_limit):
     form = forms.AskForm(user=current_user)
+    form.held = submission.held_photos(form.submission_key.data, current_user)
     form.title.errors = [_("Anda sudah mengirim banyak pertanyaan. Tunggu sebentar, "
                            "lalu kirim lagi; isian Anda tetap tersimpan di sini.")]
     return make_response(render_template("threads/new.html", form=form), 429)
@@ -86,23 +129,31 @@ def new():
             form.preselect(current_user.village)
         return render_template("threads/new.html", form=form)
 
-    earlier = services.find_submitted(form.submission_key.data, current_user)
+    key = form.submission_key.data
+    earlier = services.find_submitted(key, current_user)
     if earlier is not None:
         flash(_("Pertanyaan ini sudah terkirim dengan kode %(code)s.", code=earlier.code), "info")
         return redirect(url_for("threads.show", code=earlier.code))
+    form.held = submission.drop_held(key, current_user, request.form.getlist("drop_photo"))
+    db.session.commit()
     if form.choosing_district:
+        _keep_chosen_photos(form)
         return render_template("threads/new.html", form=form)
+    if trust.question_limit_reached(current_user):
+        form.title.errors = [_("Akun baru dapat mengirim %(num)d pertanyaan pada hari pertama. "
+                               "Isian Anda tetap di sini; kirim lagi besok.",
+                               num=current_app.config["NEW_ACCOUNT_QUESTIONS"])]
+        return render_template("threads/new.html", form=form), 429
     if not form.validate_on_submit():
+        if not form.photos.errors:
+            _keep_chosen_photos(form)
         return render_template("threads/new.html", form=form), 422
 
-    photos = []
-    try:
-        for upload in form.chosen_files():
-            photos.append(store_photo(upload, uploaded_by=current_user))
-    except UploadError as error:
-        db.session.rollback()
-        form.photos.errors = [error.message, _("Pilih foto lagi sebelum mengirim.")]
+    stored = _store_chosen_photos(form)
+    if stored is None:
         return render_template("threads/new.html", form=form), 422
+    photos = form.held + stored
+    submission.release_held(key, current_user)
 
     question = services.Question(
         title=form.title.data,
@@ -125,6 +176,37 @@ def new():
     flash(_("Pertanyaan Anda terkirim. Kode pelacakan: %(code)s. Simpan kode ini untuk "
             "menanyakan perkembangannya.", code=code), "success")
     return redirect(url_for("threads.show", code=code))
+
+
+def _store_chosen_photos(form) -> list | None:
+    """Store the photos just chosen; None (with the error by the field) when one is
+    refused, and then nothing of them is kept."""
+    stored = []
+    try:
+        for upload in form.chosen_files():
+            stored.append(store_photo(upload, uploaded_by=current_user))
+    except UploadError as error:
+        db.session.rollback()
+        form.held = submission.held_photos(form.submission_key.data, current_user)
+        form.photos.errors = [error.message, _("Pilih foto lagi sebelum mengirim.")]
+        return None
+    return stored
+
+
+def _keep_chosen_photos(form) -> None:
+    """The form comes back: the photos just chosen are stored and held under its key, so
+    they need not be chosen again (or the form says they must be, when they cannot be)."""
+    key = form.submission_key.data
+    stored = _store_chosen_photos(form)
+    if stored is None:
+        return
+    if not submission.hold_photos(key, current_user, stored):
+        db.session.rollback()
+        form.photos.errors = [_("Foto yang tadi dipilih belum tersimpan: pilih foto lagi "
+                                "sebelum mengirim.")]
+        return
+    db.session.commit()
+    form.held = form.held + stored
 
 
 CHECKED_FIELDS = ("title", "body", "category", "on_behalf_name")
@@ -185,9 +267,12 @@ def _thread_context(thread: Thread, **overrides) -> dict:
         "may_reopen": lifecycle.asker_may_reopen(thread, current_user),
         "reopen_deadline": lifecycle.reopen_deadline(thread),
         "reply_form": forms.ReplyForm(formdata=None),
+        "audience_note": visibility.thread_audience_note(thread),
     }
+    context.update(loop.thread_context(thread, current_user))
     if officer:
         context.update(_officer_forms(thread))
+        context["other_agency"] = not permissions.may_work_on_thread(current_user, thread)
     if asker:
         context["close_form"] = forms.CloseForm(formdata=None)
         context["rate_form"] = forms.RateForm(formdata=None,
@@ -195,7 +280,21 @@ def _thread_context(thread: Thread, **overrides) -> dict:
                                               comment=thread.rating_comment)
         context.setdefault("reopen_form", forms.ReopenForm(formdata=None))
     context.update(overrides)
+    if officer:
+        _offer_templates(context)
     return context
+
+
+def _template_choices(thread: Thread) -> list[tuple[str, str]]:
+    return [("", _l("— Pilih templat —"))] + [
+        (str(template.id), template.name) for template in answer_templates.offered(thread)]
+
+
+def _offer_templates(context: dict) -> None:
+    """The answer templates fitting the thread, as choices of the answer and reply forms."""
+    choices = _template_choices(context["thread"])
+    for name in ("answer_form", "reply_form"):
+        context[name].template.choices = choices
 
 
 @bp.get("/<code>")
@@ -312,7 +411,12 @@ def answer(code: str):
     form = forms.AnswerForm()
     if not form.validate_on_submit():
         return _form_failed(thread, "answer_form", form)
-    return _run(thread, lambda: lifecycle.answer(thread, current_user, form.body.data),
+    try:
+        photos, document = loop.store_answer_files(form, current_user)
+    except UploadError:
+        return _form_failed(thread, "answer_form", form)
+    return _run(thread, lambda: lifecycle.answer(thread, current_user, form.body.data,
+                                                 photos=photos, document=document),
                 _("Jawaban resmi untuk %(code)s terkirim.", code=thread.code))
 
 
@@ -368,13 +472,54 @@ def reopen(code: str):
                 _("Pertanyaan %(code)s dibuka kembali.", code=thread.code))
 
 
+# --- answer templates -------------------------------------------------------------------
+
+TEMPLATE_FORMS = {"answer": (forms.AnswerForm, "answer_form", 6),
+                  "reply": (forms.ReplyForm, "reply_form", 3)}
+
+
+@bp.post("/<code>/templat")
+@login_required
+def use_template(code: str):
+    """Put an answer template's text into the answer or reply form, after what was typed:
+    the textarea alone for htmx, the whole page (with everything typed kept) without JS.
+    Nothing is sent: the officer edits the text and sends the form as usual."""
+    thread = _visible_or_404(code)
+    which = request.form.get("untuk", "")
+    if which not in TEMPLATE_FORMS:
+        abort(400)
+    form_class, form_name, rows = TEMPLATE_FORMS[which]
+    if not permissions.is_petugas(current_user) or which not in lifecycle.allowed_actions(
+            thread, current_user):
+        abort(403)
+    form = form_class()
+    template = answer_templates.offered_one(to_int(form.template.data), thread)
+    status = 200
+    if template is None:
+        if wants_fragment() and not form.template.data:
+            return "", 204
+        form.template.errors = [_("Pilih templat dari daftar.")]
+        status = 422
+    else:
+        form.body.data = answer_templates.insert(form.body.data,
+                                                 answer_templates.fill(template, thread))
+    if wants_fragment():
+        return fragment_response("threads/_template_body.html", status=status, f=form.body,
+                                 rows=rows)
+    context = _thread_context(thread, **{form_name: form})
+    return render_template("threads/show.html", **context), status
+
+
 # --- replies and follows ----------------------------------------------------------------
 
 def _reply_failed(thread: Thread, form, status: int):
     db.session.rollback()
     if wants_fragment():
+        officer = permissions.is_petugas(current_user)
+        if officer:
+            form.template.choices = _template_choices(thread)
         response = fragment_response("threads/_reply_form.html", status=status,
-                                     thread=thread, reply_form=form)
+                                     thread=thread, reply_form=form, officer=officer)
         response.headers["HX-Retarget"] = "#reply-form"
         response.headers["HX-Reswap"] = "outerHTML"
         return response
@@ -413,9 +558,12 @@ def reply(code: str):
     db.session.commit()
     if wants_fragment():
         thread = _visible_or_404(code)
+        officer = permissions.is_petugas(current_user)
+        reply_form = forms.ReplyForm(formdata=None)
+        if officer:
+            reply_form.template.choices = _template_choices(thread)
         return fragment_response("threads/_reply_added.html", thread=thread, post=post,
-                                 officer=permissions.is_petugas(current_user),
-                                 reply_form=forms.ReplyForm(formdata=None))
+                                 officer=officer, reply_form=reply_form)
     flash(_("Balasan terkirim."), "success")
     return redirect(url_for("threads.show", code=thread.code, _anchor=f"post-{post.id}"))
 

@@ -5,7 +5,7 @@ product and day, nothing about the buyer), `sale` (what a group's managers recor
 `product_permit` (NIB, P-IRT, halal, BPOM, with the expiry reminders sent).
 
 Revision ID: 96a4eb8b7c04
-Revises: e14a51c0ffee
+Revises: 208fe14b3200
 Create Date: 2026-12-01 11:06:33.635020
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '96a4eb8b7c04'
-down_revision = 'e14a51c0ffee'
+down_revision = '208fe14b3200'
 branch_labels = None
 depends_on = None
 
