@@ -25,7 +25,7 @@ Monday 28 is one working day.)
 Dinas Uji Sepi (Y): two answered public questions → fewer than 3: count only, no grade.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -214,3 +214,15 @@ def test_cached_pages_come_back_the_same(client, app, in_fixture_time, monkeypat
             again = client.get(path).get_data(as_text=True)
         assert again == first
         assert not any("thread" in statement for statement in statements)
+
+
+def test_a_question_hidden_by_a_moderator_is_counted_but_not_linked(client, in_fixture_time):
+    built = build()
+    built["t1"].hidden_at = datetime(2027, 1, 2, tzinfo=UTC)
+    db.session.commit()
+    html = client.get("/statistik/instansi/dinas-uji-cepat?periode=semua").get_data(
+        as_text=True)
+    assert built["t1"].code not in html and f'href="/tanya/{built["t6"].code}"' in html
+    assert "4 pertanyaan lain" in html
+    x = by_slug(agencies.agency_figures(YEAR, TODAY))["dinas-uji-cepat"]
+    assert x.received == 6
