@@ -73,6 +73,11 @@ SENTENCES = {
                                  "%(group)s"),
     "product.create": _l("%(actor)s menambah produk %(object)s"),
     "product.delete": _l("%(actor)s menghapus produk %(object)s"),
+    "permit.save": _l("%(actor)s menyimpan izin produk %(object)s"),
+    "permit.delete": _l("%(actor)s menghapus izin produk %(object)s"),
+    "sale.create": _l("%(actor)s mencatat penjualan"),
+    "sale.update": _l("%(actor)s mengubah catatan penjualan"),
+    "sale.delete": _l("%(actor)s menghapus catatan penjualan"),
     # question threads
     "thread.diverifikasi": _l("%(actor)s memverifikasi pertanyaan %(object)s"),
     "thread.diproses": _l("%(actor)s meneruskan pertanyaan %(object)s untuk diproses"),
