@@ -130,6 +130,10 @@ def test_the_period_and_the_trend(app):
     assert months["2027-01"] == (1, 0) and months["2026-02"] == (0, 0)
     assert [r.title for r in page.recent] == ["Jalan rusak di Gunungwungkal", "Lampu jalan mati"]
     assert page.not_shown == 3
+    # The last 30 days (from 17 December): t1 shown, t5 (baru) counted only.
+    recent = agencies.agency_page(fast, StatsFilter(period="30h"), TODAY)
+    assert [r.title for r in recent.recent][:1] == ["Jalan rusak di Gunungwungkal"]
+    assert recent.not_shown == 1
 
 
 @pytest.mark.parametrize(("share", "days", "judged", "expected"), [

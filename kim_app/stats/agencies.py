@@ -280,8 +280,11 @@ def agency_page(agency: Agency, f: services.StatsFilter, today: date) -> AgencyP
         select(Thread.code, Thread.title, Thread.answered_at)
         .where(*answered, linkable_clause())
         .order_by(Thread.answered_at.desc(), Thread.id.desc()).limit(RECENT_SHOWN))]
-    not_shown = db.session.scalar(select(func.count()).select_from(Thread).where(
-        Thread.agency_id == agency.id, ~linkable_clause()))
+    hidden = select(func.count()).select_from(Thread)
+    if f.kecamatan:
+        hidden = hidden.join(Village, Village.code == Thread.village_code)
+    not_shown = db.session.scalar(hidden.where(*services._conditions(f, today),
+                                               ~linkable_clause()))
     return AgencyPage(figures, services.trend(f, today, full=False, percentiles=False),
                       recent, int(not_shown or 0))
 
