@@ -8,7 +8,7 @@ not see (a private or not yet verified question, a rejected one, an unpublished 
 an inactive KIM, anything hidden by a moderator) gets no preview at all, so its title
 never travels in a link.
 
-Who is a guest allowed to see: `moderation.visibility.is_public`, the one rule.
+What a guest may see is `moderation.visibility.is_public`, asked here and nowhere else.
 """
 
 import re

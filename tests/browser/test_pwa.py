@@ -4,7 +4,6 @@ shrunk before they are sent and kept across a form error, the ask form without J
 
 import io
 import re
-from collections.abc import Iterator
 
 import pytest
 from PIL import Image
@@ -21,7 +20,6 @@ from tests.threads.conftest import new_thread
 pytestmark = pytest.mark.browser
 
 
-
 def phone_jpeg(tmp_path, size=(3200, 2400)):
     path = tmp_path / "sawah.jpg"
     image = Image.new("RGB", size, (90, 140, 60))
@@ -31,6 +29,15 @@ def phone_jpeg(tmp_path, size=(3200, 2400)):
     image.save(buffer, "JPEG", quality=95)
     path.write_bytes(buffer.getvalue())
     return path
+
+
+@pytest.fixture
+def sw_page(browser, browser_context_args, live_server):
+    """A page whose service worker may run (blocked for the other browser tests)."""
+    context = browser.new_context(**{**browser_context_args, "base_url": live_server,
+                                     "service_workers": "allow"})
+    yield context.new_page()
+    context.close()
 
 
 def unexpected(errors: list[str]) -> list[str]:
@@ -46,17 +53,6 @@ def fill_question(page: Page, title: str) -> None:
     page.fill("#body", "Saluran irigasi tersier di blok sawah timur tersumbat lumpur sejak "
                        "banjir, air tidak sampai ke sawah kami.")
     page.select_option("#category", label="Irigasi dan banjir")
-
-
-
-@pytest.fixture
-def sw_page(browser, browser_context_args, live_server) -> Iterator[Page]:
-    """A page whose service worker runs (the other browser tests block it, so that
-    `page.route` sees their requests)."""
-    context = browser.new_context(**{**browser_context_args, "base_url": live_server,
-                                     "service_workers": "allow"})
-    yield context.new_page()
-    context.close()
 
 
 def test_tracking_code_lookup_by_the_short_form(page: Page, app, live_server, console_errors):
@@ -191,7 +187,7 @@ def test_manifest_and_service_worker_in_the_browser(sw_page: Page, live_server):
     assert [error["errorId"] for error in errors if error["errorId"] != "in-incognito"] == []
     manifest_seen = session.send("Page.getAppManifest")
     assert manifest_seen["errors"] == [], manifest_seen["errors"]
-    assert console_errors == []
+    assert console_errors == [], "\n".join(console_errors)
 
 
 def test_data_saver_loads_a_photo_on_tap(browser, app, live_server):
@@ -231,5 +227,24 @@ def test_a_boosted_form_shows_the_page_an_error_answer_brings(page: Page, app, l
 
     page.route("**/tanya/baru", limited)
     fill_question(page, "Saluran irigasi tersumbat di Gulangpongge")
-    page.get_by_role("button", name="Kirim pertanyaan").click()
+    page.wait_for_load_state("networkidle")  # the inline checks of the fields are back
+    with page.expect_response(lambda response: response.status == 429):
+        page.get_by_role("button", name="Kirim pertanyaan").click()
     expect(page.locator("#limited")).to_have_text("Anda sudah mengirim banyak pertanyaan.")
+
+
+def test_the_village_select_waits_for_its_new_list(page: Page, app, live_server):
+    """On a slow link the old village list cannot be used while the new one loads."""
+    villager = make_user(Role.WARGA, name="Sulastri Warga")
+    log_in(page, villager)
+    page.goto("/tanya/baru")
+    held = []
+    page.route("**/auth/desa*", lambda route: held.append(route))
+    page.select_option("#district", label="Margorejo")
+    # The request is out (held here, unanswered): the old list cannot be chosen from.
+    expect(page.locator("#village")).to_be_disabled()
+    assert held, "the village list was not requested"
+    held[0].continue_()
+    expect(page.locator("#village")).to_be_enabled()
+    expect(page.locator("#village option").nth(1)).to_be_attached()
+    assert "Margorejo" in page.locator("#district option:checked").inner_text()
