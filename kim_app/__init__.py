@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, g, has_request_context, session
+from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import inspect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def select_locale() -> str:
-    """Bahasa Indonesia unless the person chose otherwise (account, then session)."""
+    """Bahasa Indonesia unless the person chose otherwise (account, then language cookie)."""
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
@@ -32,7 +32,7 @@ def select_locale() -> str:
             return locale
     elif current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    chosen = session.get("locale")
+    chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
     if chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -85,6 +85,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
         main,
         officer,
         query_count,
+        response_cache,
         security,
         stats,
         templating,
@@ -113,5 +114,6 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     templating.register(app)
     cli.register(app)
     query_count.register(app)
+    response_cache.register(app)
 
     return app

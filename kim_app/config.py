@@ -130,6 +130,15 @@ class Config:
     QUERY_COUNT_HEADER = os.environ.get("KIM_QUERY_COUNT_HEADER") == "1"
     # The public statistics are recomputed at most this often per process and filter.
     STATS_CACHE_SECONDS = _env_int("KIM_STATS_CACHE_SECONDS", 300)
+    # The officers' dashboard figures are shared this long (the lists stay fresh).
+    DASHBOARD_CACHE_SECONDS = _env_int("KIM_DASHBOARD_CACHE_SECONDS", 60)
+    # Guests' public pages are kept this long in the shared response cache (0: off); any
+    # committed write makes every kept page stale at once (response_cache.py).
+    RESPONSE_CACHE_SECONDS = _env_int("KIM_RESPONSE_CACHE_SECONDS", 30)
+    # ... and a proxy in front may keep them this long (`Cache-Control: s-maxage`).
+    PROXY_CACHE_SECONDS = _env_int("KIM_PROXY_CACHE_SECONDS", 10)
+    # A guest's chosen language lives in a cookie of its own, not in a session.
+    LANGUAGE_COOKIE = "kim_lang"
     LOGIN_LIMIT_PER_IP = os.environ.get("KIM_LOGIN_LIMIT_IP", "300 per hour")
     REGISTER_LIMIT_PER_PHONE = os.environ.get("KIM_REGISTER_LIMIT_PHONE", "5 per hour")
     REGISTER_LIMIT_PER_IP = os.environ.get("KIM_REGISTER_LIMIT_IP", "100 per hour")
@@ -263,6 +272,8 @@ class TestConfig(Config):
         self.SECRET_KEY = "test-secret-key"  # noqa: S105  # nosec B105
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.STATS_CACHE_SECONDS = 0
+        self.RESPONSE_CACHE_SECONDS = 0
+        self.DASHBOARD_CACHE_SECONDS = 0
 
     def _development_secret(self) -> str:
         return "test-secret-key"

@@ -5,8 +5,9 @@ from functools import cache
 from pathlib import Path
 
 from babel.numbers import format_currency
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
 
 from kim_app.common.markdown import render_markdown
 from kim_app.common.urls import external_url_for
@@ -28,6 +29,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["field_attrs"] = field_attrs
     app.jinja_env.globals["external_url_for"] = external_url_for
+    app.jinja_env.globals["has_form_session"] = has_form_session
     app.jinja_env.filters["date"] = lambda value, fmt="long": (
         format_date(value, fmt) if value else ""
     )
@@ -44,6 +46,14 @@ def register(app: Flask) -> None:
             "languages": app.config["LANGUAGES"],
             "regency_name": app.config["REGENCY_NAME"],
         }
+
+
+def has_form_session() -> bool:
+    """Whether the page may put a CSRF token in `hx-headers`: only for someone logged in or
+    a guest who already opened a form. A guest who only reads gets no session cookie, so
+    the page can be served from the shared cache (response_cache.py)."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    return current_user.is_authenticated or field in session
 
 
 def field_attrs(field, extra: dict | None = None) -> dict:

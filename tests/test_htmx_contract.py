@@ -66,9 +66,18 @@ def test_pages_configure_htmx_for_csp_and_slow_links(client, path):
     assert '"includeIndicatorStyles":false' in html
     assert '"timeout":20000' in html
     assert '"code":"422","swap":true' in html
-    assert "hx-headers='{\"X-CSRFToken\":" in html
     assert "<script>" not in html and "hx-on" not in html
     assert 'id="net-status"' in html and "data-retry=" in html
+
+
+def test_csrf_header_only_for_those_with_a_session(client, warga):
+    """A guest who reads gets no token (it would need a session); logged in, every htmx
+    request carries it from `hx-headers`."""
+    from tests.conftest import login
+
+    assert "X-CSRFToken" not in client.get("/").get_data(as_text=True)
+    login(client, warga)
+    assert "hx-headers='{\"X-CSRFToken\":" in client.get("/").get_data(as_text=True)
 
 
 def test_pages_with_personal_data_are_kept_out_of_htmx_history(client, warga):

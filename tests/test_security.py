@@ -131,8 +131,23 @@ class TestCsrf:
         with csrf_app.app_context():
             assert db.session.scalar(select(func.count()).select_from(User)) == users_before
 
+    @staticmethod
+    def _log_in_with_form_token(app, client):
+        html = client.get("/auth/masuk").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        with app.app_context():
+            from sqlalchemy import select
+
+            from kim_app.extensions import db
+            from kim_app.models import User
+
+            phone = db.session.scalar(select(User.phone))
+        return client.post("/auth/masuk", data={
+            "csrf_token": token, "identifier": phone, "password": PASSWORD})
+
     def test_htmx_header_token_is_accepted(self, csrf_app):
         client = csrf_app.test_client()
+        self._log_in_with_form_token(csrf_app, client)
         html = client.get("/").get_data(as_text=True)
         token = re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
         response = client.post("/bahasa", data={"lang": "en"}, headers={"X-CSRFToken": token})
@@ -140,18 +155,7 @@ class TestCsrf:
 
     def test_form_token_is_accepted(self, csrf_app):
         client = csrf_app.test_client()
-        html = client.get("/auth/masuk").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-        with csrf_app.app_context():
-            from sqlalchemy import select
-
-            from kim_app.extensions import db
-            from kim_app.models import User
-
-            phone = db.session.scalar(select(User.phone))
-        response = client.post("/auth/masuk", data={
-            "csrf_token": token, "identifier": phone, "password": PASSWORD})
-        assert response.status_code == 302
+        assert self._log_in_with_form_token(csrf_app, client).status_code == 302
 
     def test_htmx_csrf_failure_is_a_message_not_a_page(self, csrf_app):
         response = csrf_app.test_client().post("/bahasa", headers={"HX-Request": "true"})

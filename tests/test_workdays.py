@@ -40,3 +40,12 @@ def test_local_date_is_in_western_indonesia_time(app):
     # 20:00 UTC on the 27th is 03:00 on the 28th in Pati.
     assert local_date(datetime(2026, 11, 27, 20, 0, tzinfo=UTC)) == date(2026, 11, 28)
     assert local_date(datetime(2026, 11, 27, 20, 0)) == date(2026, 11, 28)
+
+
+def test_long_waits_count_the_same_as_day_by_day(app):
+    """Counted by weeks, a wait of years still skips every weekend, holiday and leave day
+    that `add_working_days` skips one by one."""
+    app.config["COLLECTIVE_LEAVE_DAYS"] = (date(2025, 12, 26), date(2026, 3, 20))
+    for start in (date(2024, 12, 30), date(2025, 3, 1), date(2025, 12, 24)):
+        for days in (1, 4, 5, 6, 23, 260, 521):
+            assert working_days_between(start, add_working_days(start, days)) == days

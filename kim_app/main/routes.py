@@ -12,7 +12,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 from flask_login import current_user
@@ -27,6 +26,7 @@ from kim_app.kim import services as kim_services
 from kim_app.main import bp
 
 HOME_PRODUCTS = 6
+LANGUAGE_COOKIE_DAYS = 365
 
 
 @bp.get("/")
@@ -41,15 +41,23 @@ def home():
     )
 
 
+@bp.get("/bahasa")
 @bp.post("/bahasa")
 def set_language():
-    language = request.form.get("lang", "")
+    """The language switch. A guest's form is a GET (no form token, so no session): it only
+    sets the language cookie. Logged in, it is a POST with the token and also changes the
+    account's language."""
+    values = request.form if request.method == "POST" else request.args
+    language = values.get("lang", "")
+    response = redirect(safe_next(values.get("next")) or url_for("main.home"))
     if language in current_app.config["LANGUAGES"]:
-        session["locale"] = language
-        if current_user.is_authenticated:
+        response.set_cookie(current_app.config["LANGUAGE_COOKIE"], language,
+                            max_age=LANGUAGE_COOKIE_DAYS * 86400, httponly=True,
+                            samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+        if request.method == "POST" and current_user.is_authenticated:
             current_user.locale = language
             db.session.commit()
-    return redirect(safe_next(request.form.get("next")) or url_for("main.home"))
+    return response
 
 
 @bp.get("/media/<token>-<int:width>.webp")

@@ -6,16 +6,19 @@ as the inbox and the thread page. Lists are bounded; the officer inbox holds the
 complete list.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from flask import current_app
+from sqlalchemy import and_, case, func, select, union_all
 from sqlalchemy.orm import joinedload
 
+from kim_app.common import cache
 from kim_app.common.workdays import local_date as local_day
 from kim_app.common.workdays import working_days_between
 from kim_app.extensions import db
 from kim_app.models import Agency, Thread, User, Village
+from kim_app.stats import services as stats
 from kim_app.stats.services import StatsFilter
 from kim_app.threads import lifecycle
 
@@ -94,17 +97,64 @@ def by_agency(f: StatsFilter, today: date) -> list[Load]:
 
 
 @dataclass
+class Figures:
+    """The dashboard's aggregates, computed together and kept together."""
+
+    summary: Summary
+    officers: list[Load]
+    agencies: list[Load]
+    answer_times: list[stats.Figures]
+
+
+def figures(f: StatsFilter, today: date) -> Figures:
+    """The aggregates, from the shared cache when computed less than
+    `DASHBOARD_CACHE_SECONDS` ago (every officer sees the same for the same filter); the
+    lists of questions are always read fresh."""
+    return cache.remember(
+        f"dashboard:{f.period}:{f.kecamatan}:{today}",
+        current_app.config["DASHBOARD_CACHE_SECONDS"],
+        lambda: Figures(summary(f, today), by_officer(f, today), by_agency(f, today),
+                        stats.figures(f, today, "instansi", suppress=False)),
+        dump=asdict, load=_load_figures)
+
+
+def _load_figures(data: dict) -> Figures:
+    return Figures(Summary(**data["summary"]), [Load(**row) for row in data["officers"]],
+                   [Load(**row) for row in data["agencies"]],
+                   [stats.Figures(**row) for row in data["answer_times"]])
+
+
+@dataclass
 class Waiting:
     thread: Thread
     due_on: date | None
     working_days: int
 
 
-def _listed(stmt, today: date, *, since_due: bool) -> list[Waiting]:
-    threads = db.session.scalars(stmt.options(
+def _listed(order, today: date, f: StatsFilter, *, condition=None,
+            since_due: bool) -> list[Waiting]:
+    """The first `LIST_LIMIT` open questions in `order`. Each waiting status is read from
+    its own index range (`(status, due_on, id)`, `(status, created_at)`) up to the limit,
+    then the few ids found are sorted and loaded (two queries): the cost does not grow
+    with the backlog."""
+    firsts = []
+    for status in lifecycle.AWAITING_OFFICER:
+        stmt = select(Thread.id, *order).where(Thread.status == status)
+        if condition is not None:
+            stmt = stmt.where(condition)
+        if f.kecamatan:
+            stmt = stmt.join(Village, Village.code == Thread.village_code).where(
+                Village.district_code == f.kecamatan)
+        firsts.append(stmt.order_by(*order, Thread.id).limit(LIST_LIMIT).subquery())
+    candidates = union_all(*(select(sub) for sub in firsts)).subquery("candidates")
+    # The ids first, as their own query: joined to the eager loads the planner would
+    # walk the whole table.
+    ids = db.session.scalars(select(candidates.c.id).order_by(
+        *(candidates.c[column.key] for column in order), candidates.c.id).limit(LIST_LIMIT)).all()
+    threads = db.session.scalars(select(Thread).where(Thread.id.in_(ids)).options(
         joinedload(Thread.category), joinedload(Thread.agency), joinedload(Thread.assignee),
         joinedload(Thread.village),
-    ).limit(LIST_LIMIT)).unique().all()
+    ).order_by(*order, Thread.id)).unique().all()
     items = []
     for thread in threads:
         start = thread.due_on if since_due else local_day(thread.created_at)
@@ -115,12 +165,10 @@ def _listed(stmt, today: date, *, since_due: bool) -> list[Waiting]:
 
 def overdue(f: StatsFilter, today: date) -> list[Waiting]:
     """The most overdue open questions first (bounded), with working days overdue."""
-    stmt = _open_threads(select(Thread), f).where(lifecycle.overdue_clause(today)).order_by(
-        Thread.due_on, Thread.created_at)
-    return _listed(stmt, today, since_due=True)
+    return _listed((Thread.due_on,), today, f, condition=lifecycle.overdue_clause(today),
+                   since_due=True)
 
 
 def oldest_waiting(f: StatsFilter, today: date) -> list[Waiting]:
     """Open questions that have waited longest, with working days waited."""
-    stmt = _open_threads(select(Thread), f).order_by(Thread.created_at, Thread.id)
-    return _listed(stmt, today, since_due=False)
+    return _listed((Thread.created_at,), today, f, since_due=False)

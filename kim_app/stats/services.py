@@ -30,15 +30,27 @@ hidden, because with so few questions they could describe one person's private q
 
 from __future__ import annotations
 
-import threading
-import time as clock
+import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, literal_column, or_, select, union_all
+from sqlalchemy import (
+    ARRAY,
+    Float,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
+from kim_app.common import cache
 from kim_app.common.workdays import JAKARTA
 from kim_app.common.workdays import local_date as local_date_of
 from kim_app.extensions import db
@@ -233,7 +245,8 @@ def _percentiles(f: StatsFilter, today: date, dimension: Dimension | None, *, fu
     The durations of each group are numbered in order (`ROW_NUMBER`) and counted
     (`COUNT(*) OVER`); percentile p sits at position (n − 1)·p/100 + 1, between the ranks
     `lo` and `lo + 1`, interpolated by the remainder, exactly as `percentile_cont` does.
-    Integer arithmetic keeps the rank exact on both databases.
+    Integer arithmetic keeps the rank exact. PostgreSQL asks `percentile_cont` itself
+    (the same numbers, one sort instead of a window and a sort).
     """
     key = dimension.key if dimension is not None else literal_column("0")
 
@@ -250,6 +263,11 @@ def _percentiles(f: StatsFilter, today: date, dimension: Dimension | None, *, fu
     answers = durations(2, Thread.answered_at)
     both = (union_all(durations(1, Thread.first_response_at), answers) if full
             else answers).subquery("durations")
+    wanted = PERCENTILES if full else (50,)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return select(both.c.key, both.c.measure, *(
+            func.percentile_cont(pct / 100).within_group(both.c.seconds).label(f"p{pct}")
+            for pct in wanted)).group_by(both.c.key, both.c.measure)
     window = {"partition_by": (both.c.key, both.c.measure)}
     ranked = select(
         both.c.key, both.c.measure, both.c.seconds,
@@ -257,7 +275,7 @@ def _percentiles(f: StatsFilter, today: date, dimension: Dimension | None, *, fu
         func.count().over(**window).label("n"),
     ).subquery("ranked")
     columns = []
-    for pct in PERCENTILES if full else (50,):
+    for pct in wanted:
         position = (ranked.c.n - 1) * pct
         low = position // 100 + 1
         fraction = (position % 100) / 100.0
@@ -330,6 +348,10 @@ def trend(f: StatsFilter, today: date, *, suppress: bool = True,
     are shown as zero rather than left out."""
     by_month = {item.key: item for item in figures(
         replace(f, period="12b"), today, "bulan", suppress=suppress, full=full)}
+    return _trend_months(by_month, today, suppress=suppress)
+
+
+def _trend_months(by_month: dict, today: date, *, suppress: bool) -> list[TrendMonth]:
     months = [month_start(today, back) for back in range(TREND_MONTHS - 1, -1, -1)]
     return [
         TrendMonth(month, by_month.get(f"{month:%Y-%m}") or Figures(
@@ -350,10 +372,12 @@ class KimActivity:
     products: int
 
 
-def kim_activity(f: StatsFilter, today: date) -> list[KimActivity]:
+def kim_activity(f: StatsFilter, today: date,
+                 counted: dict[int, int] | None = None) -> list[KimActivity]:
     """Active KIM groups with their active members, the questions they submitted for
     villagers and the announcements they relayed in the period, their business groups and
-    published products (the catalog as it stands); one query."""
+    published products (the catalog as it stands); one query. `counted` (questions per KIM
+    id, as `_one_pass` counts them) spares this query its pass over the threads."""
     members = (
         select(Membership.group_id, func.count().label("n"))
         .where(Membership.status == MembershipStatus.ACTIVE)
@@ -379,25 +403,33 @@ def kim_activity(f: StatsFilter, today: date) -> list[KimActivity]:
         .group_by(BusinessGroup.kim_group_id)
         .subquery("business")
     )
+    questions = (func.coalesce(asked.c.n, 0) if counted is None
+                 else literal_column("0")).label("questions")
     stmt = (
-        select(KimGroup.name, KimGroup.slug, District.name.label("district"),
-               func.coalesce(members.c.n, 0).label("members"),
-               func.coalesce(asked.c.n, 0).label("questions"),
+        select(KimGroup.id, KimGroup.name, KimGroup.slug, District.name.label("district"),
+               func.coalesce(members.c.n, 0).label("members"), questions,
                func.coalesce(relayed.c.n, 0).label("relays"),
                func.coalesce(business.c.groups, 0).label("business_groups"),
                func.coalesce(business.c.products, 0).label("products"))
         .join(Village, Village.code == KimGroup.village_code)
         .join(District, District.code == Village.district_code)
         .outerjoin(members, members.c.group_id == KimGroup.id)
-        .outerjoin(asked, asked.c.group_id == KimGroup.id)
         .outerjoin(relayed, relayed.c.group_id == KimGroup.id)
         .outerjoin(business, business.c.group_id == KimGroup.id)
         .where(KimGroup.status == KimStatus.AKTIF)
         .order_by(District.name, KimGroup.name)
     )
+    if counted is None:
+        stmt = stmt.outerjoin(asked, asked.c.group_id == KimGroup.id)
     if f.kecamatan:
         stmt = stmt.where(Village.district_code == f.kecamatan)
-    return [KimActivity(**row) for row in db.session.execute(stmt).mappings()]
+    kims = []
+    for row in db.session.execute(stmt).mappings():
+        values = {key: value for key, value in row.items() if key != "id"}
+        if counted is not None:
+            values["questions"] = counted.get(row["id"], 0)
+        kims.append(KimActivity(**values))
+    return kims
 
 
 @dataclass
@@ -414,51 +446,184 @@ class PublicFigures:
 
 
 def public_figures(f: StatsFilter, today: date) -> PublicFigures:
-    """The public page's figures: 11 queries. Breakdowns carry only the median time to
-    answer (the figure they show), which halves the sorting the percentiles need."""
+    """The public page's figures. On PostgreSQL in one pass over the threads (grouping
+    sets, `percentile_cont`: `_one_pass`) plus the KIM activity; elsewhere one aggregate
+    and one percentile query per breakdown. Breakdowns carry only the median time to
+    answer (the figure they show)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        overall, areas, categories, agencies, by_month, asked = _one_pass(f, today)
+        months = _trend_months(by_month, today, suppress=True)
+        # With a kecamatan chosen the pass sees only its threads; a KIM may ask for others.
+        kims = kim_activity(f, today, counted=None if f.kecamatan else asked)
+    else:
+        overall = figures(f, today)[0]
+        areas = figures(f, today, "desa" if f.kecamatan else "kecamatan", full=False)
+        categories = figures(f, today, "kategori", full=False)
+        agencies = figures(f, today, "instansi", full=False)
+        months = trend(f, today, full=False)
+        kims = kim_activity(f, today)
     return PublicFigures(
-        overall=figures(f, today)[0],
-        areas=figures(f, today, "desa" if f.kecamatan else "kecamatan", full=False),
-        categories=figures(f, today, "kategori", full=False),
-        agencies=figures(f, today, "instansi", full=False),
-        months=trend(f, today, full=False),
-        kims=kim_activity(f, today),
-        computed_at=datetime.now(UTC),
+        overall=overall, areas=areas, categories=categories, agencies=agencies,
+        months=months, kims=kims, computed_at=datetime.now(UTC),
     )
 
 
+def _one_pass(f: StatsFilter, today: date):
+    """Everything `figures` computes for the overall row and the four breakdowns, in one
+    query: each thread of the period (or of the trend's 12 months, which the period may
+    be shorter or longer than) is read once; `GROUPING SETS` make the overall row, the
+    areas, categories, agencies (those in the period, `in_period`) and the months (those of
+    the trend window, `month` NULL outside it); `percentile_cont` gives the times."""
+    dims = _dimensions()
+    area = dims["desa" if f.kecamatan else "kecamatan"]
+    since = f.since(today)
+    trend_since = _utc_midnight(month_start(today, TREND_MONTHS - 1))
+    lower = None if since is None else min(since, trend_since)
+    answered = Thread.answered_at.is_not(None)
+    rejected = Thread.status == ThreadStatus.DITOLAK
+    due_known = and_(~rejected, Thread.answer_due_on.is_not(None),
+                     or_(answered, Thread.answer_due_on < today))
+    on_time = and_(due_known, answered, local_date(Thread.answered_at) <= Thread.answer_due_on)
+
+    def flag(condition):
+        return case((condition, 1), else_=0)
+
+    def duration(end):
+        return case((end >= Thread.created_at, seconds_between(Thread.created_at, end)))
+
+    rows = (
+        select(
+            (true() if since is None else Thread.created_at >= since).label("in_period"),
+            case((Thread.created_at >= trend_since, local_month(Thread.created_at))).label("month"),
+            area.key.label("area"), Thread.category_id.label("category"),
+            Thread.agency_id.label("agency"), Thread.submitted_via_kim_id.label("kim"),
+            flag(rejected).label("rejected"), flag(answered).label("answered"),
+            flag(due_known).label("due_known"), flag(on_time).label("on_time"),
+            flag(lifecycle.waiting_clause()).label("waiting"),
+            flag(lifecycle.overdue_clause(today)).label("overdue"),
+            Thread.rating.label("rating"),
+            duration(Thread.first_response_at).label("first"),
+            duration(Thread.answered_at).label("answer"),
+        )
+        .select_from(Thread).join(Village, Village.code == Thread.village_code)
+        .where(*([] if lower is None else [Thread.created_at >= lower]),
+               *([Village.district_code == f.kecamatan] if f.kecamatan else []))
+        .subquery("rows")
+    )
+    c = rows.c
+    sets = func.grouping_sets(tuple_(c.in_period), tuple_(c.in_period, c.area),
+                              tuple_(c.in_period, c.category), tuple_(c.in_period, c.agency),
+                              tuple_(c.in_period, c.kim), tuple_(c.month))
+    quantiles = literal_column("ARRAY[0.5, 0.9]", ARRAY(Float))
+    groups_stmt = (
+        select(
+            func.grouping(c.area).label("g_area"), func.grouping(c.category).label("g_category"),
+            func.grouping(c.agency).label("g_agency"), func.grouping(c.month).label("g_month"),
+            func.grouping(c.kim).label("g_kim"),
+            c.in_period, c.month, c.area, c.category, c.agency, c.kim,
+            func.count().label("total"), func.sum(c.rejected).label("rejected"),
+            func.sum(c.answered).label("answered"), func.sum(c.due_known).label("due_total"),
+            func.sum(c.on_time).label("on_time"), func.avg(c.rating).label("rating_avg"),
+            func.count(c.rating).label("rating_count"), func.sum(c.waiting).label("waiting"),
+            func.sum(c.overdue).label("overdue"),
+            func.percentile_cont(quantiles).within_group(c.first).label("first"),
+            func.percentile_cont(quantiles).within_group(c.answer).label("answer"),
+        )
+        .group_by(sets)
+        .subquery("groups")
+    )
+    # Names are joined to the few result rows, not carried through the sorts.
+    area_names = aliased(Village if f.kecamatan else District, name="area_names")
+    g = groups_stmt.c
+    stmt = (
+        select(g, area_names.name.label("area_name"), Category.name.label("category_name"),
+               Agency.name.label("agency_name"))
+        .outerjoin(area_names, area_names.code == g.area)
+        .outerjoin(Category, Category.id == g.category)
+        .outerjoin(Agency, Agency.id == g.agency)
+    )
+    overall, groups = Figures(), {"area": [], "category": [], "agency": []}
+    by_month: dict[str, Figures] = {}
+    asked: dict[int, int] = {}
+    for row in db.session.execute(stmt).mappings():
+        item = Figures(
+            total=int(row["total"]), rejected=int(row["rejected"] or 0),
+            answered=int(row["answered"] or 0), due_total=int(row["due_total"] or 0),
+            on_time=int(row["on_time"] or 0), rating_avg=_number(row["rating_avg"]),
+            rating_count=int(row["rating_count"]), waiting=int(row["waiting"] or 0),
+            overdue=int(row["overdue"] or 0),
+            answer_median=_number((row["answer"] or [None])[0]),
+        )
+        if not row["g_month"]:
+            if row["month"] is not None:
+                item.key = item.label = row["month"]
+                by_month[row["month"]] = item
+            continue
+        if not row["in_period"]:
+            continue
+        if not row["g_kim"]:
+            if row["kim"] is not None:
+                asked[row["kim"]] = item.total
+            continue
+        for name in ("area", "category", "agency"):
+            if not row[f"g_{name}"]:
+                item.key, item.label = row[name], row[f"{name}_name"] or ""
+                groups[name].append(item)
+                break
+        else:
+            first, answer = row["first"] or [None, None], row["answer"] or [None, None]
+            item.first_median, item.first_p90 = _number(first[0]), _number(first[1])
+            item.answer_p90 = _number(answer[1])
+            overall = item
+    overall.suppressed = overall.total < MIN_CELL
+    breakdowns = []
+    for name in ("area", "category", "agency"):
+        items = sorted(groups[name], key=lambda item: (-item.total, item.label))
+        for item in items:
+            item.suppressed = item.total < MIN_CELL
+        breakdowns.append(items)
+    for item in by_month.values():
+        item.suppressed = item.total < MIN_CELL
+    return overall, *breakdowns, by_month, asked
+
+
 class FigureCache:
-    """A small time-limited cache of computed figures, per process.
+    """Computed public figures, kept in the shared cache (`common/cache.py`: Redis when
+    `REDIS_URL` is set, so every worker and machine reuses one computation) for `ttl`
+    seconds. Losing it loses nothing: the figures are computed again."""
 
-    With 100,000 questions the figures take seconds to compute; they change slowly, so
-    each process recomputes a filter's figures at most every `ttl` seconds. Losing the
-    cache loses nothing (it is recomputed), so the app stays stateless. Bounded: the
-    oldest entry goes when `size` is reached (there are 4 periods × 22 kecamatan choices).
-    """
+    def __init__(self):
+        self._epoch = 0
 
-    def __init__(self, size: int = 128):
-        self.size = size
-        self._entries: dict[object, tuple[float, object]] = {}
-        self._lock = threading.Lock()
-
-    def get_or_compute(self, key, ttl: int, compute: Callable[[], object]):
-        if ttl <= 0:
-            return compute()
-        now = clock.monotonic()
-        with self._lock:
-            entry = self._entries.get(key)
-        if entry is not None and entry[0] > now:
-            return entry[1]
-        value = compute()
-        with self._lock:
-            if key not in self._entries and len(self._entries) >= self.size:
-                self._entries.pop(min(self._entries, key=lambda k: self._entries[k][0]))
-            self._entries[key] = (now + ttl, value)
-        return value
+    def get_or_compute(self, key, ttl: int, compute: Callable[[], PublicFigures]):
+        name = f"stats:{self._epoch}:" + hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+        return cache.remember(name, ttl, compute, dump=_encode, load=_decode)
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        """Forget what this process computed (the tests; other processes keep theirs)."""
+        self._epoch += 1
+
+
+def _encode(data: PublicFigures) -> dict:
+    encoded = asdict(data)
+    encoded["computed_at"] = data.computed_at.isoformat()
+    for month in encoded["months"]:
+        month["month"] = month["month"].isoformat()
+    return encoded
+
+
+def _decode(data: dict) -> PublicFigures:
+    def many(items):
+        return [Figures(**item) for item in items]
+
+    return PublicFigures(
+        overall=Figures(**data["overall"]), areas=many(data["areas"]),
+        categories=many(data["categories"]), agencies=many(data["agencies"]),
+        months=[TrendMonth(date.fromisoformat(month["month"]), Figures(**month["figures"]))
+                for month in data["months"]],
+        kims=[KimActivity(**kim) for kim in data["kims"]],
+        computed_at=datetime.fromisoformat(data["computed_at"]),
+    )
 
 
 public_cache = FigureCache()

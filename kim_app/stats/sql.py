@@ -48,7 +48,8 @@ def _args(element, compiler, **kw) -> list[str]:
 @compiles(seconds_between)
 def _seconds_postgresql(element, compiler, **kw):
     start, end = _args(element, compiler, **kw)
-    return f"EXTRACT(EPOCH FROM ({end} - {start}))"
+    # date_part gives a double; EXTRACT gives numeric, several times slower to sort.
+    return f"date_part('epoch', {end} - {start})"
 
 
 @compiles(seconds_between, "sqlite")

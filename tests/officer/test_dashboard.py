@@ -163,6 +163,31 @@ def test_dashboard_htmx_returns_the_fragment(client, app, admin):
     assert "HX-Request" in response.headers["Vary"]
 
 
+def test_dashboard_figures_are_shared_for_a_while(app_factory):
+    """With `DASHBOARD_CACHE_SECONDS` the aggregates are computed once for every officer
+    (and come back from JSON the same); the lists of questions are read each time."""
+    from kim_app.common import cache
+    from tests.conftest import count_queries
+
+    cached = app_factory(DASHBOARD_CACHE_SECONDS=60)
+    with cached.app_context():
+        cache.store_for(cached).clear()
+        workload_fixture()
+        first, second = cached.test_client(), cached.test_client()
+        login(first, make_user(Role.PETUGAS, name="Bu Petugas", village=None))
+        login(second, make_user(Role.ADMIN, name="Pak Admin", village=None))
+        with count_queries(db.engine) as computed:
+            fresh = first.get(DASHBOARD + "?periode=semua").get_data(as_text=True)
+        with count_queries(db.engine) as shared:
+            again = second.get(DASHBOARD + "?periode=semua").get_data(as_text=True)
+        assert len(shared) < len(computed)
+        assert "Dinas Kesehatan" in again and "Jalan rusak" in again
+        section = 'id="answer-times"'
+        assert again[again.index(section):].split("</table>")[0] == \
+            fresh[fresh.index(section):].split("</table>")[0]
+        cache.store_for(cached).clear()
+
+
 def test_dashboard_lists_are_bounded(client, app, petugas, query_counter):
     from kim_app.officer import workload
 

@@ -1,0 +1,151 @@
+"""A cache every worker shares: Redis when `REDIS_URL` is set, this process's memory
+otherwise (one process in development; several workers without Redis each keep their own,
+so what one of them caches may be up to its lifetime stale in another).
+
+Values are bytes; keys are namespaced by the database the app serves (`cache_key`), so two
+apps on one Redis (the benchmark's two datasets, a staging copy) never read each other's
+entries. Redis failing is a miss, never an error: the cache then stays out of the way for
+`RETRY_SECONDS` instead of making every request wait for its timeout.
+
+The *content generation* is a counter bumped after every committed write (see
+`response_cache`): an entry stored under an older generation is stale.
+"""
+
+import hashlib
+import json
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Flask, current_app
+
+RETRY_SECONDS = 5.0
+MEMORY_ENTRIES = 2_000
+GENERATION = "generation"
+T = TypeVar("T")
+
+
+class MemoryStore:
+    """Entries with an expiry time, the least recently used dropped beyond `MEMORY_ENTRIES`."""
+
+    def __init__(self):
+        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._counters: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: list[str]) -> list[bytes | None]:
+        now = time.monotonic()
+        found: list[bytes | None] = []
+        with self._lock:
+            for key in keys:
+                if key in self._counters:
+                    found.append(str(self._counters[key]).encode())
+                    continue
+                entry = self._entries.get(key)
+                if entry is None or entry[0] < now:
+                    found.append(None)
+                    continue
+                self._entries.move_to_end(key)
+                found.append(entry[1])
+        return found
+
+    def set(self, key: str, value: bytes, seconds: float) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic() + seconds, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > MEMORY_ENTRIES:
+                self._entries.popitem(last=False)
+
+    def incr(self, key: str) -> None:
+        with self._lock:
+            self._counters[key] = self._counters.get(key, 0) + 1
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._counters.clear()
+
+
+class RedisStore:
+    def __init__(self, url: str, timeout: float):
+        import redis
+
+        self._redis = redis.Redis.from_url(url, socket_connect_timeout=timeout,
+                                           socket_timeout=timeout)
+        self._errors = (redis.RedisError, OSError)
+        self._down_until = 0.0
+
+    def _call(self, method: str, *args, **kwargs):
+        if time.monotonic() < self._down_until:
+            return None
+        try:
+            return getattr(self._redis, method)(*args, **kwargs)
+        except self._errors:
+            self._down_until = time.monotonic() + RETRY_SECONDS
+            return None
+
+    def get_many(self, keys: list[str]) -> list[bytes | None]:
+        return self._call("mget", keys) or [None] * len(keys)
+
+    def set(self, key: str, value: bytes, seconds: float) -> None:
+        self._call("set", key, value, px=max(1, int(seconds * 1000)))
+
+    def incr(self, key: str) -> None:
+        self._call("incr", key)
+
+    def clear(self) -> None:
+        """Only this app's keys."""
+        keys = self._call("keys", cache_key("*"))
+        if keys:
+            self._call("delete", *keys)
+
+
+def init_app(app: Flask) -> None:
+    url = app.config.get("REDIS_URL")
+    store = RedisStore(url, app.config["REDIS_TIMEOUT"]) if url else MemoryStore()
+    database = str(app.config["SQLALCHEMY_DATABASE_URI"]).encode()
+    app.extensions["kim_cache"] = store
+    app.extensions["kim_cache_prefix"] = "kim:" + hashlib.sha256(database).hexdigest()[:12] + ":"
+
+
+def store_for(app: Flask):
+    return app.extensions["kim_cache"]
+
+
+def cache_key(name: str, app: Flask | None = None) -> str:
+    return (app or current_app).extensions["kim_cache_prefix"] + name
+
+
+def get(name: str) -> bytes | None:
+    return store_for(current_app).get_many([cache_key(name)])[0]
+
+
+def put(name: str, value: bytes, seconds: float) -> None:
+    store_for(current_app).set(cache_key(name), value, seconds)
+
+
+def remember(name: str, seconds: float, compute: Callable[[], T], *,
+             dump: Callable[[T], object], load: Callable[[object], T]) -> T:
+    """`compute()`, kept as JSON under `name` for `seconds` (`0`: always computed). JSON,
+    never pickles: what Redis holds is data, not code."""
+    if seconds <= 0:
+        return compute()
+    stored = get(name)
+    if stored is not None:
+        return load(json.loads(stored))
+    value = compute()
+    put(name, json.dumps(dump(value)).encode(), seconds)
+    return value
+
+
+def generation(app: Flask | None = None) -> bytes:
+    """The current content generation (`b"0"` before the first write)."""
+    app = app or current_app
+    return store_for(app).get_many([cache_key(GENERATION, app)])[0] or b"0"
+
+
+def bump_generation(app: Flask | None = None) -> None:
+    app = app or current_app
+    store_for(app).incr(cache_key(GENERATION, app))

@@ -1,0 +1,134 @@
+"""Guests' pages: no session cookie, served from the shared response cache, made stale by
+any committed write."""
+
+import pytest
+
+from kim_app.common import cache
+from kim_app.extensions import db as _db
+from kim_app.models import Role
+from tests.conftest import HX, count_queries, login, make_user
+from tests.threads.conftest import new_thread
+
+
+@pytest.fixture
+def cached_app(app_factory):
+    app = app_factory(RESPONSE_CACHE_SECONDS=30)
+    with app.app_context():
+        cache.store_for(app).clear()
+        yield app
+        cache.store_for(app).clear()
+
+
+def test_guest_home_sets_no_cookie_and_comes_from_the_cache(cached_app):
+    client = cached_app.test_client()
+    first = client.get("/")
+    assert first.status_code == 200
+    assert "Set-Cookie" not in first.headers
+    assert first.headers["X-Cache"] == "miss"
+    assert first.headers["Cache-Control"].startswith("public, max-age=0, s-maxage=")
+    with count_queries(_db.engine) as statements:
+        second = client.get("/")
+    assert second.headers["X-Cache"] == "hit"
+    assert statements == []
+    assert second.get_data() == first.get_data()
+    assert "Set-Cookie" not in second.headers
+
+
+@pytest.mark.parametrize("path", ["/kim/", "/tanya/", "/usaha/", "/info/", "/statistik"])
+def test_public_pages_are_cached_for_guests(cached_app, path):
+    client = cached_app.test_client()
+    first = client.get(path, follow_redirects=True)
+    assert first.status_code == 200 and "Set-Cookie" not in first.headers
+    assert client.get(path, follow_redirects=True).headers["X-Cache"] == "hit"
+
+
+def test_the_fragment_and_the_page_are_kept_apart(cached_app):
+    client = cached_app.test_client()
+    page = client.get("/tanya/").get_data(as_text=True)
+    fragment = client.get("/tanya/", headers=HX)
+    assert fragment.headers["X-Cache"] == "miss"
+    assert fragment.headers["Cache-Control"] == "no-store"
+    assert "<html" in page and "<html" not in fragment.get_data(as_text=True)
+    assert client.get("/tanya/", headers=HX).headers["X-Cache"] == "hit"
+
+
+def test_a_verified_thread_shows_on_the_list_at_once(cached_app):
+    asker = make_user(name="Bu Asker")
+    officer = make_user(Role.PETUGAS, name="Pak Petugas", village=None)
+    thread = new_thread(asker, title="Jembatan gantung Dukuh Krajan putus")
+    code = thread.code
+    guest = cached_app.test_client()
+    # Unverified, the question is either left out or shown as new.
+    assert "status-diverifikasi" not in guest.get("/tanya/").get_data(as_text=True)
+    assert guest.get("/tanya/").headers["X-Cache"] == "hit"
+
+    staff = cached_app.test_client()
+    login(staff, officer)
+    assert staff.post(f"/tanya/{code}/verifikasi", data={"verify-note": "Jelas"}).status_code == 302
+
+    after = guest.get("/tanya/")
+    assert after.headers["X-Cache"] == "miss"
+    html = after.get_data(as_text=True)
+    assert "Jembatan gantung" in html and "status-diverifikasi" in html
+
+
+def test_logged_in_pages_and_form_sessions_bypass_the_cache(cached_app):
+    person = make_user(name="Sri Warga")
+    client = cached_app.test_client()
+    client.get("/")
+    login(client, person)
+    response = client.get("/")
+    assert "X-Cache" not in response.headers
+    assert "Sri Warga" in response.get_data(as_text=True)
+    assert "public" not in response.headers.get("Cache-Control", "")
+
+    guest = cached_app.test_client()
+    guest.get("/")
+    guest.get("/auth/masuk")  # opening a form may start a session
+    if guest.get_cookie(cached_app.config["SESSION_COOKIE_NAME"]):
+        assert "X-Cache" not in guest.get("/").headers
+
+
+def test_guest_language_switch_uses_its_own_cookie(cached_app):
+    client = cached_app.test_client()
+    assert '<html lang="id">' in client.get("/").get_data(as_text=True)
+    response = client.get("/bahasa?lang=en&next=/")
+    assert response.status_code == 302 and response.location == "/"
+    cookies = response.headers.getlist("Set-Cookie")
+    assert len(cookies) == 1 and cookies[0].startswith("kim_lang=en;")
+    english = client.get("/")
+    assert '<html lang="en">' in english.get_data(as_text=True)
+    assert english.headers["X-Cache"] == "miss"  # a language has pages of its own
+    assert "Set-Cookie" not in english.headers
+    assert '<html lang="id">' in cached_app.test_client().get("/").get_data(as_text=True)
+
+
+def test_guest_language_switch_refuses_unknown_and_offsite(cached_app):
+    response = cached_app.test_client().get("/bahasa?lang=xx&next=https://evil.example")
+    assert response.location == "/"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_the_redis_store_keeps_and_expires(cached_app, monkeypatch):
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis(socket_connect_timeout=0.2).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis server at localhost:6379")
+    store = cache.RedisStore("redis://127.0.0.1:6379/0", 0.2)
+    monkeypatch.setitem(cached_app.extensions, "kim_cache", store)
+    store.clear()
+    client = cached_app.test_client()
+    assert client.get("/").headers["X-Cache"] == "miss"
+    assert client.get("/").headers["X-Cache"] == "hit"
+    cache.bump_generation()
+    assert client.get("/").headers["X-Cache"] == "miss"
+    store.clear()
+
+
+def test_an_unreachable_redis_is_a_miss_not_an_error(cached_app, monkeypatch):
+    store = cache.RedisStore("redis://127.0.0.1:1/0", 0.05)
+    monkeypatch.setitem(cached_app.extensions, "kim_cache", store)
+    client = cached_app.test_client()
+    assert client.get("/").status_code == 200
+    assert client.get("/").headers["X-Cache"] == "miss"
