@@ -94,6 +94,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     from kim_app.account import bp as account_bp
     from kim_app.admin import moved as admin_moved
     from kim_app.admin import routes as admin_routes
+    from kim_app.moderation.routes import bp as moderation_bp
     from kim_app.notifications.routes import bp as notifications_bp
 
     auth.init_login(login_manager)
@@ -109,6 +110,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     app.register_blueprint(officer.bp, url_prefix="/petugas")
     app.register_blueprint(admin_routes.bp, url_prefix="/admin")
     app.register_blueprint(admin_moved.bp)
+    app.register_blueprint(moderation_bp, url_prefix="/lapor")
     errors.register(app)
     security.register(app)
     templating.register(app)

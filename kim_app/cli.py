@@ -1,5 +1,5 @@
 """Command-line tasks: `flask --app wsgi seed | demo | create-admin | create-user | close-stale
-| send-mail | sweep-media | backup | restore`."""
+| escalate | remind-permits | send-mail | sweep-media | backup | restore`."""
 
 import sys
 from pathlib import Path
@@ -95,6 +95,46 @@ def close_stale_command() -> None:
     closed = lifecycle.close_stale()
     db.session.commit()
     click.echo(f"close-stale: {closed} thread(s) closed.")
+
+
+@click.command("escalate")
+@with_appcontext
+@click.option("--date", "on_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Run as on this day in Pati (YYYY-MM-DD; default: today).")
+def escalate_command(on_date) -> None:
+    """Remind officers of questions due today, escalate those overdue to the agency and the
+    admins (idempotent; run daily)."""
+    from kim_app.common.workdays import local_date
+    from kim_app.models import utcnow
+    from kim_app.threads import escalation
+
+    today = on_date.date() if on_date else local_date(utcnow())
+    raised = escalation.escalate(today, current_app.config["ESCALATE_AFTER_WORKDAYS"])
+    db.session.commit()
+    click.echo(f"escalate: {raised[escalation.REMINDED]} reminded, "
+               f"{raised[escalation.ESCALATED]} escalated.")
+
+
+@click.command("remind-permits")
+@click.option("--today", "today_text", default="", metavar="YYYY-MM-DD",
+              help="Run as on this date (default: today in Pati).")
+@with_appcontext
+def remind_permits_command(today_text: str) -> None:
+    """Tell business managers of product permits expiring in 30 days or today (idempotent;
+    for a daily scheduler)."""
+    from datetime import date
+
+    from kim_app.business import permits
+    from kim_app.common.workdays import local_date
+    from kim_app.models import utcnow
+
+    try:
+        today = date.fromisoformat(today_text) if today_text else local_date(utcnow())
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+    soon, expired = permits.remind(today)
+    db.session.commit()
+    click.echo(f"remind-permits: {soon} expiring soon, {expired} expired.")
 
 
 def _make_account(role: Role, name: str, phone: str, email: str, password: str,
@@ -241,6 +281,7 @@ def restore_command(folder: Path) -> None:
 
 def register(app: Flask) -> None:
     for command in (seed_command, demo_command, create_admin_command, create_user_command,
-                    close_stale_command, send_mail_command, sweep_media_command,
+                    close_stale_command, escalate_command, remind_permits_command,
+                    send_mail_command, sweep_media_command,
                     backup_command, restore_command):
         app.cli.add_command(command)

@@ -96,6 +96,13 @@ class Config:
     PRODUCT_LIMIT_PER_ACCOUNT = os.environ.get("KIM_PRODUCT_LIMIT_ACCOUNT",
                                                "30 per hour;200 per day")
     PRODUCT_LIMIT_PER_IP = os.environ.get("KIM_PRODUCT_LIMIT_IP", "300 per hour")
+    # "Pesan via WhatsApp" clicks counted per browser (a guest: per address) and per IP;
+    # over the limit the buyer still reaches WhatsApp, the click is not counted.
+    ORDER_CLICK_LIMIT_PER_ACCOUNT = os.environ.get("KIM_ORDER_CLICK_LIMIT_ACCOUNT",
+                                                   "30 per hour")
+    ORDER_CLICK_LIMIT_PER_IP = os.environ.get("KIM_ORDER_CLICK_LIMIT_IP", "600 per hour")
+    # Permits expiring within this many days are announced to the group's managers.
+    PERMIT_REMINDER_DAYS = _env_int("KIM_PERMIT_REMINDER_DAYS", 30)
     CATALOG_PAGE_SIZE = 24
     # Offset pagination stays cheap only so deep; beyond it, search or filter.
     CATALOG_MAX_PAGES = 50
@@ -173,12 +180,28 @@ class Config:
     # may reopen it once within the same number of days of the answer.
     THREAD_AUTO_CLOSE_DAYS = _env_int("KIM_THREAD_AUTO_CLOSE_DAYS", 14)
     THREAD_REOPEN_DAYS = _env_int("KIM_THREAD_REOPEN_DAYS", 14)
+    # Petugas of an agency (OPD) answer and note only the threads assigned to their agency;
+    # "0" lets them act on every thread like Diskominfo's officers.
+    AGENCY_OFFICERS_SCOPED = os.environ.get("KIM_AGENCY_OFFICERS_SCOPED", "1") != "0"
+    # An overdue step escalates to the agency's officers and the admins this many working
+    # days after its due date (`flask escalate`, daily).
+    ESCALATE_AFTER_WORKDAYS = _env_int("KIM_ESCALATE_AFTER_WORKDAYS", 2)
     # Posting limits, keyed on the account (tight) and on the address (generous: villagers
     # share carrier IPs).
     ASK_LIMIT_PER_ACCOUNT = os.environ.get("KIM_ASK_LIMIT_ACCOUNT", "5 per hour;20 per day")
     REPLY_LIMIT_PER_ACCOUNT = os.environ.get("KIM_REPLY_LIMIT_ACCOUNT",
                                              "20 per 10 minutes;100 per day")
     POST_LIMIT_PER_IP = os.environ.get("KIM_POST_LIMIT_IP", "300 per hour")
+    # Moderation (PRODUCT.md §4b): distinct open reports that hide an item until reviewed;
+    # reports per account (on top of one per item).
+    REPORT_HIDE_THRESHOLD = _env_int("KIM_REPORT_HIDE_THRESHOLD", 3)
+    REPORT_LIMIT_PER_ACCOUNT = os.environ.get("KIM_REPORT_LIMIT_ACCOUNT", "20 per hour")
+    # New accounts are limited until trusted: for this many hours after registering a
+    # villager may ask this many questions and may report only if allowed (officers and
+    # admins are trusted from the start).
+    NEW_ACCOUNT_HOURS = _env_int("KIM_NEW_ACCOUNT_HOURS", 24)
+    NEW_ACCOUNT_QUESTIONS = _env_int("KIM_NEW_ACCOUNT_QUESTIONS", 2)
+    NEW_ACCOUNT_MAY_REPORT = os.environ.get("KIM_NEW_ACCOUNT_MAY_REPORT", "0") == "1"
     # Cuti bersama: collective-leave days set yearly by the government, ISO dates.
     COLLECTIVE_LEAVE_DAYS = tuple(
         date.fromisoformat(day.strip())

@@ -129,7 +129,9 @@ def test_product_page_shows_price_group_kim_and_photos(client, shop):
 def test_whatsapp_order_link_is_encoded(client, shop):
     tempe = shop["tempe"]
     html = client.get(f"/usaha/{tempe.slug}/keripik-tempe-pedas").get_data(as_text=True)
-    href = unescape(re.search(r'<a href="([^"]+)"[^>]*id="order-whatsapp"', html).group(1))
+    button = unescape(re.search(r'<a href="([^"]+)"[^>]*id="order-whatsapp"', html).group(1))
+    assert button == f"/usaha/{tempe.slug}/keripik-tempe-pedas/pesan"  # counted, then on
+    href = client.get(button, headers={"User-Agent": "Mozilla/5.0"}).headers["Location"]
     parts = urlsplit(href)
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "wa.me", "/6281234567890")
     assert " " not in href and "&" not in parts.query.replace("text=", "", 1)
@@ -161,7 +163,8 @@ def test_whatsapp_message_is_indonesian_for_the_seller(client, shop):
     client.post("/bahasa", data={"lang": "en"})
     html = client.get(f"/usaha/{shop['tempe'].slug}/keripik-tempe-pedas").get_data(as_text=True)
     assert "Order via WhatsApp" in html
-    assert "saya%20ingin%20memesan" in html
+    order = client.get(f"/usaha/{shop['tempe'].slug}/keripik-tempe-pedas/pesan")
+    assert "saya%20ingin%20memesan" in order.headers["Location"]
 
 
 def test_open_graph_tags(client, shop):

@@ -23,7 +23,8 @@ def test_pengurus_edit_the_profile(client, db, role):
     assert "Kami &lt;b&gt;aktif&lt;/b&gt;" in html
     assert "17 Agustus 2019" in html
     html = client.get("/kim/kajen/anggota").get_data(as_text=True)
-    assert "Pengurus mengubah profil KIM (deskripsi, kontak, tanggal dibentuk)" in html
+    assert ("Pengurus mengubah profil \u201cKIM Kajen\u201d (deskripsi, kontak, tanggal "
+            "dibentuk)") in html
 
 
 def test_profile_errors_come_back_with_the_text(client, db):

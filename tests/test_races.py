@@ -158,3 +158,26 @@ def test_two_kim_groups_with_one_name_at_once_get_two_slugs(app_factory, db, adm
     slugs = sorted(db.session.scalars(select(KimGroup.slug)
                                       .where(KimGroup.slug.like("sido-makmur%"))))
     assert slugs == ["sido-makmur", "sido-makmur-2"]
+
+
+def test_a_double_click_on_saya_juga_counts_once(app_factory, db, petugas, monkeypatch):
+    from kim_app.models import Thread, ThreadFollow, ThreadMeToo, ThreadStatus
+    from kim_app.threads import metoo
+    from tests.conftest import make_user
+    from tests.threads.conftest import advance, new_thread
+
+    asker, villager = make_user(name="Bu Penanya"), make_user(name="Pak Tetangga")
+    thread = advance(new_thread(asker), petugas, ThreadStatus.DIVERIFIKASI)
+    code, thread_id = thread.code, thread.id
+    slowed(monkeypatch, metoo, "may_say_me_too")
+    with served(app_factory()) as base:
+        session = session_for(base, villager)
+        responses = at_once(*(
+            lambda headers=headers: session.post(f"{base}/tanya/{code}/saya-juga",
+                                                 headers=headers, allow_redirects=False,
+                                                 timeout=30)
+            for headers in ({"HX-Request": "true"}, {})))
+    assert [response.status_code for response in responses] == [200, 302]
+    assert count(db, ThreadMeToo, ThreadMeToo.thread_id == thread_id) == 1
+    assert count(db, ThreadFollow, ThreadFollow.thread_id == thread_id) == 1
+    assert db.session.get(Thread, thread_id).me_too_count == 1

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from kim_app.common.search import indexed_text, matches, stem, words
-from kim_app.models import Category, Thread
+from kim_app.models import Category, Thread, ThreadStatus
 from tests.conftest import make_user
 
 
@@ -23,7 +23,8 @@ def add_threads(db, texts: dict[str, tuple[str, str]], category_slug: str) -> di
     for index, (key, (title, body)) in enumerate(texts.items()):
         rows[key] = Thread(code=f"TNY-26-{category_slug[0].upper()}{index:03d}",
                            author_id=author.id, title=title, body=body,
-                           village_code="33.18.17.2003", category_id=category.id)
+                           village_code="33.18.17.2003", category_id=category.id,
+                           status=ThreadStatus.DIVERIFIKASI)  # verified: public
         db.session.add(rows[key])
     db.session.commit()
     return rows

@@ -44,6 +44,7 @@ from kim_app.models import (
     Visibility,
     utcnow,
 )
+from kim_app.threads import metoo
 
 DELETED_NAME = "Pengguna terhapus"
 
@@ -131,6 +132,7 @@ def _erase(user: User) -> None:
                                           Post.kind == PostKind.REPLY,
                                           Post.thread_id.in_(private_threads)))
     db.session.execute(delete(ThreadFollow).where(ThreadFollow.user_id == user.id))
+    metoo.forget(user)
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
     db.session.execute(delete(NotificationPreference)
                        .where(NotificationPreference.user_id == user.id))

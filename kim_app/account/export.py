@@ -24,6 +24,7 @@ from kim_app.models import (
     BusinessMember,
     BusinessMemberStatus,
     BusinessRole,
+    DisseminationReport,
     Document,
     Membership,
     Notification,
@@ -35,6 +36,7 @@ from kim_app.models import (
     Relay,
     Thread,
     ThreadFollow,
+    ThreadMeToo,
     ThreadPhoto,
     User,
 )
@@ -116,6 +118,23 @@ def follows(user: User) -> list[dict]:
     return [{"thread": code, "since": _value(since)} for code, since in rows]
 
 
+def me_too(user: User) -> list[dict]:
+    rows = db.session.execute(
+        select(Thread.code, ThreadMeToo.created_at).join(Thread)
+        .where(ThreadMeToo.user_id == user.id).order_by(ThreadMeToo.created_at)
+    )
+    return [{"thread": code, "since": _value(since)} for code, since in rows]
+
+
+def dissemination_reports(user: User) -> list[dict]:
+    rows = db.session.scalars(
+        select(DisseminationReport).where(DisseminationReport.reported_by_id == user.id)
+        .order_by(DisseminationReport.id)
+    )
+    return [{"announcement": r.announcement_id, "kim": r.group.name,
+             **_row(r, "held_on", "venue", "people", "note", "created_at")} for r in rows]
+
+
 def notifications(user: User) -> list[dict]:
     rows = db.session.scalars(
         select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
@@ -188,10 +207,12 @@ SECTIONS = {
     "posts": posts,
     "status_changes": status_changes,
     "follows": follows,
+    "me_too": me_too,
     "notifications": notifications,
     "notification_choices": notification_choices,
     "announcements": announcements,
     "relays": relays,
+    "dissemination_reports": dissemination_reports,
     "managed_business_groups": managed_business_groups,
     "actions": actions,
 }

@@ -10,13 +10,20 @@ from kim_app.auth.forms import PasswordChangeForm
 from kim_app.common.ratelimit import account_key
 from kim_app.extensions import db, limiter
 from kim_app.kim.services import memberships_of
+from kim_app.threads import titipan
 
 
 @bp.get("")
 @login_required
 def profile():
     return render_template("account/profile.html", password_form=PasswordChangeForm(),
-                           memberships=memberships_of(current_user))
+                           **_profile_context())
+
+
+def _profile_context() -> dict:
+    on_behalf, more_on_behalf = titipan.on_behalf_of(current_user)
+    return {"memberships": memberships_of(current_user), "on_behalf": on_behalf,
+            "more_on_behalf": more_on_behalf}
 
 
 def _wrong_password(response) -> bool:
@@ -29,7 +36,7 @@ def _password_limited(_limit):
     form.current_password.errors = [_("Terlalu banyak percobaan kata sandi yang salah. Tunggu "
                                       "beberapa menit, lalu coba lagi.")]
     return make_response(render_template("account/profile.html", password_form=form,
-                                         memberships=memberships_of(current_user)), 429)
+                                         **_profile_context()), 429)
 
 
 @bp.post("/kata-sandi")
@@ -51,4 +58,4 @@ def change_password():
         g.kim_wrong_current_password = True
         form.current_password.errors = [_("Kata sandi sekarang salah.")]
     return render_template("account/profile.html", password_form=form,
-                           memberships=memberships_of(current_user)), 422
+                           **_profile_context()), 422

@@ -241,4 +241,4 @@ def kim_status(slug: str):
     return redirect(url_for("kim.show", slug=group.slug))
 
 
-from kim_app.admin import people_routes  # noqa: E402,F401
+from kim_app.admin import audit_routes, moderation_routes, people_routes  # noqa: E402,F401

@@ -38,6 +38,14 @@ SECTIONS = (
             _l("Cari orang, lihat akunnya, beri kode atur ulang kata sandi; admin mengatur "
                "peran dan instansi, menonaktifkan dan mengaktifkan kembali."),
             "admin.people", permissions.can_manage_people),
+    Section(_l("Moderasi"),
+            _l("Konten yang dilaporkan warga dan yang tersembunyi otomatis: sembunyikan, "
+               "tampilkan kembali, abaikan laporan, sunting data pribadi."),
+            "admin.moderation", permissions.can_moderate),
+    Section(_l("Log audit"),
+            _l("Siapa mengubah apa dan kapan: saring menurut pelaku, jenis objek, tindakan "
+               "dan periode."),
+            "admin.audit", permissions.can_read_audit_log),
 )
 
 

@@ -12,11 +12,13 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from kim_app.business import permits
 from kim_app.business.errors import BusinessError
 from kim_app.business.products import parse_price
 from kim_app.business.slugs import slugify
 from kim_app.common import search
 from kim_app.common.params import to_int
+from kim_app.common.workdays import local_date
 from kim_app.extensions import db
 from kim_app.models import (
     Availability,
@@ -27,19 +29,22 @@ from kim_app.models import (
     Product,
     ProductCategory,
     Village,
+    utcnow,
 )
+from kim_app.moderation import visibility
 
 SORTS = ("terbaru", "termurah", "termahal")
 
 
-def _listed():
-    """Published products of groups whose KIM is active, with what a card shows."""
+def _listed(user):
+    """Published products of groups whose KIM is active, with what a card shows; hidden
+    ones only for their managers and moderators (`moderation.visibility`)."""
     return (
         select(Product)
         .join(Product.business_group)
         .join(BusinessGroup.kim_group)
         .join(KimGroup.village)
-        .where(Product.published.is_(True), KimGroup.status == KimStatus.AKTIF)
+        .where(visibility.product_clause(user))
     )
 
 
@@ -51,8 +56,8 @@ def _with_card_data(query):
     )
 
 
-def newest_products(limit: int) -> list[Product]:
-    query = _with_card_data(_listed()).order_by(Product.created_at.desc(), Product.id.desc())
+def newest_products(limit: int, user=None) -> list[Product]:
+    query = _with_card_data(_listed(user)).order_by(Product.created_at.desc(), Product.id.desc())
     return list(db.session.scalars(query.limit(limit)).unique())
 
 
@@ -67,6 +72,8 @@ class CatalogQuery:
     price_min: int | None = None
     price_max: int | None = None
     group: str = ""
+    halal: bool = False  # has a halal certificate, not expired
+    food_safety: bool = False  # has a P-IRT or BPOM permit, not expired
     sort: str = "terbaru"
     page: int = 1
 
@@ -95,6 +102,8 @@ class CatalogQuery:
             price_min=price("harga_min"),
             price_max=price("harga_max"),
             group=slugify(args.get("kelompok", "")),
+            halal=args.get("halal") == "1",
+            food_safety=args.get("izin") == "1",
             sort=sort if sort in SORTS else "terbaru",
             page=page(),
         )
@@ -105,6 +114,7 @@ class CatalogQuery:
             "q": self.q, "kategori": self.category, "kecamatan": self.district,
             "ketersediaan": self.availability, "harga_min": self.price_min or "",
             "harga_max": self.price_max or "", "kelompok": self.group,
+            "halal": "1" if self.halal else "", "izin": "1" if self.food_safety else "",
             "urut": "" if self.sort == "terbaru" else self.sort,
             "halaman": "" if self.page == 1 else self.page,
         }
@@ -114,7 +124,8 @@ class CatalogQuery:
     @property
     def filtered(self) -> bool:
         return bool(self.q or self.category or self.district or self.availability
-                    or self.price_min or self.price_max or self.group)
+                    or self.price_min or self.price_max or self.group or self.halal
+                    or self.food_safety)
 
 
 @dataclass
@@ -125,9 +136,9 @@ class CatalogPage:
     pages: int
 
 
-def catalog_page(query: CatalogQuery) -> CatalogPage:
+def catalog_page(query: CatalogQuery, user=None) -> CatalogPage:
     """One page of the catalog: two queries for the rows and the count, one for photos."""
-    base = _listed()
+    base = _listed(user)
     if query.q:
         base = base.where(search.matches(Product, query.q))
     if query.category:
@@ -142,6 +153,12 @@ def catalog_page(query: CatalogQuery) -> CatalogPage:
         base = base.where(Product.price <= query.price_max)
     if query.group:
         base = base.where(BusinessGroup.slug == query.group)
+    if query.halal or query.food_safety:
+        today = local_date(utcnow())
+        if query.halal:
+            base = base.where(permits.valid_clause(permits.HALAL_KINDS, today))
+        if query.food_safety:
+            base = base.where(permits.valid_clause(permits.FOOD_SAFETY_KINDS, today))
     total = db.session.scalar(select(func.count()).select_from(
         base.with_only_columns(Product.id).subquery()))
     size = current_app.config["CATALOG_PAGE_SIZE"]

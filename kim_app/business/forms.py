@@ -4,6 +4,9 @@ Choices are checked by our own validators, so every message a person can see is 
 translated (WTForms' built-in "Not a valid choice" is not).
 """
 
+import re
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
@@ -11,7 +14,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from kim_app.auth.services import InvalidPhoneError, normalise_phone
-from kim_app.business import labels, products
+from kim_app.business import labels, products, sales
 from kim_app.business.errors import BusinessError
 from kim_app.common.params import to_int
 from kim_app.common.submission import SubmissionKeyMixin
@@ -149,3 +152,85 @@ class PhotoForm(FlaskForm):
         description=_l("JPEG, PNG, atau WebP; paling banyak 5 foto per produk."),
         render_kw={"accept": "image/jpeg,image/png,image/webp", "multiple": True},
     )
+
+
+class DayField(StringField):
+    """A date typed in an `<input type="date">` (ISO) or as people write it (31/12/2026);
+    `day` is the parsed date or None. Our own message, translated."""
+
+    def __init__(self, label, message, **kwargs):
+        kwargs.setdefault("render_kw", {"type": "date"})
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def pre_validate(self, form):
+        self.day = parse_day(self.data)
+        if (self.data or "").strip() and self.day is None:
+            raise ValidationError(self.message)
+
+
+def parse_day(text: str | None) -> date | None:
+    text = (text or "").strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text) or re.fullmatch(
+        r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if match is None:
+        return None
+    numbers = [int(part) for part in match.groups()]
+    year, month, day = numbers if len(match.group(1)) == 4 else numbers[::-1]
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+class AmountField(StringField):
+    def pre_validate(self, form):
+        try:
+            self.amount = sales.parse_amount(self.data)
+        except BusinessError as refused:
+            self.amount = None
+            raise ValidationError(str(refused.message)) from None
+
+
+class SaleForm(FlaskForm):
+    sold_on = DayField(_l("Tanggal penjualan"), _l("Tanggal tidak valid. Contoh: 31/12/2026."),
+                       validators=[DataRequired(_l("Tanggal penjualan wajib diisi."))])
+    product_id = SelectField(_l("Produk (tidak wajib)"), validate_choice=False)
+    quantity = StringField(
+        _l("Jumlah barang"),
+        validators=[DataRequired(_l("Jumlah barang wajib diisi."))],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    amount = AmountField(
+        _l("Uang diterima (Rp)"),
+        description=_l("Untuk seluruh penjualan ini, rupiah bulat, misalnya 150000."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    note = StringField(
+        _l("Catatan (tidak wajib)"),
+        validators=[Optional(), Length(max=sales.NOTE_MAX,
+                                       message=_l("Catatan paling banyak 200 karakter."))],
+    )
+
+    def __init__(self, *args, product_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.product_id.choices = [("", _l("— Tanpa produk tertentu —"))] + [
+            (str(product_id), name) for product_id, name in product_choices]
+
+    def validate_product_id(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Pilih produk kelompok ini."))
+
+    def validate_quantity(self, field):
+        number = to_int((field.data or "").strip().replace(".", ""))
+        if number is None or not 1 <= number <= sales.QUANTITY_MAX:
+            raise ValidationError(_l("Jumlah barang berupa angka bulat 1 sampai 1.000.000."))
+        field.number = number
+
+
+class PermitForm(FlaskForm):
+    """One permit of a product; the kind travels in the form's action URL."""
+
+    number = StringField(_l("Nomor"), validators=[Optional()],
+                         render_kw={"autocomplete": "off", "maxlength": 60})
+    expires_on = DayField(_l("Berlaku sampai"), _l("Tanggal tidak valid. Contoh: 31/12/2028."))

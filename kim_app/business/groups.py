@@ -11,6 +11,7 @@ from kim_app.common.unique import add_with_slug
 from kim_app.common.uploads import delete_photo, store_photo
 from kim_app.extensions import db
 from kim_app.models import BusinessGroup, KimGroup, KimStatus, Product, ProductCategory, User
+from kim_app.moderation import visibility
 
 
 def get_group(slug: str) -> BusinessGroup | None:
@@ -22,16 +23,19 @@ def get_group(slug: str) -> BusinessGroup | None:
     )
 
 
-def groups_for_kim(kim_group: KimGroup) -> list[tuple[BusinessGroup, int]]:
-    """The KIM's business groups with their number of published products, one query."""
+def groups_for_kim(kim_group: KimGroup, user=None) -> list[tuple[BusinessGroup, int]]:
+    """The KIM's business groups (`moderation.visibility`: hidden ones for the KIM's
+    pengurus and moderators) with their number of public products, one query."""
     published = (
         select(Product.business_group_id, func.count(Product.id).label("n"))
-        .where(Product.published.is_(True)).group_by(Product.business_group_id).subquery()
+        .where(Product.published.is_(True), Product.hidden_at.is_(None))
+        .group_by(Product.business_group_id).subquery()
     )
     rows = db.session.execute(
         select(BusinessGroup, func.coalesce(published.c.n, 0))
         .outerjoin(published, published.c.business_group_id == BusinessGroup.id)
-        .where(BusinessGroup.kim_group_id == kim_group.id)
+        .where(BusinessGroup.kim_group_id == kim_group.id,
+               visibility.business_group_clause(user, kim_group))
         .order_by(BusinessGroup.name)
     )
     return [(group, count) for group, count in rows]

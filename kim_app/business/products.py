@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from kim_app.business import photos as product_photos
@@ -24,7 +24,17 @@ from kim_app.common.audit import record
 from kim_app.common.unique import add_with_slug
 from kim_app.common.uploads import delete_photo
 from kim_app.extensions import db
-from kim_app.models import Availability, BusinessGroup, Product, ProductCategory, ProductPhoto, User
+from kim_app.models import (
+    Availability,
+    BusinessGroup,
+    OrderClickDay,
+    Product,
+    ProductCategory,
+    ProductPermit,
+    ProductPhoto,
+    Sale,
+    User,
+)
 from kim_app.templating import rupiah
 
 PRICE_MIN = 100
@@ -35,20 +45,29 @@ GROUP_PRODUCTS_SHOWN = 48
 MANAGE_PRODUCTS_SHOWN = 200
 
 
-def parse_price(raw: str | int | None) -> int:
-    """Whole rupiah from what a person typed; raises BusinessError with the reason."""
-    text = str(raw if raw is not None else "").strip()
-    if not text:
-        raise BusinessError(_l("Harga wajib diisi."))
-    text = re.sub(r"^rp\.?", "", text, flags=re.IGNORECASE).strip().replace(" ", "")
+def rupiah_typed(text: str) -> tuple[int, bool] | None:
+    """Whole rupiah and whether a minus was typed, from `25000`, `25.000`, `Rp 25.000`;
+    None when it is not a whole number of rupiah."""
+    text = re.sub(r"^rp\.?", "", text.strip(), flags=re.IGNORECASE).strip().replace(" ", "")
     negative = text.startswith("-")
     digits = text.lstrip("-+")
     # "25.000" and "25,000" are thousands; a decimal part ("25.000,50") is not whole rupiah.
     if re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):
         digits = re.sub(r"[.,]", "", digits)
     if not re.fullmatch(r"[0-9]{1,12}", digits):
+        return None
+    return int(digits), negative
+
+
+def parse_price(raw: str | int | None) -> int:
+    """Whole rupiah from what a person typed; raises BusinessError with the reason."""
+    text = str(raw if raw is not None else "").strip()
+    if not text:
+        raise BusinessError(_l("Harga wajib diisi."))
+    typed = rupiah_typed(text)
+    if typed is None:
         raise BusinessError(_l("Harga harus berupa angka rupiah bulat, misalnya 25000."))
-    value = int(digits)
+    value, negative = typed
     if negative or value < PRICE_MIN:
         raise BusinessError(_l("Harga paling sedikit %(min)s.", min=rupiah(PRICE_MIN)))
     if value > PRICE_MAX:
@@ -68,12 +87,17 @@ def get_product(group: BusinessGroup, slug: str) -> Product | None:
 
 
 def group_products(group: BusinessGroup, *, include_unpublished: bool = False,
+                   include_hidden: bool = False,
                    limit: int = GROUP_PRODUCTS_SHOWN) -> list[Product]:
+    """The group's products; unpublished ones for its managers (`include_unpublished`),
+    hidden ones for its managers and moderators (`include_hidden`)."""
     query = (select(Product).options(selectinload(Product.photos))
              .where(Product.business_group_id == group.id)
              .order_by(Product.created_at.desc(), Product.id.desc()).limit(limit))
     if not include_unpublished:
         query = query.where(Product.published.is_(True))
+    if not (include_hidden or include_unpublished):
+        query = query.where(Product.hidden_at.is_(None))
     return list(db.session.scalars(query))
 
 
@@ -81,7 +105,8 @@ def more_from_group(product: Product, limit: int = 4) -> list[Product]:
     return list(db.session.scalars(
         select(Product).options(selectinload(Product.photos))
         .where(Product.business_group_id == product.business_group_id,
-               Product.published.is_(True), Product.id != product.id)
+               Product.published.is_(True), Product.hidden_at.is_(None),
+               Product.id != product.id)
         .order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
     ))
 
@@ -159,6 +184,12 @@ def delete_product(actor: User, product: Product) -> None:
     record(actor, "product.delete", "product", product.id, kim_group_id=group.kim_group_id,
            name=product.name)
     stored = [item.photo for item in product.photos]
+    # Its permits go with it; its clicks and sales stay in the group's history, no longer
+    # pointing at it (said here as well as by the foreign keys: SQLite does not enforce them).
+    db.session.execute(delete(ProductPermit).where(ProductPermit.product_id == product.id))
+    for table in (OrderClickDay, Sale):
+        db.session.execute(update(table).where(table.product_id == product.id)
+                           .values(product_id=None))
     db.session.delete(product)
     db.session.flush()
     for photo in stored:

@@ -7,7 +7,8 @@ from kim_app.models import BusinessGroup, Product
 
 # Second path segments under /usaha/<group>/ that are pages, not products.
 RESERVED_PRODUCT_SLUGS = {"kelola", "ubah", "gabung", "pengelola", "permintaan", "produk",
-                          "anggota", "hapus", "foto"}
+                          "anggota", "hapus", "foto",
+                          "penjualan", "izin", "pesan"}
 RESERVED_GROUP_SLUGS = {"baru", "static", "media"}
 
 __all__ = ["group_slug_for", "product_slug_for", "slugify"]

@@ -6,7 +6,7 @@ not reveal that it exists) and 403 otherwise: use `deny(private=...)`.
 
 from dataclasses import dataclass
 
-from flask import abort
+from flask import abort, current_app
 from sqlalchemy import select
 
 from kim_app.extensions import db
@@ -62,6 +62,38 @@ def is_petugas(user) -> bool:
     return _authenticated(user) and user.is_petugas
 
 
+def officer_agency_id(user) -> int | None:
+    """The agency (OPD) a petugas works for; None for Diskominfo's general officers, for
+    admins and for everyone who is not an officer."""
+    if not is_petugas(user) or user.is_admin:
+        return None
+    return user.agency_id
+
+
+def agency_scoped(user) -> bool:
+    """A petugas of an agency, held to that agency's threads (`KIM_AGENCY_OFFICERS_SCOPED`)."""
+    return officer_agency_id(user) is not None and current_app.config["AGENCY_OFFICERS_SCOPED"]
+
+
+def may_work_on_thread(user, thread) -> bool:
+    """Answer, write internal notes and reply as an officer: Diskominfo's petugas and the
+    admins on every thread; a petugas of an agency only on the threads assigned to that
+    agency. Verifying, rejecting and assigning stay with every officer (the dispatch)."""
+    if not is_petugas(user):
+        return False
+    return not agency_scoped(user) or thread.agency_id == user.agency_id
+
+
+def can_manage_answer_template(user, template) -> bool:
+    """Officers keep the answer templates; a petugas of an agency only its own agency's
+    (a new one is created for that agency). `template` None: creating one."""
+    if not is_petugas(user):
+        return False
+    if officer_agency_id(user) is None:
+        return True
+    return template is None or template.agency_id == user.agency_id
+
+
 def can_manage_kim(user, group: KimGroup) -> bool:
     """Pengurus of this group, or an admin."""
     return is_admin(user) or is_pengurus(user, group)
@@ -114,6 +146,17 @@ class BusinessAuthority:
     def appoints(self) -> bool:
         """Appoint and dismiss managers: the KIM's pengurus (and admins)."""
         return self.admin or self.kim_pengurus
+
+    @property
+    def records_sales(self) -> bool:
+        """Record and correct the group's sales: its managers (and admins)."""
+        return self.admin or self.manager
+
+    @property
+    def sees_figures(self) -> bool:
+        """The group's monthly figures and sales list: its managers, the KIM's pengurus
+        (and admins)."""
+        return self.admin or self.kim_pengurus or self.manager
 
     @property
     def may_request_join(self) -> bool:
@@ -216,3 +259,23 @@ def can_request_reset_code(user, membership: Membership) -> bool:
     """A pengurus asks the officers for a code for another active member of their KIM."""
     return (membership.status == MembershipStatus.ACTIVE and membership.user_id != user.id
             and is_pengurus(user, membership.group))
+
+
+# ---------------------------------------------------------------------------------------
+# Moderation (/admin/moderasi) and the audit log (/admin/audit).
+
+
+def can_moderate(user) -> bool:
+    """Work the moderation queue, see hidden content and the original of a redacted reply,
+    hide, restore, dismiss and redact: officers and admins."""
+    return is_petugas(user)
+
+
+def can_deactivate_from_queue(user) -> bool:
+    """Deactivate the author of reported content from the queue: admins (as for people)."""
+    return can_manage_people(user)
+
+
+def can_read_audit_log(user) -> bool:
+    """Read every audit event at /admin/audit: admins only."""
+    return is_admin(user)

@@ -1,5 +1,6 @@
 """Demo announcements: one for the whole regency, one for a kecamatan relayed by a KIM with a
-Javanese note, one a KIM's pengurus wrote for their members. Idempotent (by title).
+Javanese note (and reported as passed on at the balai desa), one a KIM's pengurus wrote for
+their members. Idempotent (by title).
 
 The relaying pengurus is one the KIM demo made (the sekretaris of KIM Gulangpongge), so its
 ketua, Siti (081100000003), finds the relay in her notifications; without the KIM demo a
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from kim_app.auth import services as accounts
 from kim_app.demo import person
 from kim_app.extensions import db
-from kim_app.info import services
+from kim_app.info import dissemination, services
 from kim_app.models import (
     Announcement,
     Audience,
@@ -24,6 +25,7 @@ from kim_app.models import (
     MembershipStatus,
     Role,
     User,
+    Venue,
     utcnow,
 )
 
@@ -97,6 +99,9 @@ def load() -> str:
                 services.relay(announcement, group, pengurus,
                                "Sing arep melu, matur pengurus KIM paling telat dina Jemuah.",
                                "jv")
+                dissemination.report(announcement, group, pengurus, dissemination.Gathering(
+                    held_on=services.today(), venue=Venue.BALAI_DESA, people=35,
+                    note="Diumumkan setelah rapat RT di balai desa."))
         title, body = KIM_ANNOUNCEMENT
         if title not in existing:
             services.publish(pengurus, title=title, body=body, audience=Audience.KIM,

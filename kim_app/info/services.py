@@ -42,6 +42,7 @@ from kim_app.models import (
     AnnouncementDistrict,
     AnnouncementKim,
     Audience,
+    DisseminationReport,
     District,
     KimGroup,
     KimStatus,
@@ -53,6 +54,7 @@ from kim_app.models import (
     Village,
     utcnow,
 )
+from kim_app.moderation import visibility
 from kim_app.notifications.delivery import deliver
 
 PAGE_SIZE = 20
@@ -107,7 +109,13 @@ def audience_clause(group_ids=(), district_codes=()) -> ColumnElement[bool]:
 
 
 def current_clause() -> ColumnElement[bool]:
-    return or_(Announcement.expires_on.is_(None), Announcement.expires_on >= today())
+    """Shown in lists and on the home page: not expired, not withdrawn."""
+    return and_(Announcement.withdrawn_at.is_(None),
+                or_(Announcement.expires_on.is_(None), Announcement.expires_on >= today()))
+
+
+def is_withdrawn(announcement: Announcement) -> bool:
+    return announcement.withdrawn_at is not None
 
 
 def reaching_district(code: str) -> ColumnElement[bool]:
@@ -166,10 +174,13 @@ class Page:
 
 
 def listing(*, district_code: str | None = None, group: KimGroup | None = None,
-            query: str = "", before: int | None = None, limit: int = PAGE_SIZE) -> Page:
+            query: str = "", before: int | None = None, limit: int = PAGE_SIZE,
+            viewer=None) -> Page:
     """Current announcements, newest first, keyset-paginated by (published time, id);
-    `query` finds words of the title or the text (`common.search`)."""
-    statement = _with_details(select(Announcement)).where(current_clause())
+    `query` finds words of the title or the text (`common.search`). Hidden ones only for
+    their author and moderators (`moderation.visibility`)."""
+    statement = _with_details(select(Announcement)).where(
+        current_clause(), visibility.announcement_clause(viewer))
     if query:
         statement = statement.where(search.matches(Announcement, query))
     if district_code:
@@ -211,14 +222,16 @@ def for_home(user, limit: int = 5) -> list[Announcement]:
         if group_ids or districts:
             own = list(db.session.scalars(
                 _with_details(select(Announcement))
-                .where(current_clause(), Announcement.audience != Audience.KABUPATEN,
+                .where(current_clause(), visibility.public_announcement_clause(),
+                       Announcement.audience != Audience.KABUPATEN,
                        audience_clause(group_ids, districts))
                 .order_by(Announcement.published_at.desc(), Announcement.id.desc())
                 .limit(limit)
             ).unique())
     rest = list(db.session.scalars(
         _with_details(select(Announcement))
-        .where(current_clause(), Announcement.id.not_in([a.id for a in own]))
+        .where(current_clause(), visibility.public_announcement_clause(),
+               Announcement.id.not_in([a.id for a in own]))
         .order_by(Announcement.published_at.desc(), Announcement.id.desc())
         .limit(max(limit - len(own), 2))
     ).unique())
@@ -231,7 +244,8 @@ def relays_for_group(group: KimGroup, limit: int = 5) -> list[Relay]:
         select(Relay)
         .join(Relay.announcement)
         .options(contains_eager(Relay.announcement), joinedload(Relay.relayed_by))
-        .where(Relay.group_id == group.id, current_clause())
+        .where(Relay.group_id == group.id, current_clause(),
+               visibility.public_announcement_clause())
         .order_by(Relay.created_at.desc(), Relay.id.desc())
         .limit(limit)
     ))
@@ -250,7 +264,8 @@ def relays_of(announcement: Announcement) -> list[Relay]:
 def relay_choices(user, announcement: Announcement,
                   relays: list[Relay] | None = None) -> list[KimGroup]:
     """The KIMs this person may relay the announcement to now (none once it expired)."""
-    if not getattr(user, "is_authenticated", False) or is_expired(announcement):
+    if (not getattr(user, "is_authenticated", False) or is_expired(announcement)
+            or is_withdrawn(announcement)):
         return []
     led = permissions.group_ids_where(user, pengurus_only=True)
     if not led:
@@ -314,7 +329,8 @@ def may_see_reach(user, announcement: Announcement) -> bool:
 def publish(author: User, *, title: str, body: str, audience: Audience,
             district_codes: list[str] | None = None, group_ids: list[int] | None = None,
             kim_group: KimGroup | None = None, expires_on: date | None = None,
-            photo=None, document=None, submission_key: str | None = None) -> Announcement:
+            photo=None, document=None, submission_key: str | None = None,
+            source_thread=None) -> Announcement:
     """Publish an announcement. Officers choose any audience; a pengurus passes `kim_group`
     (a KIM they lead) and the audience is that KIM, relayed to its members at once."""
     officer = permissions.is_petugas(author)
@@ -345,7 +361,7 @@ def publish(author: User, *, title: str, body: str, audience: Audience,
         kim_group_id=kim_group.id if kim_group is not None else None,
         title=title.strip(), body=body.strip(), audience=audience, expires_on=expires_on,
         photo=photo, document=document, submission_key=submission_key or None,
-        published_at=utcnow(),
+        published_at=utcnow(), source_thread_id=source_thread.id if source_thread else None,
     )
     db.session.add(announcement)
     db.session.flush()
@@ -356,7 +372,8 @@ def publish(author: User, *, title: str, body: str, audience: Audience,
     db.session.flush()
     record(author, "announcement.publish", "announcement", announcement.id,
            kim_group_id=announcement.kim_group_id, audience=audience.value,
-           districts=district_codes, groups=group_ids)
+           districts=district_codes, groups=group_ids,
+           source_thread=source_thread.code if source_thread else None)
     if kim_group is not None:
         _relay(announcement, kim_group, author, "", NoteLanguage.INDONESIA)
     return announcement
@@ -369,7 +386,7 @@ def relay(announcement: Announcement, group: KimGroup, user: User, note: str = "
         raise NotAllowedError(_l("Hanya pengurus KIM ini yang dapat meneruskan pengumuman."))
     if not in_audience(announcement, group):
         raise NotAllowedError(_l("Pengumuman ini tidak ditujukan untuk KIM ini."))
-    if is_expired(announcement):
+    if is_expired(announcement) or is_withdrawn(announcement):
         raise InfoError(_l("Pengumuman ini sudah berakhir dan tidak dapat diteruskan lagi."))
     if db.session.scalar(select(Relay.id).where(Relay.announcement_id == announcement.id,
                                                 Relay.group_id == group.id)):
@@ -435,6 +452,7 @@ class ReachRow:
     relay: Relay | None
     notified: int
     opened: int
+    offline: int = 0  # people reached offline (dissemination reports)
 
 
 @dataclass
@@ -442,6 +460,7 @@ class Reach:
     rows: list[ReachRow]
     notified: int
     opened: int
+    offline: int = 0
 
     @property
     def relayed(self) -> int:
@@ -449,8 +468,9 @@ class Reach:
 
 
 def reach(announcement: Announcement) -> Reach:
-    """Which targeted KIMs relayed it and when, and how many members were notified and
-    opened it. Three queries, whatever the numbers."""
+    """Which targeted KIMs relayed it and when, how many members were notified and
+    opened it, and how many people the KIMs reached offline (their dissemination
+    reports). Four queries, whatever the numbers."""
     groups = targeted_groups(announcement)
     relays = {relay_row.group_id: relay_row for relay_row in relays_of(announcement)}
     counts = {
@@ -462,19 +482,25 @@ def reach(announcement: Announcement) -> Reach:
             .group_by(AnnouncementDelivery.relay_id)
         )
     }
+    offline = dict(db.session.execute(
+        select(DisseminationReport.group_id, func.sum(DisseminationReport.people))
+        .where(DisseminationReport.announcement_id == announcement.id)
+        .group_by(DisseminationReport.group_id)).all())
     rows = []
     seen = set()
     for group in groups:
         relay_row = relays.get(group.id)
         notified, opened = counts.get(relay_row.id, (0, 0)) if relay_row else (0, 0)
-        rows.append(ReachRow(group, relay_row, notified, opened))
+        rows.append(ReachRow(group, relay_row, notified, opened, offline.get(group.id, 0)))
         seen.add(group.id)
     # A KIM that relayed but has since left the audience (e.g. became inactive) still counts.
     for group_id, relay_row in relays.items():
         if group_id not in seen:
             notified, opened = counts.get(relay_row.id, (0, 0))
-            rows.append(ReachRow(relay_row.group, relay_row, notified, opened))
-    return Reach(rows, sum(n for n, _o in counts.values()), sum(o for _n, o in counts.values()))
+            rows.append(ReachRow(relay_row.group, relay_row, notified, opened,
+                                 offline.get(group_id, 0)))
+    return Reach(rows, sum(n for n, _o in counts.values()), sum(o for _n, o in counts.values()),
+                 sum(offline.values()))
 
 
 # Sharing -----------------------------------------------------------------------------------

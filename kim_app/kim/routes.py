@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from kim_app.auth.routes import safe_next
 from kim_app.business.groups import groups_for_kim
+from kim_app.common import audit_sentences
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
 from kim_app.common.params import int_arg
 from kim_app.common.permissions import (
@@ -29,13 +30,15 @@ from kim_app.info import services as info_services
 from kim_app.kim import bp, services
 from kim_app.kim.forms import DecisionForm, JoinForm, ProfileForm, RoleForm
 from kim_app.models import KimGroup, Membership, MembershipStatus
+from kim_app.moderation import visibility
+from kim_app.stats.business import kim_figures as kim_business_figures
 
 MEMBERS_CHANGED = "membersChanged"
 
 
 def _group_or_404(slug: str) -> KimGroup:
     group = services.get_by_slug(slug, include_inactive=is_admin(current_user))
-    if group is None:
+    if group is None or not visibility.may_see(current_user, group):
         abort(404)
     return group
 
@@ -68,7 +71,8 @@ def index():
         chosen = ""
     search = request.args.get("q", "").strip()[:100]
     admin = can_admin_kim_groups(current_user)
-    groups = services.directory(chosen or None, search, include_inactive=admin)
+    groups = services.directory(chosen or None, search, include_inactive=admin,
+                                viewer=current_user)
     return render_page(
         "kim/index.html",
         "kim/_group_list.html",
@@ -93,11 +97,14 @@ def _show_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
 
 
 def _page_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
-    """Everything the KIM page shows: its pengurus, business groups and relays too."""
+    """Everything the KIM page shows: its pengurus, business groups (and their monthly
+    figures) and relays too."""
+    business_groups = groups_for_kim(group, current_user)
     return {
         "pengurus": services.pengurus_of(group),
         "member_count": services.member_count(group),
-        "business_groups": groups_for_kim(group),
+        "business_groups": business_groups,
+        "business_view": kim_business_figures(group) if business_groups else None,
         "may_create_business": can_manage_kim(current_user, group),
         "relays": info_services.relays_for_group(group),
         **_show_context(group, join_form),
@@ -187,6 +194,7 @@ def _members_context(group: KimGroup, authority, row_errors: dict | None = None)
         "past": services.past_memberships(group, [m.user_id for m in pending]),
         "members": services.active_members(group, page),
         "events": events,
+        "sentences": audit_sentences.describe(events),
         "more_history": more_history,
         "row_errors": row_errors or {},
         "ketua_count": services.ketua_count(group),
@@ -220,7 +228,7 @@ def history(slug: str):
     group, _authority = _managing(slug)
     events, more = services.history(group, int_arg("sebelum"))
     return render_page("kim/history.html", "kim/_history.html", group=group, events=events,
-                       more_history=more)
+                       sentences=audit_sentences.describe(events), more_history=more)
 
 
 def _decided(group, authority, membership, row: str, failed: tuple | None = None,
@@ -363,5 +371,3 @@ def membership_status_label(status) -> str:
 def member_roles() -> list[tuple[str, str]]:
     return [(role.value, str(label)) for role, label in services.ROLE_LABELS.items()]
 
-
-bp.add_app_template_global(services.describe_event, "describe_event")

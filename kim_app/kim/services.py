@@ -46,6 +46,7 @@ from kim_app.models import (
     Village,
     utcnow,
 )
+from kim_app.moderation import visibility
 from kim_app.notifications.delivery import notify
 
 ROLE_LABELS = {
@@ -130,8 +131,10 @@ def directory_query(district_code: str | None = None, search: str = "", *,
 
 
 def directory(district_code: str | None = None, search: str = "", *,
-              include_inactive: bool = False) -> list[tuple[KimGroup, int]]:
+              include_inactive: bool = False, viewer=None) -> list[tuple[KimGroup, int]]:
+    """The public directory: hidden KIMs only for their pengurus and moderators."""
     query = directory_query(district_code, search, include_inactive=include_inactive)
+    query = query.where(visibility.kim_clause(viewer))
     return [(group, count) for group, count in db.session.execute(query).unique()]
 
 
@@ -141,7 +144,7 @@ def districts_with_groups() -> list[tuple[str, str, int]]:
         select(District.code, District.name, func.count(KimGroup.id))
         .join(Village, Village.district_code == District.code)
         .join(KimGroup, KimGroup.village_code == Village.code)
-        .where(KimGroup.status == KimStatus.AKTIF)
+        .where(visibility.public_kim_clause())
         .group_by(District.code, District.name)
         .order_by(District.name)
     )]
@@ -261,46 +264,6 @@ def memberships_of(user: User) -> list[Membership]:
         )
         .order_by(Membership.status, Membership.requested_at.desc())
     ))
-
-
-def describe_event(event: AuditEvent) -> str:
-    """One line saying what an audit event recorded, in the reader's language."""
-    detail = event.detail or {}
-    actor = event.actor.name if event.actor else _l("(akun terhapus)")
-    member = detail.get("member_name", "")
-    role_from = ROLE_LABELS.get(_role_or_none(detail.get("from")), "")
-    role_to = ROLE_LABELS.get(_role_or_none(detail.get("to")), "")
-    texts = {
-        "membership.request": _l("%(actor)s meminta bergabung", actor=actor),
-        "membership.cancel": _l("%(actor)s membatalkan permintaan bergabung", actor=actor),
-        "membership.approve": _l("%(actor)s menyetujui permintaan %(member)s",
-                                 actor=actor, member=member),
-        "membership.reject": _l("%(actor)s menolak permintaan %(member)s",
-                                actor=actor, member=member),
-        "membership.leave": _l("%(actor)s keluar dari KIM", actor=actor),
-        "membership.remove": _l("%(actor)s mengeluarkan %(member)s", actor=actor, member=member),
-        "membership.role_change": _l(
-            "%(actor)s mengubah peran %(member)s dari %(old)s menjadi %(new)s",
-            actor=actor, member=member, old=role_from, new=role_to),
-        "kim.create": _l("%(actor)s membuat KIM ini", actor=actor),
-        "kim.update": _l("%(actor)s mengubah profil KIM (%(fields)s)", actor=actor,
-                         fields=", ".join(str(PROFILE_FIELD_LABELS.get(f, f))
-                                          for f in detail.get("fields", []))),
-        "kim.deactivate": _l("%(actor)s menonaktifkan KIM ini", actor=actor),
-        "kim.activate": _l("%(actor)s mengaktifkan kembali KIM ini", actor=actor),
-    }
-    return str(texts.get(event.action, event.action))
-
-
-def _role_or_none(value) -> MemberRole | None:
-    try:
-        return MemberRole(value)
-    except ValueError:
-        return None
-
-
-# ---------------------------------------------------------------------------------------
-# The membership lifecycle
 
 
 def _lock(group: KimGroup) -> None:

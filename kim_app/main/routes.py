@@ -24,9 +24,11 @@ from kim_app.extensions import db
 from kim_app.info import services as info_services
 from kim_app.kim import services as kim_services
 from kim_app.main import bp
+from kim_app.threads import services as thread_services
 
 HOME_PRODUCTS = 6
 LANGUAGE_COOKIE_DAYS = 365
+HOME_ANSWERED = 5
 
 
 @bp.get("/")
@@ -37,7 +39,8 @@ def home():
         districts=districts,
         kim_total=sum(count for _code, _name, count in districts),
         announcements=info_services.for_home(current_user),
-        new_products=newest_products(HOME_PRODUCTS),
+        new_products=newest_products(HOME_PRODUCTS, current_user),
+        answered=thread_services.recently_answered(HOME_ANSWERED),
     )
 
 

@@ -11,7 +11,12 @@ from kim_app.models.base import utcnow
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_audit_event_object", "object_type", "object_id", "created_at"),
+        # The audit log viewer (`/admin/audit`): newest first, all or by one actor.
+        Index("ix_audit_event_created", "created_at", "id"),
+        Index("ix_audit_event_actor", "actor_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

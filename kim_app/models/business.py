@@ -79,6 +79,8 @@ class BusinessGroup(db.Model):
     logo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set while hidden by a moderator or by reports (`kim_app.moderation`).
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     kim_group: Mapped[KimGroup] = relationship(lazy="joined")
     logo: Mapped[Photo | None] = relationship(lazy="joined")
@@ -154,6 +156,8 @@ class Product(db.Model):
     # A random key sent with the create form: a second submit of the same form finds the
     # product the first one created instead of creating a twin.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Set while hidden by a moderator or by reports (`kim_app.moderation`).
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     business_group: Mapped[BusinessGroup] = relationship()
     photos: Mapped[list["ProductPhoto"]] = relationship(

@@ -51,16 +51,28 @@ class Announcement(db.Model):
     audience: Mapped[Audience] = mapped_column(_enum(Audience), default=Audience.KABUPATEN)
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id"))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    # Promoted from an answered question thread (`info.promotion`): the link back.
+    source_thread_id: Mapped[int | None] = mapped_column(ForeignKey("thread.id"))
+    # Corrected: the time of the latest edit (earlier versions in AnnouncementVersion).
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Withdrawn: gone from the lists, its page says so and why, its relays are hidden.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(500))
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # Shown in lists and open for relays until the end of this day (Asia/Jakarta).
     expires_on: Mapped[date | None] = mapped_column(Date)
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # A random key sent with the form: a second submit finds the first announcement.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Set while hidden by a moderator or by reports (`kim_app.moderation`).
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
     kim_group: Mapped[KimGroup | None] = relationship()
     photo: Mapped[Photo | None] = relationship()
     document: Mapped[Document | None] = relationship()
+    source_thread: Mapped["Thread | None"] = relationship()  # noqa: F821
     districts: Mapped[list[District]] = relationship(
         secondary="announcement_district", order_by=District.name
     )
@@ -118,3 +130,55 @@ class AnnouncementDelivery(db.Model):
     relay_id: Mapped[int] = mapped_column(ForeignKey("relay.id"))
     notified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AnnouncementVersion(db.Model):
+    """An earlier text of a corrected announcement, kept for officers: what it said from
+    `valid_from` until the edit at `replaced_at`."""
+
+    __tablename__ = "announcement_version"
+    __table_args__ = (Index("ix_announcement_version", "announcement_id", "replaced_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcement.id"))
+    title: Mapped[str] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    replaced_by: Mapped[User | None] = relationship()
+
+
+class Venue(enum.StrEnum):
+    """Where a KIM passed an announcement on in person (or in its WhatsApp group)."""
+
+    BALAI_DESA = "balai_desa"
+    PENGAJIAN = "pengajian"
+    POSYANDU = "posyandu"
+    WHATSAPP = "whatsapp"
+    LAINNYA = "lainnya"
+
+
+class DisseminationReport(db.Model):
+    """A KIM's pengurus reports passing a relayed announcement on offline: when, where,
+    about how many people, optionally a photo. Reach adds the people per KIM."""
+
+    __tablename__ = "dissemination_report"
+    __table_args__ = (Index("ix_dissemination_announcement", "announcement_id", "group_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcement.id"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("kim_group.id"))
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    held_on: Mapped[date] = mapped_column(Date)
+    venue: Mapped[Venue] = mapped_column(_enum(Venue, 20))
+    people: Mapped[int] = mapped_column()
+    note: Mapped[str] = mapped_column(String(500), default="")
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    group: Mapped[KimGroup] = relationship()
+    reported_by: Mapped[User] = relationship()
+    photo: Mapped[Photo | None] = relationship()

@@ -58,6 +58,8 @@ class KimGroup(db.Model):
     founded_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[KimStatus] = mapped_column(_enum(KimStatus), default=KimStatus.AKTIF)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set while the profile is hidden by a moderator or by reports (`kim_app.moderation`).
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     village: Mapped[Village] = relationship(lazy="joined")
 

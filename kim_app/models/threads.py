@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from kim_app.extensions import db
 from kim_app.models.base import utcnow, value_enum
 from kim_app.models.kim import KimGroup
-from kim_app.models.media import Photo
+from kim_app.models.media import Document, Photo
 from kim_app.models.regions import Village
 from kim_app.models.users import User
 
@@ -90,6 +90,8 @@ class Thread(db.Model):
         Index("ix_thread_status_created", "status", "created_at"),
         Index("ix_thread_created", "created_at"),
         Index("ix_thread_status_due", "status", "due_on", "id"),
+        Index("ix_thread_me_too", "me_too_count", "id"),
+        Index("ix_thread_answered", "answered_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,9 +129,25 @@ class Thread(db.Model):
     rating: Mapped[int | None] = mapped_column(SmallInteger)
     rating_comment: Mapped[str] = mapped_column(String(500), default="")
     rated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # How many villagers marked the question as theirs too ("saya juga", `ThreadMeToo`),
+    # kept in step by `threads.metoo` so lists can sort by it in index order.
+    me_too_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A question asked on behalf of an offline villager: when and how the KIM member who
+    # submitted it passed the answer back to them ("sudah disampaikan").
+    passed_back_on: Mapped[date | None] = mapped_column(Date)
+    passed_back_note: Mapped[str | None] = mapped_column(String(500))
+    passed_back_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # A random key sent with the ask form: a second submit of the same form finds the
     # thread the first one created instead of creating another.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Set while hidden by a moderator or by reports (`kim_app.moderation`).
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Escalation of the current officer step once it is due (`threads.escalation`): 0 none,
+    # 1 the responsible officer was reminded on the due date, 2 the agency's officers and
+    # the admins were told. `escalated_due_on` is the due date it refers to; a new due date
+    # (a transition) starts again at 0.
+    escalation_level: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    escalated_due_on: Mapped[date | None] = mapped_column(Date)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -145,6 +163,27 @@ class Thread(db.Model):
     photos: Mapped[list["ThreadPhoto"]] = relationship(
         order_by="ThreadPhoto.position", cascade="all, delete-orphan"
     )
+
+
+class AnswerTemplate(db.Model):
+    """A named text officers start an answer or a reply from (`threads.answer_templates`).
+
+    Offered for threads of its category and/or agency (none = every category / agency);
+    placeholders such as `{kode}` are filled in when it is used."""
+
+    __tablename__ = "answer_template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    category: Mapped[Category | None] = relationship()
+    agency: Mapped[Agency | None] = relationship()
 
 
 class ThreadPhoto(db.Model):
@@ -172,15 +211,47 @@ class Post(db.Model):
     reason: Mapped[str] = mapped_column(String(500), default="")
     # For an official answer: the agency it speaks for.
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    # An official answer may carry photos (`PostPhoto`) and one PDF.
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Moderation (`kim_app.moderation`): hidden while set; a redacted reply keeps its
+    # original text here for moderators, `body` is what everyone else reads.
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    redacted_original: Mapped[str | None] = mapped_column(Text)
 
     thread: Mapped[Thread] = relationship(back_populates="posts")
     author: Mapped[User | None] = relationship()
     agency: Mapped[Agency | None] = relationship()
+    document: Mapped[Document | None] = relationship()
+    photos: Mapped[list["PostPhoto"]] = relationship(
+        order_by="PostPhoto.position", cascade="all, delete-orphan"
+    )
+
+
+class PostPhoto(db.Model):
+    __tablename__ = "post_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), index=True)
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photo.id"))
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+    photo: Mapped[Photo] = relationship(lazy="joined")
 
 
 class ThreadFollow(db.Model):
     __tablename__ = "thread_follow"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id"), primary_key=True,
+                                           index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ThreadMeToo(db.Model):
+    """A villager marked a public question as theirs too ("saya juga"): once per person."""
+
+    __tablename__ = "thread_me_too"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id"), primary_key=True,

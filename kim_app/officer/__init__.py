@@ -20,4 +20,4 @@ def officers_only():
     return None
 
 
-from kim_app.officer import routes  # noqa: E402,F401
+from kim_app.officer import routes, template_routes  # noqa: E402,F401

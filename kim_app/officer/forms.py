@@ -1,13 +1,15 @@
-"""The export form: the officer inbox's filters, sent by GET to the CSV export."""
+"""The officer pages' forms: the export (the inbox's filters, sent by GET to the CSV
+export), the inbox's bulk bar and the answer templates."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, SelectField
-from wtforms.validators import ValidationError
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from kim_app.extensions import db
 from kim_app.models import Agency, Category
+from kim_app.officer.bulk import ACTION_LABELS
 from kim_app.regions import district_choices
 from kim_app.threads.labels import status_choices
 
@@ -43,3 +45,55 @@ class ThreadExportForm(FlaskForm):
                 select(Category.id, Category.name).order_by(Category.position, Category.name))]
         self.kecamatan.choices = everything + (
             districts if districts is not None else district_choices())
+
+
+class BulkForm(FlaskForm):
+    """The inbox's bulk bar: a step for every ticked thread (the boxes are read apart)."""
+
+    action = Choice(_l("Tindakan untuk yang dipilih"))
+    agency = Choice(_l("Instansi (OPD)"))
+    assignee = Choice(_l("Petugas yang menangani"))
+    note = StringField(_l("Catatan (tidak wajib)"), validators=[Optional(), Length(max=500)])
+
+    def __init__(self, *args, agencies=(), officers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = [("", _l("— Pilih tindakan —"))] + [
+            (action, label) for action, label in ACTION_LABELS.items()]
+        self.agency.choices = [("", _l("— Pilih instansi —"))] + [
+            (str(agency.id), agency.short_name or agency.name) for agency in agencies]
+        by_id = {agency.id: agency for agency in agencies}
+        self.assignee.choices = [("", _l("— Belum ditentukan —"))] + [
+            (str(officer.id), officer_label(officer, by_id)) for officer in officers]
+
+    def validate_action(self, field):
+        if not field.data:
+            raise ValidationError(_l("Pilih tindakan untuk pertanyaan yang dipilih."))
+
+    def validate_agency(self, field):
+        if self.action.data == "assign" and not field.data:
+            raise ValidationError(_l("Pilih instansi (OPD) yang menangani."))
+
+
+def officer_label(officer, agencies: dict) -> str:
+    """An officer in a list: the name, and the agency a petugas of one works for (from
+    `agencies`, by id: no query per officer)."""
+    agency = None if officer.is_admin else agencies.get(officer.agency_id)
+    return f"{officer.name} ({agency.short_name or agency.name})" if agency else officer.name
+
+
+class AnswerTemplateForm(FlaskForm):
+    name = StringField(_l("Nama templat"), validators=[
+        DataRequired(_l("Beri nama templat ini.")),
+        Length(max=80, message=_l("Paling banyak %(max)d karakter.", max=80))])
+    body = TextAreaField(_l("Isi templat"), validators=[
+        DataRequired(_l("Tulis isi templat.")),
+        Length(max=5000, message=_l("Paling banyak %(max)d karakter.", max=5000))])
+    category = Choice(_l("Untuk kategori"))
+    agency = Choice(_l("Untuk instansi"))
+
+    def __init__(self, *args, agencies=(), categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = [("", _l("Semua kategori"))] + [
+            (str(category.id), category.name) for category in categories]
+        self.agency.choices = [("", _l("Semua instansi"))] + [
+            (str(agency.id), agency.short_name or agency.name) for agency in agencies]

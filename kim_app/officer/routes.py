@@ -1,52 +1,109 @@
 """`/petugas/`: the inbox; `/petugas/dasbor`: the dashboard and its CSV exports."""
 
-from flask import Response, request, stream_with_context
+from flask import Response, flash, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
+from kim_app.common import permissions
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
-from kim_app.common.params import int_arg
+from kim_app.common.params import int_arg, to_int
 from kim_app.common.workdays import local_date
-from kim_app.models import utcnow
-from kim_app.officer import bp, export, services, workload
-from kim_app.officer.forms import ThreadExportForm
+from kim_app.extensions import db
+from kim_app.models import Agency, User, utcnow
+from kim_app.officer import bp, bulk, export, services, workload
+from kim_app.officer.forms import BulkForm, ThreadExportForm
 from kim_app.regions import district_choices
 from kim_app.stats import services as stats
 from kim_app.stats.filters import filter_context
-from kim_app.threads import labels, lifecycle
+from kim_app.threads import escalation, labels, lifecycle
+from kim_app.threads import services as thread_services
 
 
-@bp.get("/")
-def inbox():
-    filters = services.parse_inbox_filters(request.args)
+def _bulk_form(formdata=None) -> BulkForm:
+    return BulkForm(formdata=formdata, agencies=services.active_agencies(),
+                    officers=thread_services.officers())
+
+
+def _inbox(filters, bulk_form: BulkForm | None = None, status: int = 200):
     after = int_arg("setelah")
     threads, next_cursor = services.inbox_page(filters, current_user, after=after)
     today = local_date(utcnow())
     context = {"rows": [(thread, lifecycle.status_view(thread, today)) for thread in threads],
-               "next_cursor": next_cursor, "filters": filters, "after": after}
+               "next_cursor": next_cursor, "filters": filters, "after": after,
+               "select_all": request.args.get("pilih") == "semua",
+               "escalation_labels": escalation.LEVEL_LABELS}
     if after and wants_fragment():
         return fragment_response("officer/_inbox_page.html", **context)
     return render_page(
-        "officer/inbox.html", "officer/_inbox_list.html",
+        "officer/inbox.html", "officer/_inbox_list.html", status=status,
         counts=[(status, labels.STATUS_LABELS[status], count)
                 for status, count in services.waiting_counts()],
         status_options=labels.status_options(filters.status, ("", _l("Perlu tindakan")),
                                              ("semua", _l("Semua status"))),
+        own_agency=current_user.agency if permissions.officer_agency_id(current_user) else None,
+        bulk_form=bulk_form or _bulk_form(),
         **services.filter_choices(), **context)
+
+
+@bp.get("/")
+def inbox():
+    return _inbox(services.parse_inbox_filters(request.args))
+
+
+@bp.post("/massal")
+def bulk_action():
+    """Verify or assign the ticked threads; the inbox comes back with what was skipped."""
+    filters = services.parse_inbox_filters(request.form)
+    form = _bulk_form(request.form)
+    try:
+        selection = bulk.parse_selection(request.form.getlist("pilih"))
+    except bulk.SelectionError as error:
+        form.validate()
+        form.action.errors = [*form.action.errors, str(error)]
+        return _inbox(filters, form, status=422)
+    if not form.validate_on_submit():
+        return _inbox(filters, form, status=422)
+    agency = db.session.get(Agency, int(form.agency.data)) if form.agency.data else None
+    assignee = db.session.get(User, int(form.assignee.data)) if form.assignee.data else None
+    result = bulk.run(form.action.data, selection, current_user._get_current_object(),
+                      agency=agency, assignee=assignee, note=form.note.data or "")
+    db.session.commit()
+    if result.done:
+        flash(ngettext("%(num)d pertanyaan diproses: %(codes)s.",
+                       "%(num)d pertanyaan diproses: %(codes)s.", len(result.done),
+                       codes=", ".join(result.done)), "success")
+    if result.skipped:
+        flash(ngettext(
+            "%(num)d pertanyaan dilewati: %(items)s.", "%(num)d pertanyaan dilewati: %(items)s.",
+            len(result.skipped),
+            items="; ".join(f"{item.code} ({item.reason})" for item in result.skipped)),
+            "info")
+    if wants_fragment():
+        return _inbox(filters)
+    return redirect(url_for("officer.inbox", **filters.as_args()))
 
 
 def _dashboard(form: ThreadExportForm | None = None, status: int = 200):
     f, today, context = filter_context(request.args)
+    agencies = services.active_agencies()
+    agency_id = to_int(request.args.get("instansi"))
+    if agency_id not in {agency.id for agency in agencies}:
+        agency_id = None
     if form is None:
-        form = ThreadExportForm(formdata=None, districts=context["districts"])
+        form = ThreadExportForm(formdata=None, districts=context["districts"],
+                                agency=str(agency_id or ""))
     return render_page(
         "officer/dashboard.html",
         "officer/_dashboard.html",
         status=status,
-        **vars(workload.figures(f, today)),
-        overdue=workload.overdue(f, today),
-        oldest=workload.oldest_waiting(f, today),
+        **vars(workload.figures(f, today, agency_id)),
+        overdue=workload.overdue(f, today, agency_id),
+        oldest=workload.oldest_waiting(f, today, agency_id),
+        agency_choices=[(str(agency.id), agency.short_name or agency.name)
+                        for agency in agencies],
+        agency_id=agency_id,
         export_form=form,
         status_labels=labels.STATUS_LABELS,
         **context,

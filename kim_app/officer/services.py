@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, false, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
+from kim_app.common import permissions
 from kim_app.common.params import to_int
 from kim_app.extensions import db
 from kim_app.models import Agency, Category, District, Thread, ThreadStatus, Village
-from kim_app.threads import lifecycle
+from kim_app.threads import escalation, lifecycle
 
 PAGE_SIZE = 30
 
@@ -28,10 +29,14 @@ class InboxFilters:
     category: int | None = None
     kecamatan: str = ""
     mine: bool = False
+    own_agency: bool = False  # "Instansi saya": the threads of the officer's own agency
+    escalation: int | None = None  # one escalation level (`threads.escalation`)
 
     def as_args(self) -> dict[str, str]:
         args = {"status": self.status, "instansi": self.agency, "kategori": self.category,
-                "kecamatan": self.kecamatan, "saya": "1" if self.mine else ""}
+                "kecamatan": self.kecamatan, "saya": "1" if self.mine else "",
+                "instansi_saya": "1" if self.own_agency else "",
+                "eskalasi": self.escalation}
         return {key: str(value) for key, value in args.items() if value}
 
     def statuses(self) -> tuple[ThreadStatus, ...]:
@@ -54,6 +59,8 @@ def parse_inbox_filters(args) -> InboxFilters:
         category=to_int(args.get("kategori")),
         kecamatan=kecamatan if len(kecamatan) <= 10 else "",
         mine=args.get("saya") == "1",
+        own_agency=args.get("instansi_saya") == "1",
+        escalation=to_int(args.get("eskalasi"), minimum=1, maximum=max(escalation.LEVELS)),
     )
 
 
@@ -72,6 +79,11 @@ def conditions(filters: InboxFilters, user) -> list:
         ))
     if filters.mine:
         clauses.append(Thread.assignee_id == user.id)
+    own_agency = permissions.officer_agency_id(user)
+    if filters.own_agency and own_agency is not None:
+        clauses.append(Thread.agency_id == own_agency)
+    if filters.escalation is not None:
+        clauses.append(Thread.escalation_level == filters.escalation)
     return clauses
 
 
@@ -111,6 +123,11 @@ def inbox_page(filters: InboxFilters, user, after: int | None = None,
     rows = list(db.session.scalars(query.limit(limit + 1)).unique())
     next_cursor = rows[limit - 1].id if len(rows) > limit else None
     return rows[:limit], next_cursor
+
+
+def active_agencies() -> list[Agency]:
+    return list(db.session.scalars(
+        select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)))
 
 
 def filter_choices() -> dict:

@@ -3,7 +3,7 @@
 Open means waiting for an officer, overdue means the current step's due date has passed:
 both as `threads.lifecycle` defines them (`waiting_clause`, `overdue_clause`), the same
 as the inbox and the thread page. Lists are bounded; the officer inbox holds the
-complete list.
+complete list. Every figure and list can be narrowed to one agency (`agency_id`).
 """
 
 from dataclasses import asdict, dataclass
@@ -26,8 +26,10 @@ LIST_LIMIT = 20
 WORKLOAD_LIMIT = 50
 
 
-def _open_threads(stmt, f: StatsFilter):
+def _open_threads(stmt, f: StatsFilter, agency_id: int | None = None):
     stmt = stmt.where(lifecycle.waiting_clause())
+    if agency_id:
+        stmt = stmt.where(Thread.agency_id == agency_id)
     if f.kecamatan:
         stmt = stmt.join(Village, Village.code == Thread.village_code).where(
             Village.district_code == f.kecamatan)
@@ -59,18 +61,19 @@ def _to_verify():
     return Thread.status.in_(lifecycle.AWAITING_VERIFICATION)
 
 
-def summary(f: StatsFilter, today: date) -> Summary:
+def summary(f: StatsFilter, today: date, agency_id: int | None = None) -> Summary:
     row = db.session.execute(_open_threads(select(
         func.count(Thread.id),
         _count_if(lifecycle.overdue_clause(today)),
         _count_if(_to_verify()),
         _count_if(and_(Thread.status.in_(lifecycle.AWAITING_ANSWER),
                        Thread.assignee_id.is_(None))),
-    ).select_from(Thread), f)).one()
+    ).select_from(Thread), f, agency_id)).one()
     return Summary(*(int(value) for value in row))
 
 
-def _workload(f: StatsFilter, today: date, key, label, target, onclause) -> list[Load]:
+def _workload(f: StatsFilter, today: date, key, label, target, onclause,
+              agency_id: int | None) -> list[Load]:
     stmt = _open_threads(
         select(
             key.label("key"),
@@ -79,21 +82,21 @@ def _workload(f: StatsFilter, today: date, key, label, target, onclause) -> list
             _count_if(lifecycle.overdue_clause(today)).label("overdue"),
             _count_if(_to_verify()).label("verify"),
         ).select_from(Thread).outerjoin(target, onclause),
-        f,
+        f, agency_id,
     ).group_by(key, label).order_by(func.count(Thread.id).desc(), label).limit(WORKLOAD_LIMIT)
     return [Load(row.key, row.label or "", int(row.open), int(row.overdue), int(row.verify))
             for row in db.session.execute(stmt)]
 
 
-def by_officer(f: StatsFilter, today: date) -> list[Load]:
+def by_officer(f: StatsFilter, today: date, agency_id: int | None = None) -> list[Load]:
     """Open and overdue questions per assigned officer (unassigned as one row)."""
     return _workload(f, today, Thread.assignee_id, User.name, User,
-                     User.id == Thread.assignee_id)
+                     User.id == Thread.assignee_id, agency_id)
 
 
-def by_agency(f: StatsFilter, today: date) -> list[Load]:
+def by_agency(f: StatsFilter, today: date, agency_id: int | None = None) -> list[Load]:
     return _workload(f, today, Thread.agency_id, Agency.name, Agency,
-                     Agency.id == Thread.agency_id)
+                     Agency.id == Thread.agency_id, agency_id)
 
 
 @dataclass
@@ -106,15 +109,20 @@ class Figures:
     answer_times: list[stats.Figures]
 
 
-def figures(f: StatsFilter, today: date) -> Figures:
+def figures(f: StatsFilter, today: date, agency_id: int | None = None) -> Figures:
     """The aggregates, from the shared cache when computed less than
     `DASHBOARD_CACHE_SECONDS` ago (every officer sees the same for the same filter); the
     lists of questions are always read fresh."""
+
+    def compute() -> Figures:
+        times = stats.figures(f, today, "instansi", suppress=False)
+        return Figures(summary(f, today, agency_id), by_officer(f, today, agency_id),
+                       by_agency(f, today, agency_id),
+                       [item for item in times if agency_id in (None, item.key)])
+
     return cache.remember(
-        f"dashboard:{f.period}:{f.kecamatan}:{today}",
-        current_app.config["DASHBOARD_CACHE_SECONDS"],
-        lambda: Figures(summary(f, today), by_officer(f, today), by_agency(f, today),
-                        stats.figures(f, today, "instansi", suppress=False)),
+        f"dashboard:{f.period}:{f.kecamatan}:{agency_id or ''}:{today}",
+        current_app.config["DASHBOARD_CACHE_SECONDS"], compute,
         dump=asdict, load=_load_figures)
 
 
@@ -131,8 +139,8 @@ class Waiting:
     working_days: int
 
 
-def _listed(order, today: date, f: StatsFilter, *, condition=None,
-            since_due: bool) -> list[Waiting]:
+def _listed(order, today: date, f: StatsFilter, *, condition=None, since_due: bool,
+            agency_id: int | None = None) -> list[Waiting]:
     """The first `LIST_LIMIT` open questions in `order`. Each waiting status is read from
     its own index range (`(status, due_on, id)`, `(status, created_at)`) up to the limit,
     then the few ids found are sorted and loaded (two queries): the cost does not grow
@@ -142,6 +150,8 @@ def _listed(order, today: date, f: StatsFilter, *, condition=None,
         stmt = select(Thread.id, *order).where(Thread.status == status)
         if condition is not None:
             stmt = stmt.where(condition)
+        if agency_id:
+            stmt = stmt.where(Thread.agency_id == agency_id)
         if f.kecamatan:
             stmt = stmt.join(Village, Village.code == Thread.village_code).where(
                 Village.district_code == f.kecamatan)
@@ -163,12 +173,12 @@ def _listed(order, today: date, f: StatsFilter, *, condition=None,
     return items
 
 
-def overdue(f: StatsFilter, today: date) -> list[Waiting]:
+def overdue(f: StatsFilter, today: date, agency_id: int | None = None) -> list[Waiting]:
     """The most overdue open questions first (bounded), with working days overdue."""
     return _listed((Thread.due_on,), today, f, condition=lifecycle.overdue_clause(today),
-                   since_due=True)
+                   since_due=True, agency_id=agency_id)
 
 
-def oldest_waiting(f: StatsFilter, today: date) -> list[Waiting]:
+def oldest_waiting(f: StatsFilter, today: date, agency_id: int | None = None) -> list[Waiting]:
     """Open questions that have waited longest, with working days waited."""
-    return _listed((Thread.created_at,), today, f, since_due=False)
+    return _listed((Thread.created_at,), today, f, since_due=False, agency_id=agency_id)

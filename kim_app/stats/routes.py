@@ -2,13 +2,22 @@
 
 from dataclasses import replace
 
-from flask import current_app, request
-from flask_babel import format_date
+from flask import Response, abort, current_app, request, stream_with_context, url_for
+from flask_babel import format_date, format_percent
 from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
 
+from kim_app.business.labels import category_label
+from kim_app.common import permissions
 from kim_app.common.htmx import render_page
-from kim_app.stats import bp, charts, duration, number, services
+from kim_app.common.workdays import local_date
+from kim_app.extensions import db, login_manager
+from kim_app.models import Agency
+from kim_app.officer.export import stream_csv
+from kim_app.stats import agencies, bp, business, charts, duration, number, services
 from kim_app.stats.filters import filter_context
+from kim_app.templating import rupiah
 
 
 def _breakdown(items: list[services.Figures], unnamed: str) -> dict:
@@ -57,5 +66,112 @@ def index():
             [(kim.name, kim.members, number(kim.members)) for kim in data.kims]),
         computed_at=data.computed_at,
         min_cell=services.MIN_CELL,
+        business=_business_context(f, today),
+        may_export=permissions.is_petugas(current_user),
         **context,
+    )
+
+
+def _business_context(f: services.StatsFilter, today) -> dict:
+    since = f.since(today)
+    data = services.public_cache.get_or_compute(
+        ("business", f, today), current_app.config["STATS_CACHE_SECONDS"],
+        lambda: business.public_business(f.kecamatan, local_date(since) if since else None,
+                                         today),
+        dump=business.encode_public, load=business.decode_public)
+    sectors = [replace(item, label=category_label(item.key)) for item in data.sectors]
+
+    def amounts(items):
+        return charts.horizontal_bars([(item.label, item.amount, rupiah(item.amount))
+                                       for item in items])
+
+    return {"view": business.month_charts(data.months), "kims": data.kims,
+            "kim_chart": amounts(data.kims), "sectors": sectors,
+            "sector_chart": amounts(sectors)}
+
+
+@bp.get("/usaha.csv")
+def business_csv():
+    """The business figures per month, per KIM and per sector, for officers."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not permissions.is_petugas(current_user):
+        permissions.deny()
+    f, today, _context = filter_context(request.args)
+    filename = f"{_('usaha-kim')}-{today:%Y-%m-%d}.csv"
+    response = Response(stream_with_context(stream_csv(
+        business.csv_header(), business.csv_rows(f.kecamatan, today))), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------------------
+# Agencies: /statistik/instansi/
+
+
+def _sort_headers(by: str, direction: str, args: dict) -> list[dict]:
+    labels = {
+        "nama": _("Instansi"), "nilai": _("Nilai"), "pertanyaan": _("Pertanyaan"),
+        "tepat": _("Tepat waktu"), "tanggapan": _("Tanggapan pertama (median, hari kerja)"),
+        "jawaban": _("Jawaban (median, hari kerja)"), "penilaian": _("Penilaian"),
+        "terlambat": _("Lewat batas sekarang"),
+    }
+    headers = []
+    for column, label in labels.items():
+        current = column == by
+        next_direction = (("naik" if direction == "turun" else "turun") if current
+                          else agencies.FIRST_DIRECTION[column])
+        headers.append({
+            "column": column, "label": label, "current": current,
+            "aria_sort": ("ascending" if direction == "naik" else "descending") if current
+            else "none",
+            "url": url_for("stats.agencies", **args, urut=column, arah=next_direction),
+        })
+    return headers
+
+
+@bp.get("/instansi/", endpoint="agencies")
+def agencies_index():
+    f, today, context = filter_context(request.args)
+    items = services.public_cache.get_or_compute(
+        ("agencies", f, today), current_app.config["STATS_CACHE_SECONDS"],
+        lambda: agencies.agency_figures(f, today),
+        dump=agencies.encode_list, load=agencies.decode_list)
+    by = request.args.get("urut", "nilai")
+    by = by if by in agencies.SORTS else "nilai"
+    direction = request.args.get("arah", "")
+    direction = direction if direction in ("naik", "turun") else agencies.FIRST_DIRECTION[by]
+    rows = agencies.sort(items, by, direction)
+    args = {key: value for key, value in
+            (("periode", f.period), ("kecamatan", f.kecamatan or "")) if value}
+    shown = [item for item in rows if not item.suppressed and item.on_time_share is not None]
+    return render_page(
+        "stats/agencies.html", "stats/_agency_table.html",
+        rows=rows, headers=_sort_headers(by, direction, args),
+        chart=charts.horizontal_bars([
+            (item.short_name or item.name, item.on_time_share * 100,
+             format_percent(item.on_time_share, format="#,##0%")) for item in shown]),
+        grade_rules=agencies.grade_rules_text(), min_cell=agencies.MIN_CELL,
+        keep={"urut": by, "arah": direction}, **context,
+    )
+
+
+@bp.get("/instansi/<slug>")
+def agency(slug: str):
+    item = db.session.scalar(select(Agency).where(Agency.slug == slug[:80]))
+    if item is None:
+        abort(404)
+    f, today, context = filter_context(request.args)
+    page = services.public_cache.get_or_compute(
+        ("agency", item.id, f, today), current_app.config["STATS_CACHE_SECONDS"],
+        lambda: agencies.agency_page(item, f, today),
+        dump=agencies.encode_page, load=agencies.decode_page)
+    return render_page(
+        "stats/agency.html", "stats/_agency_figures.html",
+        agency=item, agency_page=page, figures=page.figures,
+        trend=charts.columns([(format_date(month.month, "MMM"), month.figures.total,
+                               month.figures.answered) for month in page.months]),
+        grade_rules=agencies.grade_rules_text(), min_cell=agencies.MIN_CELL,
+        endpoint_args={"slug": item.slug}, **context,
     )

@@ -99,6 +99,7 @@ class StatsFilter:
 
     period: str = DEFAULT_PERIOD
     kecamatan: str | None = None
+    agency_id: int | None = None  # one agency's questions (its page at /statistik/instansi/)
 
     def since(self, today: date) -> datetime | None:
         """Start of the period (midnight in Pati, as UTC), or None for all time."""
@@ -195,6 +196,8 @@ def _conditions(f: StatsFilter, today: date) -> list:
         conditions.append(Thread.created_at >= since)
     if f.kecamatan:
         conditions.append(Village.district_code == f.kecamatan)
+    if f.agency_id is not None:
+        conditions.append(Thread.agency_id == f.agency_id)
     return conditions
 
 
@@ -240,14 +243,8 @@ def _aggregates(f: StatsFilter, today: date, dimension: Dimension | None):
 
 
 def _percentiles(f: StatsFilter, today: date, dimension: Dimension | None, *, full: bool):
-    """Median and 90th percentile of both durations per group, in one query.
-
-    The durations of each group are numbered in order (`ROW_NUMBER`) and counted
-    (`COUNT(*) OVER`); percentile p sits at position (n − 1)·p/100 + 1, between the ranks
-    `lo` and `lo + 1`, interpolated by the remainder, exactly as `percentile_cont` does.
-    Integer arithmetic keeps the rank exact. PostgreSQL asks `percentile_cont` itself
-    (the same numbers, one sort instead of a window and a sort).
-    """
+    """Median and 90th percentile of both durations per group, in one query
+    (`percentiles_of`)."""
     key = dimension.key if dimension is not None else literal_column("0")
 
     def durations(measure: int, end):
@@ -263,15 +260,28 @@ def _percentiles(f: StatsFilter, today: date, dimension: Dimension | None, *, fu
     answers = durations(2, Thread.answered_at)
     both = (union_all(durations(1, Thread.first_response_at), answers) if full
             else answers).subquery("durations")
-    wanted = PERCENTILES if full else (50,)
+    return percentiles_of(both, both.c.seconds, PERCENTILES if full else (50,))
+
+
+def percentiles_of(durations, value, wanted=(50,)):
+    """SELECT key, measure, p50 (…) FROM `durations` (a subquery with columns `key` and
+    `measure` and the measured `value`), one row per key and measure.
+
+    The values of each group are numbered in order (`ROW_NUMBER`) and counted
+    (`COUNT(*) OVER`); percentile p sits at position (n − 1)·p/100 + 1, between the ranks
+    `lo` and `lo + 1`, interpolated by the remainder, exactly as `percentile_cont` does.
+    Integer arithmetic keeps the rank exact. PostgreSQL asks `percentile_cont` itself
+    (the same numbers, one sort instead of a window and a sort).
+    """
+    group = (durations.c.key, durations.c.measure)
     if db.session.get_bind().dialect.name == "postgresql":
-        return select(both.c.key, both.c.measure, *(
-            func.percentile_cont(pct / 100).within_group(both.c.seconds).label(f"p{pct}")
-            for pct in wanted)).group_by(both.c.key, both.c.measure)
-    window = {"partition_by": (both.c.key, both.c.measure)}
+        return select(*group, *(
+            func.percentile_cont(pct / 100).within_group(value).label(f"p{pct}")
+            for pct in wanted)).group_by(*group)
+    window = {"partition_by": group}
     ranked = select(
-        both.c.key, both.c.measure, both.c.seconds,
-        func.row_number().over(order_by=both.c.seconds, **window).label("rank"),
+        *group, value.label("value"),
+        func.row_number().over(order_by=value, **window).label("rank"),
         func.count().over(**window).label("n"),
     ).subquery("ranked")
     columns = []
@@ -280,8 +290,8 @@ def _percentiles(f: StatsFilter, today: date, dimension: Dimension | None, *, fu
         low = position // 100 + 1
         fraction = (position % 100) / 100.0
         columns.append(func.sum(case(
-            (ranked.c.rank == low, ranked.c.seconds * (1 - fraction)),
-            (ranked.c.rank == low + 1, ranked.c.seconds * fraction),
+            (ranked.c.rank == low, ranked.c.value * (1 - fraction)),
+            (ranked.c.rank == low + 1, ranked.c.value * fraction),
             else_=0,
         )).label(f"p{pct}"))
     return (select(ranked.c.key, ranked.c.measure, *columns)
@@ -293,13 +303,15 @@ def _number(value) -> float | None:
 
 
 def figures(f: StatsFilter, today: date, dimension: str | None = None,
-            *, suppress: bool = True, full: bool = True) -> list[Figures]:
+            *, suppress: bool = True, full: bool = True,
+            percentiles: bool = True) -> list[Figures]:
     """Figures for everything (one item) or per group of a dimension, largest first.
 
     Two queries whatever the data size. With `suppress`, small groups are marked so that
     pages hide their derived figures (see the module docstring). Percentiles cost a sort
     of every duration: without `full` only the median time to answer is computed (what the
-    public breakdowns show); the others stay None.
+    public breakdowns show); the others stay None. Without `percentiles`, one query and
+    no times at all (for pages that measure time otherwise, in working days).
     """
     dim = _dimensions()[dimension] if dimension else None
     result: dict[object, Figures] = {}
@@ -320,7 +332,7 @@ def figures(f: StatsFilter, today: date, dimension: str | None = None,
         )
     if dim is None and None not in result:
         result[None] = Figures()
-    if any(item.total for item in result.values()):
+    if percentiles and any(item.total for item in result.values()):
         for row in db.session.execute(_percentiles(f, today, dim, full=full)).mappings():
             item = result.get(row["key"] if dim else None)
             if item is None:
@@ -343,11 +355,12 @@ class TrendMonth:
 
 
 def trend(f: StatsFilter, today: date, *, suppress: bool = True,
-          full: bool = True) -> list[TrendMonth]:
+          full: bool = True, percentiles: bool = True) -> list[TrendMonth]:
     """The last 12 months (this one included), whatever the chosen period; empty months
     are shown as zero rather than left out."""
     by_month = {item.key: item for item in figures(
-        replace(f, period="12b"), today, "bulan", suppress=suppress, full=full)}
+        replace(f, period="12b"), today, "bulan", suppress=suppress, full=full,
+        percentiles=percentiles)}
     return _trend_months(by_month, today, suppress=suppress)
 
 
@@ -595,9 +608,11 @@ class FigureCache:
     def __init__(self):
         self._epoch = 0
 
-    def get_or_compute(self, key, ttl: int, compute: Callable[[], PublicFigures]):
+    def get_or_compute(self, key, ttl: int, compute: Callable[[], object], *,
+                       dump: Callable | None = None, load: Callable | None = None):
+        """`dump`/`load` turn the value into JSON and back (default: `PublicFigures`)."""
         name = f"stats:{self._epoch}:" + hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-        return cache.remember(name, ttl, compute, dump=_encode, load=_decode)
+        return cache.remember(name, ttl, compute, dump=dump or _encode, load=load or _decode)
 
     def clear(self) -> None:
         """Forget what this process computed (the tests; other processes keep theirs)."""

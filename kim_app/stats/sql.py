@@ -80,3 +80,23 @@ def _month_postgresql(element, compiler, **kw):
 def _month_sqlite(element, compiler, **kw):
     (moment,) = _args(element, compiler, **kw)
     return f"strftime('%Y-%m', {moment}, '{SQLITE_OFFSET}')"
+
+
+class month_of(FunctionElement):  # noqa: N801
+    """`month_of(day)`: `YYYY-MM` of a calendar date (a DATE column, already Pati's)."""
+
+    type = String()
+    name = "month_of"
+    inherit_cache = True
+
+
+@compiles(month_of)
+def _day_month_postgresql(element, compiler, **kw):
+    (day,) = _args(element, compiler, **kw)
+    return f"to_char({day}, 'YYYY-MM')"
+
+
+@compiles(month_of, "sqlite")
+def _day_month_sqlite(element, compiler, **kw):
+    (day,) = _args(element, compiler, **kw)
+    return f"strftime('%Y-%m', {day})"

@@ -52,4 +52,4 @@ def is_officer(user) -> bool:
     return permissions.is_petugas(user)
 
 
-from kim_app.threads import routes  # noqa: E402,F401
+from kim_app.threads import loop_routes, routes  # noqa: E402,F401

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from kim_app.auth import services as accounts
+from kim_app.common import permissions
 from kim_app.common.workdays import add_working_days, local_date
 from kim_app.demo import person
 from kim_app.extensions import db
@@ -26,7 +27,7 @@ from kim_app.models import (
     Visibility,
     utcnow,
 )
-from kim_app.threads import lifecycle
+from kim_app.threads import lifecycle, metoo
 
 SECOND_OFFICER = ("081100000005", "Rina Petugas Dinkes Demo")
 
@@ -179,5 +180,46 @@ def load() -> str:
             lifecycle.reply(thread, asker, "Terima kasih, akan kami pantau.")
         _shift_into_past(thread, days)
         created += 1
+    _me_too_and_titipan(specialist)
     return (f"Threads: {created} demo questions created." if created
             else "Threads: demo questions already present.")
+
+
+ME_TOO = {"TNY-26-DEM7": ("081100000106", "081100000103", "081100000102"),
+          "TNY-26-DEM4": ("081100000106",)}
+TITIPAN = ("TNY-26-DEMC", "081100000103", "Mbah Karto",
+           "Bantuan kursi roda untuk lansia di Gulangpongge",
+           "Mbah Karto (80 tahun) tidak bisa berjalan sejak stroke. Adakah bantuan kursi roda "
+           "dari pemerintah dan bagaimana cara mengajukannya?",
+           "Dinas Sosial menyalurkan kursi roda lewat pengajuan desa: bawa KTP, KK, dan surat "
+           "keterangan dokter ke balai desa; petugas kami akan menghubungi keluarga.")
+
+
+def _me_too_and_titipan(specialist) -> None:
+    """Villagers who said "saya juga", and a question Joko asked for an offline neighbour
+    (answered, not yet passed back: he marks it on the thread page)."""
+    for code, phones in ME_TOO.items():
+        thread = db.session.scalar(select(Thread).where(Thread.code == code))
+        for phone in phones:
+            user = _user(phone)
+            if thread is not None and user is not None and metoo.may_say_me_too(user, thread):
+                metoo.say_me_too(user, thread)
+    code, phone, name, title, body, answer = TITIPAN
+    if db.session.scalar(select(Thread.id).where(Thread.code == code)) is not None:
+        return
+    member = _user(phone)
+    group = db.session.scalar(select(KimGroup).where(KimGroup.slug == "gulangpongge"))
+    if member is None or group is None or not permissions.group_ids_where(member) & {group.id}:
+        return
+    category = db.session.scalar(select(Category).where(Category.slug == "bantuan-sosial"))
+    agency = db.session.scalar(select(Agency).where(Agency.slug == "dinsos"))
+    officer = _user("081100000002")
+    thread = Thread(code=code, author_id=member.id, title=title, body=body,
+                    category_id=category.id, village_code=group.village_code,
+                    on_behalf_name=name, submitted_via_kim_id=group.id)
+    db.session.add(thread)
+    db.session.flush()
+    lifecycle.verify(thread, officer)
+    lifecycle.assign(thread, officer, agency, specialist)
+    lifecycle.answer(thread, specialist, answer, agency)
+    _shift_into_past(thread, 3)

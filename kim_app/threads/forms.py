@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     MultipleFileField,
@@ -21,6 +22,7 @@ from wtforms.validators import (
 from kim_app.common.params import to_int
 from kim_app.common.region_fields import VillageFields
 from kim_app.common.submission import SubmissionKeyMixin
+from kim_app.kim.forms import LocalDateField
 from kim_app.models import RejectReason, Visibility
 from kim_app.threads import services
 from kim_app.threads.labels import REJECT_LABELS, VISIBILITY_LABELS
@@ -118,7 +120,14 @@ class AskForm(SubmissionKeyMixin, VillageFields, FlaskForm):
         return [f for f in (self.photos.data or []) if getattr(f, "filename", "")]
 
 
-class ReplyForm(PrefixedForm):
+class TemplateChoice:
+    """An officer's answer and reply forms offer the answer templates that fit the thread
+    (`threads.answer_templates`); the route sets the choices."""
+
+    template = SelectField(_l("Templat jawaban"), validate_choice=False)
+
+
+class ReplyForm(TemplateChoice, PrefixedForm):
     prefix_name = "reply"
     body = TextAreaField(
         _l("Balasan"),
@@ -191,13 +200,50 @@ class AssignForm(PrefixedForm):
             raise ValidationError(_l("Petugas yang dipilih tidak ditemukan."))
 
 
-class AnswerForm(PrefixedForm):
+class AnswerForm(TemplateChoice, PrefixedForm):
     prefix_name = "answer"
     body = TextAreaField(
         _l("Jawaban resmi"),
         validators=[DataRequired(_l("Tulis jawaban resminya.")),
                     Length(max=POST_MAX, message=_l("Paling banyak %(max)d karakter.",
                                                     max=POST_MAX))],
+    )
+    photos = MultipleFileField(
+        _l("Foto (tidak wajib, paling banyak 3)"),
+        description=_l("JPEG, PNG, atau WebP. Lokasi GPS di foto dihapus otomatis."),
+    )
+    document = FileField(_l("Lampiran PDF (tidak wajib)"),
+                         description=_l("Misalnya surat edaran atau jadwal, dalam PDF."))
+
+    def validate_photos(self, field):
+        if len(self.chosen_photos()) > services.MAX_PHOTOS:
+            raise ValidationError(_l("Paling banyak %(num)d foto.", num=services.MAX_PHOTOS))
+
+    def chosen_photos(self) -> list:
+        return [f for f in (self.photos.data or []) if getattr(f, "filename", "")]
+
+    def chosen_document(self):
+        upload = self.document.data
+        return upload if getattr(upload, "filename", "") else None
+
+
+class MergeForm(PrefixedForm):
+    prefix_name = "merge"
+    original = StringField(_l("Kode pertanyaan asli"),
+                           validators=[DataRequired(_l("Sebutkan kode pertanyaan aslinya.")),
+                                       Length(max=20)])
+    note = StringField(_l("Penjelasan (tidak wajib)"), validators=[Optional(), Length(max=500)])
+
+
+class PassBackForm(PrefixedForm):
+    prefix_name = "passback"
+    passed_on = LocalDateField(_l("Tanggal disampaikan"),
+                          validators=[InputRequired(_l("Isi tanggal jawaban disampaikan."))])
+    note = StringField(
+        _l("Bagaimana jawaban disampaikan"),
+        validators=[DataRequired(_l("Tulis singkat bagaimana jawaban disampaikan.")),
+                    Length(max=500, message=_l("Paling banyak %(max)d karakter.", max=500))],
+        description=_l("Misalnya: dibacakan saat berkunjung ke rumah beliau."),
     )
 
 

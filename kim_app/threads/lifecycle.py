@@ -57,7 +57,9 @@ from kim_app.models import (
     Agency,
     Post,
     PostKind,
+    PostPhoto,
     RejectReason,
+    Role,
     Thread,
     ThreadStatus,
     User,
@@ -80,6 +82,9 @@ AWAITING_OFFICER = AWAITING_VERIFICATION + AWAITING_ANSWER
 """An officer step is due: the inbox, the open workload, "waiting" in the statistics."""
 OPEN_FOR_REPLIES = AWAITING_OFFICER + (S.DIJAWAB,)
 """The asker and officers may still reply; selesai and ditolak are closed."""
+VERIFIED = (S.DIVERIFIKASI, S.DIPROSES, S.DIJAWAB, S.SELESAI)
+"""An officer has verified it: it may be public (who sees what: `moderation.visibility`).
+A new question (baru) waits for verification; a rejected one (ditolak) never is public."""
 
 # Action → the statuses it may start from. The one table of legal transitions.
 TRANSITIONS: dict[str, tuple[ThreadStatus, ...]] = {
@@ -89,8 +94,11 @@ TRANSITIONS: dict[str, tuple[ThreadStatus, ...]] = {
     "answer": (S.DIPROSES,),
     "close": (S.DIJAWAB,),
     "reopen": (S.DIJAWAB, S.SELESAI),
+    "merge": OPEN_FOR_REPLIES,
 }
 OFFICER_STEPS = ("verify", "reject", "assign", "answer", "reopen")
+AGENCY_SCOPED_STEPS = ("answer", "note")
+"""Officer steps a petugas of an agency takes only on that agency's threads (and `reply`)."""
 
 
 def current_due_on(status: ThreadStatus | None, verify_due_on: date | None,
@@ -109,6 +117,9 @@ def _keep_due_on(_mapper, _connection, thread: Thread) -> None:
     if thread.status is None:  # the column default, applied here so the due date follows
         thread.status = S.BARU
     thread.due_on = current_due_on(thread.status, thread.verify_due_on, thread.answer_due_on)
+    if thread.escalation_level and thread.escalated_due_on != thread.due_on:
+        thread.escalation_level = 0  # a new step, a new due date: its escalation starts over
+        thread.escalated_due_on = None
 
 
 def waiting_clause():
@@ -147,7 +158,7 @@ def status_view(thread: Thread, today: date | None = None) -> StatusView:
 def can_reply(user, thread: Thread) -> bool:
     return (
         thread.status in OPEN_FOR_REPLIES
-        and (services.is_asker(user, thread) or permissions.is_petugas(user))
+        and (services.is_asker(user, thread) or permissions.may_work_on_thread(user, thread))
     )
 
 
@@ -164,6 +175,9 @@ def allowed_actions(thread: Thread, user) -> frozenset[str]:
     (dijawab, selesai), `note` (always). The asker: `close` (dijawab), `rate` (selesai
     after an answer), `reopen` (once, within the reopen window). Both: `reply` while the
     thread is open for replies. Anyone signed in who sees it: `follow`.
+
+    A petugas of an agency answers, notes and replies only on the threads assigned to
+    their agency (`permissions.may_work_on_thread`); the other officer steps stay theirs.
     """
     actions = set()
     if permissions.is_petugas(user):
@@ -172,6 +186,10 @@ def allowed_actions(thread: Thread, user) -> frozenset[str]:
         if "assign" in actions and thread.status == S.DIPROSES:
             actions.discard("assign")
             actions.add("reassign")
+        if not permissions.may_work_on_thread(user, thread):
+            actions.difference_update(AGENCY_SCOPED_STEPS)
+        if thread.status in TRANSITIONS["merge"] and permissions.may_work_on_thread(user, thread):
+            actions.add("merge")
     if services.is_asker(user, thread):
         if thread.status in TRANSITIONS["close"]:
             actions.add("close")
@@ -210,6 +228,15 @@ def _lock(thread: Thread) -> None:
                        .execution_options(populate_existing=True)).one()
 
 
+def require_unchanged(thread: Thread, seen: ThreadStatus) -> None:
+    """Lock the thread and refuse when its status is no longer the one the officer saw
+    (a bulk step chosen on a page another officer has acted on since)."""
+    _lock(thread)
+    if thread.status != seen:
+        raise TransitionError(_l("Statusnya sudah berubah menjadi \u201c%(status)s\u201d.",
+                                 status=STATUS_LABELS[thread.status]))
+
+
 def _require_status(thread: Thread, action: str) -> None:
     _lock(thread)
     if thread.status not in TRANSITIONS[action]:
@@ -217,12 +244,16 @@ def _require_status(thread: Thread, action: str) -> None:
                                  "\u201c%(status)s\u201d.", status=STATUS_LABELS[thread.status]))
 
 
-def _require_officer(actor) -> None:
+def _require_officer(actor, thread: Thread | None = None) -> None:
+    """An officer; with `thread`, one who may work on it (an agency's petugas: its own)."""
     if not permissions.is_petugas(actor):
         raise NotAllowedError(_l("Hanya petugas yang dapat melakukan tindakan ini."))
+    if thread is not None and not permissions.may_work_on_thread(actor, thread):
+        raise NotAllowedError(_l("Pertanyaan ini ditangani instansi lain."))
 
 
-def _link(thread: Thread) -> str:
+def thread_link(thread: Thread) -> str:
+    """The thread's address for a notification, with or without a request."""
     if has_request_context():
         return url_for("threads.show", code=thread.code)
     with current_app.test_request_context():  # the scheduler's run has no request
@@ -237,12 +268,13 @@ def _tell_asker_and_followers(thread: Thread, actor, text) -> None:
     # Permission at send time: a follower who lost access (a demoted pengurus following a
     # private question) is told nothing, with the same rule the page uses.
     notify([u for u in recipients.values() if u.active and services.can_view(u, thread)],
-           "thread", text, link=_link(thread))
+           "thread", text, link=thread_link(thread))
 
 
-def _transition(thread: Thread, actor, to_status: ThreadStatus, reason: str = "",
-                **detail) -> Post:
-    """Move the thread and write the status-change post and the audit event."""
+def _transition(thread: Thread, actor, to_status: ThreadStatus, reason: str = "", *,
+                tell: bool = True, **detail) -> Post:
+    """Move the thread and write the status-change post and the audit event; the asker
+    and followers are told (unless the step tells them itself: `tell=False`)."""
     from_status = thread.status
     now = utcnow()
     post = Post(thread_id=thread.id, author_id=getattr(actor, "id", None),
@@ -256,11 +288,12 @@ def _transition(thread: Thread, actor, to_status: ThreadStatus, reason: str = ""
     audit.record(actor, f"thread.{to_status.value}", "thread", thread.id,
                  kim_group_id=thread.submitted_via_kim_id, reason=post.reason,
                  from_status=from_status.value, to_status=to_status.value, **detail)
-    _tell_asker_and_followers(
-        thread, actor,
-        _l("Pertanyaan %(code)s kini berstatus \u201c%(status)s\u201d.",
-           code=thread.code, status=STATUS_LABELS[to_status]),
-    )
+    if tell:
+        _tell_asker_and_followers(
+            thread, actor,
+            _l("Pertanyaan %(code)s kini berstatus \u201c%(status)s\u201d.",
+               code=thread.code, status=STATUS_LABELS[to_status]),
+        )
     return post
 
 
@@ -305,22 +338,40 @@ def assign(thread: Thread, actor: User, agency: Agency, assignee: User | None = 
         raise ThreadError(_l("Pilih instansi (OPD) yang menangani."))
     if assignee is not None and not (assignee.is_petugas and assignee.active):
         raise ThreadError(_l("Petugas yang dipilih tidak ditemukan."))
+    if assignee is not None and permissions.officer_agency_id(assignee) not in (None, agency.id):
+        raise ThreadError(_l("Petugas yang dipilih bekerja untuk instansi lain."))
     thread.agency_id = agency.id
     thread.agency = agency
     thread.assignee_id = assignee.id if assignee else None
     post = _transition(thread, actor, S.DIPROSES, note, agency=agency.slug,
                        assignee_id=assignee.id if assignee else None)
+    agency_name = agency.short_name or agency.name
     if assignee is not None and assignee.id != actor.id:
         notify(assignee, "thread_assigned",
                _l("Pertanyaan %(code)s ditugaskan kepada Anda (%(agency)s).",
-                  code=thread.code, agency=agency.short_name or agency.name),
-               link=_link(thread))
+                  code=thread.code, agency=agency_name),
+               link=thread_link(thread))
+    told = {actor.id, getattr(assignee, "id", None)}
+    notify([officer for officer in agency_officers(agency) if officer.id not in told],
+           "thread_assigned",
+           _l("Pertanyaan %(code)s ditugaskan kepada instansi Anda (%(agency)s).",
+              code=thread.code, agency=agency_name),
+           link=thread_link(thread))
     return post
 
 
-def answer(thread: Thread, actor: User, body: str, agency: Agency | None = None) -> Post:
-    """The official answer, for an agency: its own post, then the status change."""
-    _require_officer(actor)
+def agency_officers(agency: Agency) -> list[User]:
+    """The active petugas of an agency (who hear of its assignments and escalations)."""
+    return list(db.session.scalars(
+        select(User).where(User.agency_id == agency.id, User.role == Role.PETUGAS,
+                           User.active.is_(True)).order_by(User.id)))
+
+
+def answer(thread: Thread, actor: User, body: str, agency: Agency | None = None,
+           photos=(), document=None) -> Post:
+    """The official answer, for an agency: its own post (with its photos and PDF, stored
+    by `common.uploads`), then the status change."""
+    _require_officer(actor, thread)
     _require_status(thread, "answer")
     body = (body or "").strip()
     if not body:
@@ -329,6 +380,11 @@ def answer(thread: Thread, actor: User, body: str, agency: Agency | None = None)
     now = utcnow()
     answer_post = Post(thread_id=thread.id, author_id=actor.id, kind=PostKind.OFFICIAL_ANSWER,
                        body=body, agency_id=agency.id if agency else None, created_at=now)
+    if len(photos) > services.MAX_PHOTOS:
+        raise ThreadError(_l("Paling banyak %(num)d foto.", num=services.MAX_PHOTOS))
+    answer_post.photos = [PostPhoto(photo=photo, position=position)
+                          for position, photo in enumerate(photos)]
+    answer_post.document = document
     db.session.add(answer_post)
     if thread.first_response_at is None:
         thread.first_response_at = now
@@ -337,9 +393,36 @@ def answer(thread: Thread, actor: User, body: str, agency: Agency | None = None)
     return answer_post
 
 
+def merge(duplicate: Thread, actor: User, original: Thread, note: str = "") -> Post:
+    """Merge a duplicate into the original (a public question): the duplicate is rejected
+    as a duplicate of it, and its asker, followers and "saya juga" move over to the
+    original (`metoo.move_over`); they are told once, with a link to the original. An
+    officer who may work on the duplicate (an agency's petugas: their agency's threads)."""
+    from kim_app.threads import metoo
+
+    _require_officer(actor, duplicate)
+    _require_status(duplicate, "merge")
+    if original.id == duplicate.id:
+        raise ThreadError(_l("Pertanyaan tidak bisa menjadi duplikat dirinya sendiri."))
+    if not services.is_public_question(original) or original.duplicate_of_id is not None:
+        raise ThreadError(_l("Gabungkan ke pertanyaan publik yang sudah diverifikasi."))
+    duplicate.reject_reason = RejectReason.DUPLIKAT
+    duplicate.duplicate_of_id = original.id
+    moved = metoo.move_over(duplicate, original)
+    post = _transition(duplicate, actor, S.DITOLAK, note, tell=False,
+                       reject_reason=RejectReason.DUPLIKAT.value, duplicate_of=original.code,
+                       merged=len(moved))
+    notify([u for u in moved if u.id != actor.id and services.can_view(u, original)],
+           "thread.merged",
+           _l("Pertanyaan %(duplicate)s digabung dengan pertanyaan yang sama, %(code)s: "
+              "Anda kini mengikutinya.", duplicate=duplicate.code, code=original.code),
+           link=thread_link(original))
+    return post
+
+
 def add_note(thread: Thread, actor: User, body: str) -> Post:
     """An internal note: officers only, shown to officers only, no notification."""
-    _require_officer(actor)
+    _require_officer(actor, thread)
     body = (body or "").strip()
     if not body:
         raise ThreadError(_l("Catatan tidak boleh kosong."))
@@ -369,7 +452,7 @@ def reply(thread: Thread, actor: User, body: str) -> Post:
             thread.first_response_at = now
         _tell_asker_and_followers(thread, actor, text)
     elif thread.assignee is not None and thread.assignee_id != actor.id:
-        notify(thread.assignee, "thread", text, link=_link(thread))
+        notify(thread.assignee, "thread", text, link=thread_link(thread))
     return post
 
 

@@ -7,6 +7,7 @@ the changed fragment; a failed form comes back 422 with the text kept.
 
 from flask import (
     abort,
+    current_app,
     flash,
     g,
     make_response,
@@ -27,7 +28,8 @@ from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
 from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
-from kim_app.threads import bp, forms, labels, lifecycle, services
+from kim_app.moderation import trust, visibility
+from kim_app.threads import answer_templates, bp, forms, labels, lifecycle, loop, services
 from kim_app.threads.lifecycle import NotAllowedError, TransitionError
 from kim_app.threads.services import ThreadError
 
@@ -92,6 +94,11 @@ def new():
         return redirect(url_for("threads.show", code=earlier.code))
     if form.choosing_district:
         return render_template("threads/new.html", form=form)
+    if trust.question_limit_reached(current_user):
+        form.title.errors = [_("Akun baru dapat mengirim %(num)d pertanyaan pada hari pertama. "
+                               "Isian Anda tetap di sini; kirim lagi besok.",
+                               num=current_app.config["NEW_ACCOUNT_QUESTIONS"])]
+        return render_template("threads/new.html", form=form), 429
     if not form.validate_on_submit():
         return render_template("threads/new.html", form=form), 422
 
@@ -185,9 +192,12 @@ def _thread_context(thread: Thread, **overrides) -> dict:
         "may_reopen": lifecycle.asker_may_reopen(thread, current_user),
         "reopen_deadline": lifecycle.reopen_deadline(thread),
         "reply_form": forms.ReplyForm(formdata=None),
+        "audience_note": visibility.thread_audience_note(thread),
     }
+    context.update(loop.thread_context(thread, current_user))
     if officer:
         context.update(_officer_forms(thread))
+        context["other_agency"] = not permissions.may_work_on_thread(current_user, thread)
     if asker:
         context["close_form"] = forms.CloseForm(formdata=None)
         context["rate_form"] = forms.RateForm(formdata=None,
@@ -195,7 +205,21 @@ def _thread_context(thread: Thread, **overrides) -> dict:
                                               comment=thread.rating_comment)
         context.setdefault("reopen_form", forms.ReopenForm(formdata=None))
     context.update(overrides)
+    if officer:
+        _offer_templates(context)
     return context
+
+
+def _template_choices(thread: Thread) -> list[tuple[str, str]]:
+    return [("", _l("— Pilih templat —"))] + [
+        (str(template.id), template.name) for template in answer_templates.offered(thread)]
+
+
+def _offer_templates(context: dict) -> None:
+    """The answer templates fitting the thread, as choices of the answer and reply forms."""
+    choices = _template_choices(context["thread"])
+    for name in ("answer_form", "reply_form"):
+        context[name].template.choices = choices
 
 
 @bp.get("/<code>")
@@ -312,7 +336,12 @@ def answer(code: str):
     form = forms.AnswerForm()
     if not form.validate_on_submit():
         return _form_failed(thread, "answer_form", form)
-    return _run(thread, lambda: lifecycle.answer(thread, current_user, form.body.data),
+    try:
+        photos, document = loop.store_answer_files(form, current_user)
+    except UploadError:
+        return _form_failed(thread, "answer_form", form)
+    return _run(thread, lambda: lifecycle.answer(thread, current_user, form.body.data,
+                                                 photos=photos, document=document),
                 _("Jawaban resmi untuk %(code)s terkirim.", code=thread.code))
 
 
@@ -368,13 +397,54 @@ def reopen(code: str):
                 _("Pertanyaan %(code)s dibuka kembali.", code=thread.code))
 
 
+# --- answer templates -------------------------------------------------------------------
+
+TEMPLATE_FORMS = {"answer": (forms.AnswerForm, "answer_form", 6),
+                  "reply": (forms.ReplyForm, "reply_form", 3)}
+
+
+@bp.post("/<code>/templat")
+@login_required
+def use_template(code: str):
+    """Put an answer template's text into the answer or reply form, after what was typed:
+    the textarea alone for htmx, the whole page (with everything typed kept) without JS.
+    Nothing is sent: the officer edits the text and sends the form as usual."""
+    thread = _visible_or_404(code)
+    which = request.form.get("untuk", "")
+    if which not in TEMPLATE_FORMS:
+        abort(400)
+    form_class, form_name, rows = TEMPLATE_FORMS[which]
+    if not permissions.is_petugas(current_user) or which not in lifecycle.allowed_actions(
+            thread, current_user):
+        abort(403)
+    form = form_class()
+    template = answer_templates.offered_one(to_int(form.template.data), thread)
+    status = 200
+    if template is None:
+        if wants_fragment() and not form.template.data:
+            return "", 204
+        form.template.errors = [_("Pilih templat dari daftar.")]
+        status = 422
+    else:
+        form.body.data = answer_templates.insert(form.body.data,
+                                                 answer_templates.fill(template, thread))
+    if wants_fragment():
+        return fragment_response("threads/_template_body.html", status=status, f=form.body,
+                                 rows=rows)
+    context = _thread_context(thread, **{form_name: form})
+    return render_template("threads/show.html", **context), status
+
+
 # --- replies and follows ----------------------------------------------------------------
 
 def _reply_failed(thread: Thread, form, status: int):
     db.session.rollback()
     if wants_fragment():
+        officer = permissions.is_petugas(current_user)
+        if officer:
+            form.template.choices = _template_choices(thread)
         response = fragment_response("threads/_reply_form.html", status=status,
-                                     thread=thread, reply_form=form)
+                                     thread=thread, reply_form=form, officer=officer)
         response.headers["HX-Retarget"] = "#reply-form"
         response.headers["HX-Reswap"] = "outerHTML"
         return response
@@ -413,9 +483,12 @@ def reply(code: str):
     db.session.commit()
     if wants_fragment():
         thread = _visible_or_404(code)
+        officer = permissions.is_petugas(current_user)
+        reply_form = forms.ReplyForm(formdata=None)
+        if officer:
+            reply_form.template.choices = _template_choices(thread)
         return fragment_response("threads/_reply_added.html", thread=thread, post=post,
-                                 officer=permissions.is_petugas(current_user),
-                                 reply_form=forms.ReplyForm(formdata=None))
+                                 officer=officer, reply_form=reply_form)
     flash(_("Balasan terkirim."), "success")
     return redirect(url_for("threads.show", code=thread.code, _anchor=f"post-{post.id}"))
 

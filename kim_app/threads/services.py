@@ -2,10 +2,11 @@
 
 Rules held here (what a status means and every status change are in `threads.lifecycle`):
 
-- Visibility. A public thread shows its asker's name; an anonymous one is listed for
-  everyone but names its asker to officers only (the asker sees "you"); a private one
-  exists only for its asker, the pengurus of the KIM that submitted it, and officers:
-  for anyone else it answers 404, as if it did not exist.
+- Visibility (the rules are `moderation.visibility`: verified before public, hidden means
+  gone). A public thread shows its asker's name; an anonymous one is listed for everyone
+  but names its asker to officers only (the asker sees "you"); a private one exists only
+  for its asker, the pengurus of the KIM that submitted it, and officers: for anyone else
+  it answers 404, as if it did not exist.
 - A tracking code such as `TNY-26-4K7Q` (year, then four characters from an alphabet
   without 0/O and 1/I, so it can be read aloud over the phone) names every thread.
 - A double submit of the ask form (the same random `submission_key`) finds the thread the
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, exists, func, or_, select, true, tuple_
+from sqlalchemy import delete, exists, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -34,7 +35,6 @@ from kim_app.models import (
     KimGroup,
     Photo,
     Post,
-    PostKind,
     Thread,
     ThreadFollow,
     ThreadPhoto,
@@ -44,6 +44,7 @@ from kim_app.models import (
     Visibility,
     utcnow,
 )
+from kim_app.moderation import visibility
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, no 1/I
 CODE_LENGTH = 4
@@ -84,28 +85,23 @@ def _authenticated(user) -> bool:
 
 
 def visible_clause(user):
-    """WHERE clause: the threads this person may see (one query for their KIM roles)."""
-    if permissions.is_petugas(user):
-        return true()
-    clause = Thread.visibility != Visibility.PRIVATE
-    if not _authenticated(user):
-        return clause
-    alternatives = [clause, Thread.author_id == user.id]
-    groups = permissions.group_ids_where(user, pengurus_only=True)
-    if groups:
-        alternatives.append(Thread.submitted_via_kim_id.in_(groups))
-    return or_(*alternatives)
+    """WHERE clause: the threads this person may see (`moderation.visibility`)."""
+    return visibility.thread_clause(user)
 
 
 def can_view(user, thread: Thread) -> bool:
-    if thread.visibility != Visibility.PRIVATE or permissions.is_petugas(user):
-        return True
-    if not _authenticated(user):
-        return False
-    if thread.author_id == user.id:
-        return True
-    group = thread.submitted_via_kim
-    return group is not None and permissions.is_pengurus(user, group)
+    return visibility.can_see_thread(user, thread)
+
+
+def is_public_question(thread: Thread) -> bool:
+    """A public question: what a guest reads and villagers may say "saya juga" to, listed
+    on the home page once answered (the rule: `moderation.visibility.is_public`)."""
+    return visibility.is_public(thread)
+
+
+def public_question_clause():
+    """SQL twin of `is_public_question`."""
+    return visibility.public_thread_clause()
 
 
 def is_asker(user, thread: Thread) -> bool:
@@ -143,15 +139,15 @@ def get_visible(code: str, user) -> Thread | None:
 
 
 def visible_posts(thread: Thread, user) -> list[Post]:
-    """The thread's posts in order; internal notes only for officers."""
+    """The thread's posts in order; internal notes only for officers, hidden replies only
+    for their author and moderators (`moderation.visibility`)."""
     query = (
         select(Post)
-        .where(Post.thread_id == thread.id)
-        .options(joinedload(Post.author), joinedload(Post.agency))
+        .where(Post.thread_id == thread.id, visibility.post_clause(user))
+        .options(joinedload(Post.author), joinedload(Post.agency),
+                 joinedload(Post.document), selectinload(Post.photos))
         .order_by(Post.created_at, Post.id)
     )
-    if not permissions.is_petugas(user):
-        query = query.where(Post.kind != PostKind.INTERNAL_NOTE)
     return list(db.session.scalars(query))
 
 
@@ -247,12 +243,13 @@ class ListFilters:
     status: str = ""
     category: str = ""
     kecamatan: str = ""
-    show: str = ""  # "" (all), "saya" (my questions), "diikuti" (followed)
+    show: str = ""  # "" (all), "saya" (mine), "diikuti" (followed), "titipan" (on behalf)
     q: str = ""
+    sort: str = ""  # "" (newest), "saya-juga" (most "saya juga" first)
 
     def as_args(self) -> dict[str, str]:
         names = {"status": self.status, "kategori": self.category, "kecamatan": self.kecamatan,
-                 "tampil": self.show, "q": self.q}
+                 "tampil": self.show, "q": self.q, "urut": self.sort}
         return {key: value for key, value in names.items() if value}
 
 
@@ -268,8 +265,9 @@ def parse_list_filters(args, user) -> ListFilters:
         status=status if status in {s.value for s in ThreadStatus} else "",
         category=category if category and len(category) <= 80 else "",
         kecamatan=kecamatan if len(kecamatan) <= 10 else "",
-        show=show if show in {"saya", "diikuti"} else "",
+        show=show if show in {"saya", "diikuti", "titipan"} else "",
         q=(args.get("q", "") or "").strip()[:100],
+        sort="saya-juga" if args.get("urut") == "saya-juga" else "",
     )
 
 
@@ -284,10 +282,12 @@ def _list_options():
 
 def list_threads(filters: ListFilters, user, before: int | None = None,
                  limit: int = PAGE_SIZE) -> tuple[list[Thread], int | None]:
-    """One page of threads, newest first, after the cursor `before` (a thread id).
+    """One page of threads, newest first (or most "saya juga" first), after the cursor
+    `before` (a thread id).
 
-    Keyset pagination on (created_at, id): the query cost does not grow with the page
-    number. Returns the page and the cursor of the next page (None at the end).
+    Keyset pagination on (created_at, id), or (me_too_count, id): the query cost does not
+    grow with the page number. Returns the page and the cursor of the next page (None at
+    the end).
     """
     query = select(Thread).where(visible_clause(user)).options(*_list_options())
     if filters.status:
@@ -300,21 +300,33 @@ def list_threads(filters: ListFilters, user, before: int | None = None,
         ))
     if filters.show == "saya":
         query = query.where(Thread.author_id == user.id)
+    elif filters.show == "titipan":
+        query = query.where(Thread.author_id == user.id, Thread.submitted_via_kim_id.is_not(None))
     elif filters.show == "diikuti":
         query = query.where(Thread.id.in_(
             select(ThreadFollow.thread_id).where(ThreadFollow.user_id == user.id)
         ))
     if filters.q:
         query = query.where(matches(Thread, filters.q))
+    key = Thread.me_too_count if filters.sort == "saya-juga" else Thread.created_at
     if before:
         # A row comparison, which the index can answer (an OR of the two cases it cannot).
-        anchor = select(Thread.created_at).where(Thread.id == before).scalar_subquery()
-        query = query.where(tuple_(Thread.created_at, Thread.id) < tuple_(anchor, before))
+        anchor = select(key).where(Thread.id == before).scalar_subquery()
+        query = query.where(tuple_(key, Thread.id) < tuple_(anchor, before))
     rows = list(db.session.scalars(
-        query.order_by(Thread.created_at.desc(), Thread.id.desc()).limit(limit + 1)
+        query.order_by(key.desc(), Thread.id.desc()).limit(limit + 1)
     ).unique())
     next_cursor = rows[limit - 1].id if len(rows) > limit else None
     return rows[:limit], next_cursor
+
+
+def recently_answered(limit: int = 5) -> list[Thread]:
+    """The latest answered public questions, newest answer first (the home page)."""
+    return list(db.session.scalars(
+        select(Thread).where(public_question_clause(), Thread.answered_at.is_not(None))
+        .options(*_list_options())
+        .order_by(Thread.answered_at.desc(), Thread.id.desc()).limit(limit)
+    ).unique())
 
 
 def active_categories() -> list[Category]:

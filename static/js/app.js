@@ -84,6 +84,18 @@
     });
   });
 
+  /* A live filter form listens for `change` from its selects. A text field fires `change`
+     too when it loses focus, and that would fetch the list again just as the person taps a
+     result (the list is replaced under the finger and the tap is lost). Typing already
+     updates the list (`input` events), so a text field's `change` stops here. */
+  document.addEventListener("change", function (evt) {
+    var field = evt.target;
+    if (field.matches && field.matches("input[type=search], input[type=text]") &&
+        field.closest("form[hx-push-url]")) {
+      evt.stopPropagation();
+    }
+  }, true);
+
   /* A form marked data-once (with uploads, so not sent by htmx) cannot be sent twice by a
      double tap; the server also recognises a repeated submit. */
   document.addEventListener("submit", function (evt) {
@@ -130,5 +142,17 @@
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(area.value).then(done, function () {});
     }
+  });
+})();
+
+/* "Pilih semua di halaman ini": a box marked data-check-all ticks every box named by it
+   (data-check-all="pilih") in its form, rows loaded with "Muat lebih banyak" included. */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (evt) {
+    var box = evt.target;
+    if (!box.dataset || !box.dataset.checkAll || !box.form) { return; }
+    box.form.querySelectorAll('input[type="checkbox"][name="' + box.dataset.checkAll + '"]')
+      .forEach(function (other) { other.checked = box.checked; });
   });
 })();

@@ -121,8 +121,8 @@ def test_admin_deactivates_and_reactivates(client, db, admin):
     client.post("/admin/kim/kajen/status", data={"status": "aktif"})
     assert group("kajen").status == KimStatus.AKTIF
     html = client.get("/kim/kajen/anggota").get_data(as_text=True)
-    assert "menonaktifkan KIM ini" in html and "Tidak ada kegiatan" in html
-    assert "mengaktifkan kembali KIM ini" in html
+    assert "menonaktifkan \u201cKIM Kajen\u201d" in html and "Tidak ada kegiatan" in html
+    assert "mengaktifkan kembali \u201cKIM Kajen\u201d" in html
 
 
 def test_unknown_status_is_refused(client, db, admin):

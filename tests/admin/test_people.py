@@ -91,7 +91,7 @@ EXPECTED = {
                             "reset_code"), 403),
     "pengurus": dict.fromkeys(("index", "list", "person", "role", "deactivate", "reactivate",
                                "reset_code"), 403),
-    "petugas": {"index": 403, "list": 200, "person": 200, "role": 403, "deactivate": 403,
+    "petugas": {"index": 200, "list": 200, "person": 200, "role": 403, "deactivate": 403,
                 "reactivate": 403, "reset_code": 200},
     "admin": {"index": 200, "list": 200, "person": 200, "role": 302, "deactivate": 302,
               "reactivate": 422, "reset_code": 200},

@@ -1,8 +1,9 @@
 """Who may use the admin area: every route and action × every role, through HTTP.
 
 Today's rules: KIM groups, categories and agencies are the admins' alone (a petugas uses
-the lists but does not change them); a guest is sent to log in; nobody else changes
-anything. The header shows "Admin" to exactly the people the area opens for.
+the lists but does not change them, and opens the admin area for its moderation queue); a
+guest is sent to log in; nobody else changes anything. The header shows "Admin" to exactly
+the people the area opens for.
 """
 
 import pytest
@@ -79,6 +80,8 @@ def test_permission_table(client, db, people, role, action):
         assert response.status_code == 302
         assert response.location.startswith("/auth/masuk?next=")
         assert after == before
+    elif role == "petugas" and action == "index":  # the moderation queue is theirs
+        assert response.status_code == 200
     elif role != "admin":
         assert response.status_code == 403, response.get_data(as_text=True)[:300]
         assert after == before
@@ -108,7 +111,7 @@ def test_admin_link_in_the_header_only_for_those_it_opens_for(client, people, ro
     if role != "guest":
         login_as(client, people[role])
     html = client.get("/").get_data(as_text=True)
-    assert ('href="/admin/"' in html) == (role == "admin")
+    assert ('href="/admin/"' in html) == (role in ("admin", "petugas"))
 
 
 def test_index_lists_the_sections(client, admin):

@@ -99,8 +99,10 @@ def test_manager_adds_product_marks_it_sold_out_and_a_guest_orders_it(
     expect(page.locator(".product-info .availability")).to_have_text("Habis")
     order = page.locator("a#order-whatsapp")
     expect(order).to_have_text("Pesan via WhatsApp")
-    href = order.get_attribute("href")
-    parts = urlsplit(href)
+    button = order.get_attribute("href")
+    assert button.endswith("/keripik-tempe-pedas-manis/pesan")
+    answer = page.request.get(button, max_redirects=0)
+    parts = urlsplit(answer.headers["location"])
     assert (parts.netloc, parts.path) == ("wa.me", "/6281234567890")
     message = parse_qs(parts.query)["text"][0]
     assert "Keripik Tempe Pedas Manis" in message and message.endswith(page.url)

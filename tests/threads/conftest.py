@@ -15,6 +15,7 @@ from kim_app.models import (
     Thread,
     ThreadStatus,
     Visibility,
+    utcnow,
 )
 from kim_app.threads import lifecycle, services
 from tests.conftest import make_user
@@ -44,13 +45,17 @@ def member(group: KimGroup, role=MemberRole.ANGGOTA, name=None, status=Membershi
 def new_thread(author, *, title="Posyandu tutup sejak bulan lalu",
                body="Posyandu di dusun kami tidak buka sejak bulan lalu, ke mana harus periksa?",
                visibility=Visibility.PUBLIC, category_slug="kesehatan", village=VILLAGE,
-               on_behalf_name=None, via_kim=None) -> Thread:
+               on_behalf_name=None, via_kim=None, verified=False) -> Thread:
+    """A new question (baru: only its asker, the KIM's pengurus and officers see it), or with
+    `verified` one an officer has verified (public, unless private)."""
     thread, created = services.ask(author, services.Question(
         title=title, body=body, category_id=category(category_slug).id, village_code=village,
         visibility=visibility, on_behalf_name=on_behalf_name,
         via_kim_id=via_kim.id if via_kim else None,
     ))
     assert created
+    if verified:
+        thread.status, thread.verified_at = ThreadStatus.DIVERIFIKASI, utcnow()
     _db.session.commit()
     return thread
 
@@ -66,6 +71,8 @@ def advance(thread: Thread, officer, to: ThreadStatus) -> Thread:
     for step in path:
         if thread.status == to:
             break
+        if thread.status in path and path.index(thread.status) >= path.index(step):
+            continue  # already past this step
         if step == ThreadStatus.DIVERIFIKASI:
             lifecycle.verify(thread, officer)
         elif step == ThreadStatus.DIPROSES:

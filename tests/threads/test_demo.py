@@ -20,7 +20,8 @@ def test_demo_threads_cover_every_status(runner, db, client):
     visibilities = set(db.session.scalars(select(Thread.visibility)))
     assert visibilities == set(Visibility)
     assert db.session.scalar(select(func.count()).select_from(Thread).where(
-        Thread.submitted_via_kim_id.is_not(None))) == 1
+        Thread.submitted_via_kim_id.is_not(None))) == 2  # Siti's private one, Joko's titipan
+    assert db.session.scalar(select(func.sum(Thread.me_too_count))) == 4
     duplicate = db.session.scalar(select(Thread).where(Thread.duplicate_of_id.is_not(None)))
     assert duplicate.status == ThreadStatus.DITOLAK
     overdue = db.session.scalar(select(Thread).where(Thread.code == "TNY-26-DEM3"))

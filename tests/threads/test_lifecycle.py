@@ -115,10 +115,12 @@ def test_actions_over_htmx_answer_the_thread_fragment(client, db, asker, petugas
     assert 'id="flash" hx-swap-oob' in html
 
 
-def test_reject_as_duplicate_links_the_original_and_tells_followers(client, db, asker, other,
+def test_reject_as_duplicate_links_the_original_and_tells_the_asker(client, db, asker, other,
                                                                     petugas):
     original = new_thread(other, title="Posyandu tutup, mohon dibuka")
     duplicate = new_thread(asker)
+    # A follower who may not see a rejected question is not told about it (it would link
+    # to a page that answers 404); the asker is.
     db.session.add(ThreadFollow(user_id=other.id, thread_id=duplicate.id))
     db.session.commit()
     login(client, petugas)
@@ -131,12 +133,16 @@ def test_reject_as_duplicate_links_the_original_and_tells_followers(client, db, 
     assert duplicate.reject_reason == RejectReason.DUPLIKAT
     assert duplicate.duplicate_of_id == original.id
     client.post("/auth/keluar")
+    assert client.get(f"/tanya/{duplicate.code}").status_code == 404
+    login(client, asker)
     html = client.get(f"/tanya/{duplicate.code}").get_data(as_text=True)
     assert f'href="/tanya/{original.code}"' in html
     assert "Duplikat pertanyaan lain" in html
     texts = set(db.session.scalars(select(Notification.text).where(
-        Notification.user_id == other.id)))
+        Notification.user_id == asker.id)))
     assert any(duplicate.code in t and "Ditolak" in t for t in texts)
+    assert not [t for t in db.session.scalars(select(Notification.text).where(
+        Notification.user_id == other.id)) if duplicate.code in t]
 
 
 @pytest.mark.parametrize("data, field", [
@@ -217,8 +223,9 @@ def test_illegal_transition_without_htmx_redirects_with_a_message(client, db, as
         response.get_data(as_text=True))
 
 
-# Who may do what: guest → login, warga (not the asker) → 403, asker → 403 on officer
-# steps, officers and admins → allowed.
+# Who may do what: guest → login, warga (not the asker) → 403 (404 while the question is
+# new: it is not public before verification), asker → 403 on officer steps, officers and
+# admins → allowed.
 OFFICER_ACTIONS = [("verifikasi", S.BARU), ("tolak", S.BARU), ("tugaskan", S.DIVERIFIKASI),
                    ("jawab", S.DIPROSES), ("catatan", S.BARU)]
 
@@ -239,6 +246,8 @@ def test_roles_on_officer_actions(client, db, asker, other, petugas, admin, acti
         assert response.status_code == 401
         assert response.headers["HX-Redirect"].startswith("/auth/masuk")
     else:
+        if role == "other" and status == S.BARU:
+            expected = 404
         assert response.status_code == expected, response.get_data(as_text=True)
     db.session.refresh(thread)
     notes = db.session.scalar(select(func.count()).select_from(Post).where(

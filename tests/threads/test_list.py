@@ -25,12 +25,13 @@ def bulk_threads(author, count, start=0):
             code=new_code()[:-4] + f"{number:04d}".translate(str.maketrans("01", "AB")),
             author_id=author.id, title=f"Pertanyaan nomor {number} tentang posyandu",
             body="Isi pertanyaan warga.", category_id=cat.id, village_code=VILLAGE,
-            created_at=now - timedelta(minutes=number), last_activity_at=now))
+            created_at=now - timedelta(minutes=number), last_activity_at=now,
+            status=ThreadStatus.DIVERIFIKASI))
     _db.session.commit()
 
 
 def test_list_full_page_and_fragment(client, db, asker):
-    thread = new_thread(asker)
+    thread = new_thread(asker, verified=True)
     full = client.get("/tanya/")
     html = full.get_data(as_text=True)
     assert full.status_code == 200 and "<html" in html
@@ -45,9 +46,9 @@ def test_list_full_page_and_fragment(client, db, asker):
 
 
 def test_filters(client, db, asker, other, petugas):
-    health = new_thread(asker, title="Posyandu lansia tidak berjalan")
-    road = new_thread(other, title="Jalan kabupaten rusak parah", category_slug="jalan-jembatan",
-                      village="33.18.14.2003")
+    health = new_thread(asker, verified=True, title="Posyandu lansia tidak berjalan")
+    road = new_thread(other, verified=True, title="Jalan kabupaten rusak parah",
+                      category_slug="jalan-jembatan", village="33.18.14.2003")
     advance(road, petugas, ThreadStatus.DIJAWAB)
     assert codes(client.get("/tanya/?status=dijawab").get_data(as_text=True)) == [road.code]
     assert codes(client.get("/tanya/?kategori=kesehatan").get_data(as_text=True)) == [
@@ -67,9 +68,9 @@ def test_filters(client, db, asker, other, petugas):
 
 
 def test_search_over_title_and_body(client, db, asker):
-    pupuk = new_thread(asker, title="Pupuk urea bersubsidi langka",
+    pupuk = new_thread(asker, verified=True, title="Pupuk urea bersubsidi langka",
                        body="Kios resmi di desa kami kehabisan pupuk sejak awal musim tanam.")
-    ktp = new_thread(asker, title="E-KTP belum dicetak",
+    ktp = new_thread(asker, verified=True, title="E-KTP belum dicetak",
                      body="Sudah tiga bulan menunggu pencetakan kartu di kecamatan.")
     assert codes(client.get("/tanya/?q=pupuk").get_data(as_text=True)) == [pupuk.code]
     assert codes(client.get("/tanya/?q=kecamat", headers=HX).get_data(as_text=True)) == [

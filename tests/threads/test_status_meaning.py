@@ -97,8 +97,10 @@ def test_one_overdue_thread_is_overdue_on_every_page(client, db, asker, petugas)
     advance(new_thread(asker, title="Air PDAM keruh"), petugas, S.DIPROSES)
     db.session.commit()
 
+    login(client, asker)
     page = client.get(f"/tanya/{late.code}").get_data(as_text=True)
     assert page.count("badge-overdue") == 1
+    client.post("/auth/keluar")
 
     figures = client.get("/statistik").get_data(as_text=True)
     card = re.search(r'<li class="stat-card" id="overdue-card">(.*?)</li>', figures, re.S)
@@ -122,10 +124,10 @@ def test_one_overdue_thread_is_overdue_on_every_page(client, db, asker, petugas)
 # --- the actions each page offers ---------------------------------------------------------
 
 OFFICER = {
-    S.BARU: {"verify", "reject", "note", "reply", "follow"},
-    S.DIVERIFIKASI: {"assign", "note", "reply", "follow"},
-    S.DIPROSES: {"reassign", "answer", "note", "reply", "follow"},
-    S.DIJAWAB: {"reopen", "note", "reply", "follow"},
+    S.BARU: {"verify", "reject", "merge", "note", "reply", "follow"},
+    S.DIVERIFIKASI: {"assign", "merge", "note", "reply", "follow"},
+    S.DIPROSES: {"reassign", "answer", "merge", "note", "reply", "follow"},
+    S.DIJAWAB: {"reopen", "merge", "note", "reply", "follow"},
     S.SELESAI: {"reopen", "note", "follow"},
     S.DITOLAK: {"note", "follow"},
 }
@@ -145,14 +147,17 @@ def test_allowed_actions(db, asker, other, petugas, status):
     assert lifecycle.allowed_actions(thread, petugas) == OFFICER[status]
     assert lifecycle.allowed_actions(thread, make_user(Role.ADMIN)) == OFFICER[status]
     assert lifecycle.allowed_actions(thread, asker) == ASKER[status]
-    assert lifecycle.allowed_actions(thread, other) == {"follow"}
+    # Others see (and may follow) a question once verified; a new or rejected one is not
+    # theirs to see.
+    seen = status not in (S.BARU, S.DITOLAK)
+    assert lifecycle.allowed_actions(thread, other) == ({"follow"} if seen else frozenset())
     assert lifecycle.allowed_actions(thread, None) == frozenset()
 
 
 FORMS = {
     "verify": "/verifikasi", "reject": "/tolak", "assign": "/tugaskan", "answer": "/jawab",
     "note": "/catatan", "close": "/selesai", "rate": "/nilai", "reopen": "/buka-kembali",
-    "reply": "/balas", "follow": "/ikuti",
+    "reply": "/balas", "follow": "/ikuti", "merge": "/gabungkan",
 }
 
 

@@ -12,6 +12,7 @@ from tests.threads.conftest import advance, new_thread
 
 def test_thread_page_full_and_fragment(client, db, asker):
     thread = new_thread(asker)
+    login(client, asker)  # a new question: its asker sees it, with the verification date
     page = client.get(f"/tanya/{thread.code}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "<html" in html
@@ -30,6 +31,7 @@ def test_overdue_is_marked(client, db, asker):
     thread = new_thread(asker)
     thread.verify_due_on = date.today() - timedelta(days=2)
     db.session.commit()
+    login(client, asker)
     html = client.get(f"/tanya/{thread.code}").get_data(as_text=True)
     assert "badge-overdue" in html and "Terlambat" in html
 
@@ -86,7 +88,7 @@ def test_empty_reply_is_retargeted_to_the_form(client, db, asker):
 @pytest.mark.parametrize("role, expected", [("guest", 302), ("other", 403), ("asker", 302),
                                             ("petugas", 302)])
 def test_who_may_reply(client, db, asker, other, petugas, role, expected):
-    thread = new_thread(asker)
+    thread = new_thread(asker, verified=True)
     people = {"other": other, "asker": asker, "petugas": petugas}
     if role != "guest":
         login(client, people[role])
@@ -126,7 +128,7 @@ def test_replies_are_rate_limited_per_account(app, client, db, asker):
 
 
 def test_follow_and_unfollow(client, db, asker, other):
-    thread = new_thread(asker)
+    thread = new_thread(asker, verified=True)
     html = client.get(f"/tanya/{thread.code}").get_data(as_text=True)
     assert 'id="follow"' not in html  # guests are offered a login instead
     login(client, other)

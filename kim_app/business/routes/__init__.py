@@ -24,4 +24,13 @@ def business_context():
     }
 
 
-from kim_app.business.routes import catalog, groups, members, photos, products  # noqa: E402,F401
+from kim_app.business.routes import (  # noqa: E402,F401
+    catalog,
+    groups,
+    members,
+    orders,
+    permits,
+    photos,
+    products,
+    sales,
+)

@@ -9,11 +9,12 @@ from kim_app.common.htmx import retarget_to_flash, wants_fragment
 from kim_app.common.permissions import business_authority, deny
 from kim_app.extensions import db
 from kim_app.models import BusinessGroup, BusinessMember, Product
+from kim_app.moderation import visibility
 
 
 def group_or_404(slug: str) -> BusinessGroup:
     group = groups.get_group(slug)
-    if group is None:
+    if group is None or not visibility.may_see(current_user, group):
         abort(404)
     return group
 
@@ -40,6 +41,8 @@ def product_or_404(group: BusinessGroup, slug: str, authority) -> Product:
     product = products.get_product(group, slug)
     # An unpublished product is private: only its managers learn that it exists.
     if product is None or not (product.published or authority.manages_products):
+        abort(404)
+    if not visibility.may_see(current_user, product):
         abort(404)
     return product
 

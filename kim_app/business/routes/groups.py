@@ -7,17 +7,23 @@ from flask_login import current_user, login_required
 from kim_app.business import bp, groups, members, products
 from kim_app.business.forms import ActionForm, AppointForm, GroupForm, JoinForm
 from kim_app.business.routes import access
-from kim_app.common.permissions import business_authority, can_manage_kim, deny
+from kim_app.common.permissions import business_authority, can_manage_kim, can_moderate, deny
 from kim_app.common.uploads import UploadError
 from kim_app.extensions import db
 from kim_app.kim import services as kim_services
 from kim_app.models import BusinessGroup
+from kim_app.moderation import visibility
+from kim_app.stats import business as business_figures
 
 
 def group_page(group: BusinessGroup, join_form: JoinForm, status: int = 200):
+    authority = business_authority(current_user, group)
     return render_template(
-        "business/group.html", group=group, authority=business_authority(current_user, group),
-        products=products.group_products(group), join_form=join_form,
+        "business/group.html", group=group, authority=authority,
+        products=products.group_products(
+            group, include_hidden=authority.manages_products or can_moderate(current_user)),
+        join_form=join_form, shown_hidden=visibility.shows_hidden_to(current_user, group),
+        view=business_figures.group_figures(group) if authority.sees_figures else None,
     ), status
 
 

@@ -5,7 +5,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from kim_app.business import bp, labels, products
+from kim_app.business import bp, labels, permits, products
 from kim_app.business.errors import BusinessError
 from kim_app.business.forms import (
     ActionForm,
@@ -21,8 +21,9 @@ from kim_app.common.ratelimit import account_and_ip_limits, limit_reached
 from kim_app.common.submission import earlier_submission
 from kim_app.common.uploads import UploadError
 from kim_app.common.urls import external_url_for
+from kim_app.common.workdays import local_date
 from kim_app.extensions import db
-from kim_app.models import BusinessGroup, Product
+from kim_app.models import BusinessGroup, Product, utcnow
 
 
 def _limited(_limit):
@@ -51,9 +52,10 @@ def product(group_slug: str, product_slug: str):
     return render_template(
         "business/product.html", group=group, product=product, authority=authority,
         page_url=page_url,
-        order_url=products.whatsapp_order_url(product, page_url),
+        order_url=url_for("business.order", group_slug=group.slug, product_slug=product.slug),
         share_url=products.share_url(product, page_url),
         more=products.more_from_group(product),
+        permit_badges=permits.badges(product, local_date(utcnow())),
     )
 
 

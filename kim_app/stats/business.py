@@ -1,0 +1,326 @@
+"""What the KIM business groups do, per month: products listed, order clicks, sales
+recorded and their total in rupiah. Computed in the database (GROUP BY), three queries for
+a scope and a grouping whatever the amount of data.
+
+Definitions (the pages say them in words too):
+
+- *products listed* in a month: published products created by the end of that month (the
+  catalog as it stands: a product hidden or deleted since is not counted). For a KIM or a
+  sector over a period: its published products now.
+- *order clicks*: presses of "Pesan via WhatsApp", at most one per browser, product and
+  day, bots left out (`business.orders`).
+- *sales* and *rupiah*: the sales the groups' managers recorded, by the date sold, and the
+  sum of their amounts.
+
+Only business groups of active KIMs count, as in the catalog.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from kim_app.business.labels import category_label
+from kim_app.common.workdays import local_date
+from kim_app.extensions import db
+from kim_app.models import (
+    BusinessGroup,
+    KimGroup,
+    KimStatus,
+    OrderClickDay,
+    Product,
+    ProductCategory,
+    Sale,
+    Village,
+    utcnow,
+)
+from kim_app.stats import charts
+from kim_app.stats.sql import local_month, month_of
+from kim_app.templating import rupiah
+
+TREND_MONTHS = 12
+
+
+def month_start(day: date, months_back: int = 0) -> date:
+    index = day.year * 12 + day.month - 1 - months_back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which groups count: one business group, one KIM, one kecamatan, or all."""
+
+    business_group_id: int | None = None
+    kim_group_id: int | None = None
+    kecamatan: str | None = None
+
+    def where(self) -> list:
+        conditions = [KimGroup.status == KimStatus.AKTIF]
+        if self.business_group_id is not None:
+            conditions.append(BusinessGroup.id == self.business_group_id)
+        if self.kim_group_id is not None:
+            conditions.append(BusinessGroup.kim_group_id == self.kim_group_id)
+        if self.kecamatan:
+            conditions.append(Village.district_code == self.kecamatan)
+        return conditions
+
+
+@dataclass
+class Totals:
+    key: object = None
+    label: str = ""
+    products: int = 0
+    clicks: int = 0
+    sales: int = 0
+    amount: int = 0
+
+
+@dataclass
+class Month:
+    month: date
+    totals: Totals = field(default_factory=Totals)
+
+
+def _groups(stmt, group_column, scope: Scope):
+    stmt = (stmt.join(BusinessGroup, BusinessGroup.id == group_column)
+            .join(KimGroup, KimGroup.id == BusinessGroup.kim_group_id))
+    if scope.kecamatan:
+        stmt = stmt.join(Village, Village.code == KimGroup.village_code)
+    return stmt.where(*scope.where())
+
+
+def _keys(by: str, moment) -> list:
+    """The GROUP BY columns of a grouping; `moment` is the measure's month expression."""
+    return {
+        "month": [moment],
+        "kim": [BusinessGroup.kim_group_id],
+        "sector": [BusinessGroup.sector],
+        "kim_sector": [BusinessGroup.kim_group_id, BusinessGroup.sector],
+        "kim_month": [BusinessGroup.kim_group_id, moment],
+        "sector_month": [BusinessGroup.sector, moment],
+    }[by]
+
+
+def _rows(stmt, keys: list) -> dict:
+    result = {}
+    width = len(keys)
+    for row in db.session.execute(stmt.group_by(*keys)):
+        key, values = tuple(row[:width]), list(row[width:])
+        result[key[0] if width == 1 else key] = values
+    return result
+
+
+def _measured(scope: Scope, by: str, since: date | None, until: date | None):
+    """{key: [products]}, {key: [clicks]}, {key: [sales, amount]}: three queries."""
+    product_month = local_month(Product.created_at)
+    product_keys = _keys(by, product_month)
+    products = select(*product_keys, func.count(Product.id)).select_from(Product)
+    products = _groups(products, Product.business_group_id, scope).where(
+        Product.published.is_(True))
+
+    click_keys = _keys(by, month_of(OrderClickDay.day))
+    clicks = select(*click_keys, func.coalesce(func.sum(OrderClickDay.clicks), 0)
+                    ).select_from(OrderClickDay)
+    clicks = _groups(clicks, OrderClickDay.business_group_id, scope)
+
+    sale_keys = _keys(by, month_of(Sale.sold_on))
+    sold = select(*sale_keys, func.count(Sale.id), func.coalesce(func.sum(Sale.amount), 0)
+                  ).select_from(Sale)
+    sold = _groups(sold, Sale.business_group_id, scope)
+    if since is not None:
+        clicks = clicks.where(OrderClickDay.day >= since)
+        sold = sold.where(Sale.sold_on >= since)
+    if until is not None:
+        clicks = clicks.where(OrderClickDay.day <= until)
+        sold = sold.where(Sale.sold_on <= until)
+    return _rows(products, product_keys), _rows(clicks, click_keys), _rows(sold, sale_keys)
+
+
+def _total(key, label, products, clicks, sold) -> Totals:
+    sales, amount = sold.get(key, (0, 0))
+    return Totals(key=key, label=label, products=int(products.get(key, [0])[0]),
+                  clicks=int(clicks.get(key, [0])[0]), sales=int(sales), amount=int(amount))
+
+
+def months(scope: Scope, today: date, count: int = TREND_MONTHS) -> list[Month]:
+    """The last `count` months (this one included), empty months as zeros. Products
+    listed accumulate: those created before the window count in its first month."""
+    first = month_start(today, count - 1)
+    products, clicks, sold = _measured(scope, "month", first, today)
+    keys = [f"{month_start(today, back):%Y-%m}" for back in range(count - 1, -1, -1)]
+    listed = sum(int(n[0]) for key, n in products.items() if key and key < keys[0])
+    result = []
+    for key in keys:
+        listed += int(products.get(key, [0])[0])
+        item = _total(key, key, {}, clicks, sold)
+        item.products = listed
+        result.append(Month(date.fromisoformat(key + "-01"), item))
+    return result
+
+
+def _largest_first(items: list[Totals]) -> list[Totals]:
+    return sorted(items, key=lambda item: (-item.amount, -item.clicks, -item.products,
+                                           item.label))
+
+
+def breakdown(scope: Scope, by: str, since: date | None, today: date,
+              labels: dict) -> list[Totals]:
+    """Totals per KIM (`by="kim"`) or per sector (`"sector"`) over the period; `labels`
+    names the keys (every KIM or sector to list, even with nothing to count). Largest
+    rupiah total first."""
+    products, clicks, sold = _measured(scope, by, since, today)
+    return _largest_first([_total(key, label, products, clicks, sold)
+                           for key, label in labels.items()])
+
+
+def breakdowns(scope: Scope, since: date | None, today: date,
+               kim_labels: dict) -> tuple[list[Totals], list[Totals]]:
+    """Both breakdowns from the same three queries (grouped by KIM and sector together,
+    a few dozen rows, added up here)."""
+    tables = _measured(scope, "kim_sector", since, today)
+    per_kim = {key: Totals(key=key, label=label) for key, label in kim_labels.items()}
+    per_sector = {sector: Totals(key=sector, label=sector.value) for sector in ProductCategory}
+    names = ("products", "clicks", "sales")
+    for table, fields in zip(tables, (names[:1], names[1:2], ("sales", "amount")),
+                             strict=True):
+        for (kim_id, sector), numbers in table.items():
+            for item in (per_kim.get(kim_id), per_sector.get(sector)):
+                if item is None:
+                    continue
+                for name, value in zip(fields, numbers, strict=True):
+                    setattr(item, name, getattr(item, name) + int(value))
+    return _largest_first(list(per_kim.values())), _largest_first(list(per_sector.values()))
+
+
+def monthly_breakdown(scope: Scope, by: str, today: date,
+                      count: int = TREND_MONTHS) -> dict[object, list[Totals]]:
+    """Per KIM or sector (`by` = "kim_month" / "sector_month"), the last `count` months,
+    for the officers' CSV: {key: [Totals per month]}, keys with something only."""
+    first = month_start(today, count - 1)
+    products, clicks, sold = _measured(scope, by, first, today)
+    keys = [f"{month_start(today, back):%Y-%m}" for back in range(count - 1, -1, -1)]
+    owners = {key[0] for table in (products, clicks, sold) for key in table}
+    before: dict = defaultdict(int)
+    for (owner, month), (n,) in products.items():
+        if month and month < keys[0]:
+            before[owner] += int(n)
+    result = {}
+    for owner in owners:
+        listed = before[owner]
+        rows = []
+        for month in keys:
+            listed += int(products.get((owner, month), [0])[0])
+            item = _total((owner, month), month, {}, clicks, sold)
+            item.products = listed
+            rows.append(item)
+        result[owner] = rows
+    return result
+
+
+def month_charts(items: list[Month]) -> dict:
+    """What the monthly section draws: order clicks as columns, rupiah as a line."""
+    labels = [format_date(item.month, "MMM") for item in items]
+    return {
+        "months": items,
+        "clicks": charts.columns([(label, item.totals.clicks, item.totals.clicks)
+                                  for label, item in zip(labels, items, strict=True)]),
+        "amount": charts.line([(label, item.totals.amount, rupiah(item.totals.amount))
+                               for label, item in zip(labels, items, strict=True)]),
+    }
+
+
+def _today() -> date:
+    return local_date(utcnow())
+
+
+def group_figures(group: BusinessGroup) -> dict:
+    """A business group's last 12 months, as the monthly section draws them."""
+    return month_charts(months(Scope(business_group_id=group.id), _today()))
+
+
+def kim_figures(kim_group: KimGroup) -> dict:
+    """A KIM's business groups together, the last 12 months (the KIM page)."""
+    return month_charts(months(Scope(kim_group_id=kim_group.id), _today()))
+
+
+def active_kims(kecamatan: str | None = None) -> dict[int, str]:
+    """Active KIM groups (of a kecamatan), id → name, by name: one query."""
+    stmt = select(KimGroup.id, KimGroup.name).where(KimGroup.status == KimStatus.AKTIF)
+    if kecamatan:
+        stmt = stmt.join(Village, Village.code == KimGroup.village_code).where(
+            Village.district_code == kecamatan)
+    return {kim_id: name for kim_id, name in db.session.execute(stmt.order_by(KimGroup.name))}
+
+
+@dataclass
+class PublicBusiness:
+    """The business part of `/statistik`, computed (and cached) together: 7 queries.
+    Sector labels are the sector values; pages name them in the reader's language."""
+
+    months: list[Month]
+    kims: list[Totals]
+    sectors: list[Totals]
+
+
+def public_business(kecamatan: str | None, since: date | None, today: date) -> PublicBusiness:
+    scope = Scope(kecamatan=kecamatan)
+    kims, sectors = breakdowns(scope, since, today, active_kims(kecamatan))
+    return PublicBusiness(months=months(scope, today), kims=kims, sectors=sectors)
+
+
+def csv_header() -> list[str]:
+    return [_("Bagian"), _("Nama"), _("Bulan"), _("Produk tampil"), _("Klik pesan"),
+            _("Penjualan"), _("Total (Rp)")]
+
+
+def csv_rows(kecamatan: str | None, today: date):
+    """Every month of the last 12: all KIMs together, then each KIM, then each sector
+    (those with something to count). 7 queries."""
+    scope = Scope(kecamatan=kecamatan)
+
+    def rows(section: str, name: str, items: list[Totals]):
+        for item in items:
+            yield [section, name, item.label, *_numbers(item)]
+
+    for month in months(scope, today):
+        yield [_("Semua"), _("Semua KIM"), f"{month.month:%Y-%m}", *_numbers(month.totals)]
+    kims = active_kims(kecamatan)
+    per_kim = monthly_breakdown(scope, "kim_month", today)
+    for kim_id, name in kims.items():
+        if kim_id in per_kim:
+            yield from rows(_("KIM"), name, per_kim[kim_id])
+    per_sector = monthly_breakdown(scope, "sector_month", today)
+    for sector in ProductCategory:
+        if sector in per_sector:
+            yield from rows(_("Bidang usaha"), category_label(sector), per_sector[sector])
+
+
+def _numbers(item: Totals) -> list[int]:
+    return [item.products, item.clicks, item.sales, item.amount]
+
+
+def encode_public(data: PublicBusiness) -> dict:
+    """`PublicBusiness` as JSON for the shared cache (`stats.services.public_cache`)."""
+    def totals(item: Totals) -> dict:
+        return {"key": item.key, "label": item.label, "products": item.products,
+                "clicks": item.clicks, "sales": item.sales, "amount": item.amount}
+
+    return {"months": [{"month": m.month.isoformat(), "totals": totals(m.totals)}
+                       for m in data.months],
+            "kims": [totals(item) for item in data.kims],
+            "sectors": [totals(item) for item in data.sectors]}
+
+
+def decode_public(data: dict) -> PublicBusiness:
+    sectors = [Totals(**item) for item in data["sectors"]]
+    for item in sectors:
+        item.key = ProductCategory(item.key)
+    return PublicBusiness(
+        months=[Month(date.fromisoformat(m["month"]), Totals(**m["totals"]))
+                for m in data["months"]],
+        kims=[Totals(**item) for item in data["kims"]], sectors=sectors)
