@@ -1,5 +1,5 @@
 """Command-line tasks: `flask --app wsgi seed | demo | create-admin | create-user | close-stale
-| escalate | remind-permits | send-mail | sweep-media | backup | restore`."""
+| escalate | remind-permits | send-mail | sweep-media | clean-uploads | backup | restore`."""
 
 import sys
 from pathlib import Path
@@ -251,6 +251,18 @@ def sweep_media_command(min_age: int, dry_run: bool) -> None:
     click.echo(f"sweep-media: {len(files)} file(s) {'to remove' if dry_run else 'removed'}.")
 
 
+@click.command("clean-uploads")
+@with_appcontext
+def clean_uploads_command() -> None:
+    """Remove photos held for a form that came back and was never sent again (held longer
+    than an hour), with their files (safe from cron)."""
+    from kim_app.common import submission
+
+    removed = submission.clean_held()
+    db.session.commit()
+    click.echo(f"clean-uploads: {removed} held photo(s) removed.")
+
+
 @click.command("backup")
 @with_appcontext
 @click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
@@ -282,6 +294,6 @@ def restore_command(folder: Path) -> None:
 def register(app: Flask) -> None:
     for command in (seed_command, demo_command, create_admin_command, create_user_command,
                     close_stale_command, escalate_command, remind_permits_command,
-                    send_mail_command, sweep_media_command,
+                    send_mail_command, sweep_media_command, clean_uploads_command,
                     backup_command, restore_command):
         app.cli.add_command(command)

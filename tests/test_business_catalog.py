@@ -179,15 +179,18 @@ def test_open_graph_tags(client, shop):
     assert og("og:title") == "Kain Batik Tulis Bakaran · Rp\xa0450.000"
     assert "Rp\xa0450.000 / lembar" in og("og:description")
     assert og("og:url") == page_url
-    assert re.fullmatch(r"http://localhost/media/\w+-1024\.webp", og("og:image"))
+    assert re.fullmatch(r"http://localhost/media/\w+-1024\.jpg", og("og:image"))
+    assert og("og:image:type") == "image/jpeg"
     assert og("og:image:width") == "1024" and og("og:image:height") == "768"
     assert og("product:price:amount") == "450000"
     assert f'<link rel="canonical" href="{page_url}">' in html
 
 
-def test_product_without_photo_has_no_og_image(client, shop):
+def test_product_without_photo_shows_the_portal_share_picture(client, shop):
     html = client.get(f"/usaha/{shop['batik'].slug}/kemeja-batik-cap").get_data(as_text=True)
-    assert 'property="og:title"' in html and 'property="og:image"' not in html
+    assert 'property="og:title"' in html
+    assert re.search(r'<meta property="og:image" content="http://localhost/static/img/'
+                     r'og-default\.jpg\?v=\w+">', html)
 
 
 def test_home_shows_newest_products(client, shop):

@@ -76,7 +76,7 @@ def test_product_links_come_from_site_url_not_the_host_header(app, client):
         return unescape(re.search(rf'<meta property="{name}" content="([^"]*)">', html).group(1))
 
     assert og("og:url") == page_url
-    assert re.fullmatch(rf"{SITE}/media/\w+-1024\.webp", og("og:image"))
+    assert re.fullmatch(rf"{SITE}/media/\w+-1024\.jpg", og("og:image"))
     assert f'<link rel="canonical" href="{page_url}">' in html
     order = unescape(re.search(r'<a href="([^"]+)"[^>]*id="order-whatsapp"', html).group(1))
     order = client.get(order, headers=FORGED).headers["Location"]

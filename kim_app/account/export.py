@@ -54,8 +54,8 @@ def _row(obj, *fields: str) -> dict:
 
 def account(user: User) -> dict:
     data = _row(user, "id", "name", "phone", "email", "email_verified_at", "pending_email",
-                "village_code", "role", "locale", "active", "created_at", "last_login_at",
-                "privacy_version", "privacy_accepted_at")
+                "village_code", "role", "locale", "save_data", "active", "created_at",
+                "last_login_at", "privacy_version", "privacy_accepted_at")
     data["village"] = (f"{user.village.name}, Kecamatan {user.village.district.name}"
                        if user.village else None)
     data["agency"] = user.agency.name if user.agency else None

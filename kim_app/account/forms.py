@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from kim_app.auth import services
@@ -45,3 +45,7 @@ class ConfirmPasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Kata sandi"), validators=[DataRequired(_l("Kata sandi wajib diisi."))]
     )
+
+
+class DataSaverForm(FlaskForm):
+    save_data = BooleanField(_l("Hemat data: foto dimuat hanya saat diketuk"))

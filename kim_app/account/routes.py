@@ -1,10 +1,20 @@
 """The person's own account: profile and password."""
 
-from flask import current_app, flash, g, make_response, redirect, render_template, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from kim_app.account import bp
+from kim_app.account.forms import DataSaverForm
 from kim_app.auth import services
 from kim_app.auth.forms import PasswordChangeForm
 from kim_app.common.ratelimit import account_key
@@ -16,14 +26,30 @@ from kim_app.threads import titipan
 @bp.get("")
 @login_required
 def profile():
-    return render_template("account/profile.html", password_form=PasswordChangeForm(),
-                           **_profile_context())
+    return _profile_page(PasswordChangeForm())
 
 
-def _profile_context() -> dict:
+def _profile_page(password_form, status: int = 200):
     on_behalf, more_on_behalf = titipan.on_behalf_of(current_user)
-    return {"memberships": memberships_of(current_user), "on_behalf": on_behalf,
-            "more_on_behalf": more_on_behalf}
+    return make_response(render_template(
+        "account/profile.html", password_form=password_form,
+        data_saver_form=DataSaverForm(formdata=None, save_data=bool(current_user.save_data)),
+        memberships=memberships_of(current_user), on_behalf=on_behalf,
+        more_on_behalf=more_on_behalf), status)
+
+
+@bp.post("/hemat-data")
+@login_required
+def data_saver():
+    """The person's own "Hemat data" setting (common/data_saver.py)."""
+    form = DataSaverForm()
+    if not form.validate_on_submit():
+        abort(400)
+    current_user.save_data = bool(form.save_data.data)
+    db.session.commit()
+    flash(_("Hemat data aktif: foto dimuat hanya saat Anda mengetuknya.") if form.save_data.data
+          else _("Hemat data dimatikan: foto dimuat seperti biasa."), "success")
+    return redirect(url_for("account.profile"))
 
 
 def _wrong_password(response) -> bool:
@@ -35,8 +61,7 @@ def _password_limited(_limit):
     form = PasswordChangeForm()
     form.current_password.errors = [_("Terlalu banyak percobaan kata sandi yang salah. Tunggu "
                                       "beberapa menit, lalu coba lagi.")]
-    return make_response(render_template("account/profile.html", password_form=form,
-                                         **_profile_context()), 429)
+    return _profile_page(form, 429)
 
 
 @bp.post("/kata-sandi")
@@ -57,5 +82,4 @@ def change_password():
             return redirect(url_for("account.profile"))
         g.kim_wrong_current_password = True
         form.current_password.errors = [_("Kata sandi sekarang salah.")]
-    return render_template("account/profile.html", password_form=form,
-                           **_profile_context()), 422
+    return _profile_page(form, 422)

@@ -3,7 +3,8 @@
 Every form that asks where something is (where a person lives, where a KIM is, what a
 question is about) uses `VillageFields`, drawn by `templates/_region_fields.html`. Choosing a
 kecamatan fetches its villages (`auth.village_options`, htmx); without JavaScript a button
-sends the form back only to list them (`choosing_district`).
+sends the form back only to list them (`choosing_district`); that step keeps everything
+typed, passwords too (a password field normally comes back empty).
 """
 
 from flask import request
@@ -11,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import ValidationError
+from wtforms.widgets import PasswordInput
 
 from kim_app.regions import district_choices, village_choices, village_in_district
 
@@ -28,6 +30,10 @@ class VillageFields:
         super().__init__(*args, **kwargs)
         self.district.choices = [("", _l("— Pilih kecamatan —"))] + district_choices()
         self._list_villages()
+        if self.choosing_district:
+            for each in self:
+                if isinstance(each.widget, PasswordInput):
+                    each.widget = PasswordInput(hide_value=False)
 
     def _list_villages(self) -> None:
         self.village.choices = [("", _l("— Pilih desa/kelurahan —"))] + village_choices(

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from kim_app.main import privacy, routes  # noqa: E402,F401
+from kim_app.main import privacy, pwa, routes  # noqa: E402,F401

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from PIL import Image
 from sqlalchemy import text
 
 from kim_app.auth.routes import safe_next
@@ -73,6 +74,24 @@ def media(token: str, width: int):
         abort(404)
     response = send_file(io.BytesIO(data), mimetype="image/webp", max_age=31536000,
                          conditional=True, etag=f"{token}-{width}")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@bp.get("/media/<token>-<int:width>.jpg")
+def media_jpeg(token: str, width: int):
+    """A stored rendition as JPEG, for link previews (WhatsApp shows no WebP). Made from
+    the WebP rendition when asked; the answer is cached a year like the rendition."""
+    if not token.isalnum() or len(token) > 32:
+        abort(404)
+    data = read_photo(token, width)
+    if data is None:
+        abort(404)
+    with Image.open(io.BytesIO(data)) as image:
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+    response = send_file(io.BytesIO(buffer.getvalue()), mimetype="image/jpeg",
+                         max_age=31536000, conditional=True, etag=f"{token}-{width}-jpeg")
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 

@@ -32,7 +32,7 @@ from kim_app.models.kim import (
     Membership,
     MembershipStatus,
 )
-from kim_app.models.media import Document, Photo
+from kim_app.models.media import Document, HeldPhoto, Photo
 from kim_app.models.moderation import Report, ReportOutcome, ReportReason
 from kim_app.models.notifications import (
     EmailStatus,

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kim_app.extensions import db
 from kim_app.models.base import utcnow
@@ -45,3 +45,21 @@ class Document(db.Model):
     size: Mapped[int] = mapped_column()
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HeldPhoto(db.Model):
+    """A photo sent with a form that came back (an error, or the no-JavaScript kecamatan
+    step), held under the form's submission key so it need not be chosen again; it is
+    released to what the form creates, or removed after an hour (`flask clean-uploads`)."""
+
+    __tablename__ = "held_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_key: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photo.id", ondelete="CASCADE"),
+                                          unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 index=True)
+
+    photo: Mapped[Photo] = relationship()

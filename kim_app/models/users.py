@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
     )
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # "Hemat data" (/akun): photos load only when tapped. Null for people who never chose.
+    save_data: Mapped[bool | None] = mapped_column(Boolean, default=False)
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

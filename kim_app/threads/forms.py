@@ -85,6 +85,7 @@ class AskForm(SubmissionKeyMixin, VillageFields, FlaskForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.held = []  # photos sent before with this form (common.submission)
         self.visibility.choices = [(v.value, VISIBILITY_LABELS[v]) for v in Visibility]
         self.category.choices = [("", _l("— Pilih kategori —"))] + [
             (c.id, c.name) for c in services.active_categories()
@@ -112,8 +113,7 @@ class AskForm(SubmissionKeyMixin, VillageFields, FlaskForm):
             raise ValidationError(_l("Pilih KIM tempat Anda menjadi anggota aktif."))
 
     def validate_photos(self, field):
-        files = [f for f in (field.data or []) if getattr(f, "filename", "")]
-        if len(files) > services.MAX_PHOTOS:
+        if len(self.chosen_files()) + len(self.held) > services.MAX_PHOTOS:
             raise ValidationError(_l("Paling banyak %(num)d foto.", num=services.MAX_PHOTOS))
 
     def chosen_files(self) -> list:

@@ -20,16 +20,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from kim_app.common import permissions
+from kim_app.common import permissions, submission
 from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
 from kim_app.common.params import int_arg, to_int
 from kim_app.common.ratelimit import account_and_ip_limits
 from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
-from kim_app.extensions import db
+from kim_app.extensions import db, htmx
 from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
 from kim_app.moderation import trust, visibility
-from kim_app.threads import answer_templates, bp, forms, labels, lifecycle, loop, services
+from kim_app.threads import answer_templates, bp, forms, labels, lifecycle, loop, services, tracking
 from kim_app.threads.lifecycle import NotAllowedError, TransitionError
 from kim_app.threads.services import ThreadError
 
@@ -46,16 +46,33 @@ def _asked(_response) -> bool:
 
 # --- the list ---------------------------------------------------------------------------
 
+def _open_thread(code: str):
+    """Go to a thread's page: a redirect, or `HX-Redirect` for an htmx request (search as
+    you type), which would otherwise swap a whole page into the list."""
+    target = url_for("threads.show", code=code)
+    if htmx and not htmx.boosted:
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = target
+        response.vary.add("HX-Request")
+        return response
+    return redirect(target)
+
+
 @bp.get("/")
 def index():
     filters = services.parse_list_filters(request.args, current_user)
     before = int_arg("sebelum")
+    code_query = tracking.read(filters.q) if filters.q and not before else None
+    code_matches = tracking.find(code_query, current_user) if code_query else []
+    if code_query and code_query.surely_a_code and len(code_matches) == 1:
+        return _open_thread(code_matches[0].code)
     threads, next_cursor = services.list_threads(filters, current_user, before=before)
     context = {
         "threads": threads,
         "next_cursor": next_cursor,
         "filters": filters,
         "before": before,
+        "code_matches": code_matches,
     }
     if before and wants_fragment():
         # "Load more": only the next rows and the next button.
@@ -68,10 +85,34 @@ def index():
     )
 
 
+@bp.get("/kode")
+def lookup():
+    """The "Cek kode pelacakan" box: the thread of a code, if the person may see it; the
+    same answer for a code that does not exist and one of a thread they may not see."""
+    typed = (request.args.get("kode", "") or "")[:40]
+    code_query = tracking.read(typed)
+    found = tracking.find(code_query, current_user) if code_query else []
+    if len(found) == 1:
+        return _open_thread(found[0].code)
+    if found:
+        return render_template("threads/lookup.html", typed=typed, found=found)
+    if not typed.strip():
+        error = _("Tulis kode pelacakan, misalnya TNY-26-4K7Q atau 4K7Q.")
+    elif code_query is None:
+        error = _("Ini bukan kode pelacakan. Kodenya seperti TNY-26-4K7Q (boleh hanya 4K7Q).")
+    else:
+        error = _("Tidak ada pertanyaan dengan kode %(code)s yang dapat Anda lihat. Periksa "
+                  "kodenya; pertanyaan pribadi hanya terlihat setelah masuk.",
+                  code=code_query.code or code_query.tail)
+    return render_template("threads/lookup.html", typed=typed, found=[], error=error), (
+        400 if code_query is None else 404)
+
+
 # --- asking -----------------------------------------------------------------------------
 
 def _ask_limited(_limit):
     form = forms.AskForm(user=current_user)
+    form.held = submission.held_photos(form.submission_key.data, current_user)
     form.title.errors = [_("Anda sudah mengirim banyak pertanyaan. Tunggu sebentar, "
                            "lalu kirim lagi; isian Anda tetap tersimpan di sini.")]
     return make_response(render_template("threads/new.html", form=form), 429)
@@ -88,11 +129,15 @@ def new():
             form.preselect(current_user.village)
         return render_template("threads/new.html", form=form)
 
-    earlier = services.find_submitted(form.submission_key.data, current_user)
+    key = form.submission_key.data
+    earlier = services.find_submitted(key, current_user)
     if earlier is not None:
         flash(_("Pertanyaan ini sudah terkirim dengan kode %(code)s.", code=earlier.code), "info")
         return redirect(url_for("threads.show", code=earlier.code))
+    form.held = submission.drop_held(key, current_user, request.form.getlist("drop_photo"))
+    db.session.commit()
     if form.choosing_district:
+        _keep_chosen_photos(form)
         return render_template("threads/new.html", form=form)
     if trust.question_limit_reached(current_user):
         form.title.errors = [_("Akun baru dapat mengirim %(num)d pertanyaan pada hari pertama. "
@@ -100,16 +145,15 @@ def new():
                                num=current_app.config["NEW_ACCOUNT_QUESTIONS"])]
         return render_template("threads/new.html", form=form), 429
     if not form.validate_on_submit():
+        if not form.photos.errors:
+            _keep_chosen_photos(form)
         return render_template("threads/new.html", form=form), 422
 
-    photos = []
-    try:
-        for upload in form.chosen_files():
-            photos.append(store_photo(upload, uploaded_by=current_user))
-    except UploadError as error:
-        db.session.rollback()
-        form.photos.errors = [error.message, _("Pilih foto lagi sebelum mengirim.")]
+    stored = _store_chosen_photos(form)
+    if stored is None:
         return render_template("threads/new.html", form=form), 422
+    photos = form.held + stored
+    submission.release_held(key, current_user)
 
     question = services.Question(
         title=form.title.data,
@@ -132,6 +176,37 @@ def new():
     flash(_("Pertanyaan Anda terkirim. Kode pelacakan: %(code)s. Simpan kode ini untuk "
             "menanyakan perkembangannya.", code=code), "success")
     return redirect(url_for("threads.show", code=code))
+
+
+def _store_chosen_photos(form) -> list | None:
+    """Store the photos just chosen; None (with the error by the field) when one is
+    refused, and then nothing of them is kept."""
+    stored = []
+    try:
+        for upload in form.chosen_files():
+            stored.append(store_photo(upload, uploaded_by=current_user))
+    except UploadError as error:
+        db.session.rollback()
+        form.held = submission.held_photos(form.submission_key.data, current_user)
+        form.photos.errors = [error.message, _("Pilih foto lagi sebelum mengirim.")]
+        return None
+    return stored
+
+
+def _keep_chosen_photos(form) -> None:
+    """The form comes back: the photos just chosen are stored and held under its key, so
+    they need not be chosen again (or the form says they must be, when they cannot be)."""
+    key = form.submission_key.data
+    stored = _store_chosen_photos(form)
+    if stored is None:
+        return
+    if not submission.hold_photos(key, current_user, stored):
+        db.session.rollback()
+        form.photos.errors = [_("Foto yang tadi dipilih belum tersimpan: pilih foto lagi "
+                                "sebelum mengirim.")]
+        return
+    db.session.commit()
+    form.held = form.held + stored
 
 
 CHECKED_FIELDS = ("title", "body", "category", "on_behalf_name")

@@ -7,17 +7,14 @@ Rules held here (what a status means and every status change are in `threads.lif
   but names its asker to officers only (the asker sees "you"); a private one exists only
   for its asker, the pengurus of the KIM that submitted it, and officers: for anyone else
   it answers 404, as if it did not exist.
-- A tracking code such as `TNY-26-4K7Q` (year, then four characters from an alphabet
-  without 0/O and 1/I, so it can be read aloud over the phone) names every thread.
+- A tracking code (`threads.tracking`) names every thread.
 - A double submit of the ask form (the same random `submission_key`) finds the thread the
   first submit created instead of making a second one.
 - An active KIM member may ask on behalf of a villager who is not online; the thread
   records the villager's name and the KIM it came through.
 """
 
-import secrets
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import delete, exists, func, select, tuple_
@@ -45,9 +42,8 @@ from kim_app.models import (
     utcnow,
 )
 from kim_app.moderation import visibility
+from kim_app.threads.tracking import new_code, normalise_code
 
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, no 1/I
-CODE_LENGTH = 4
 MAX_PHOTOS = 3
 PAGE_SIZE = 20
 
@@ -58,24 +54,6 @@ class ThreadError(ValueError):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
-
-
-# --- tracking codes ---------------------------------------------------------------------
-
-def new_code(moment: datetime | None = None) -> str:
-    year = local_date(moment or utcnow()).year % 100
-    tail = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return f"TNY-{year:02d}-{tail}"
-
-
-def normalise_code(text: str) -> str:
-    """What people type (`tny 26 4k7q`, `TNY-26-4K7Q`) → the stored form, or ""."""
-    cleaned = "".join(ch for ch in (text or "")[:40].upper() if ch.isalnum())
-    if len(cleaned) != 5 + CODE_LENGTH or not cleaned.startswith("TNY"):
-        return ""
-    if not cleaned[3:5].isdigit():
-        return ""
-    return f"TNY-{cleaned[3:5]}-{cleaned[5:]}"
 
 
 # --- who sees what ----------------------------------------------------------------------

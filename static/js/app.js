@@ -96,19 +96,12 @@
     }
   }, true);
 
-  /* A form marked data-once (with uploads, so not sent by htmx) cannot be sent twice by a
-     double tap; the server also recognises a repeated submit. */
-  document.addEventListener("submit", function (evt) {
-    var form = evt.target;
-    if (!form.hasAttribute || !form.hasAttribute("data-once")) { return; }
-    if (form.dataset.sent) { evt.preventDefault(); return; }
-    form.dataset.sent = "1";
-  });
-
-  /* Errors from the server that carry HX-Retarget (a message for #flash) are shown. */
+  /* Errors from the server that carry HX-Retarget (a message for #flash) are shown, and so
+     is the page a boosted form gets back (a 429 "wait a moment", an error page), as the
+     browser would show it without JavaScript. */
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var xhr = evt.detail.xhr;
-    if (xhr.status >= 400 && xhr.getResponseHeader("HX-Retarget")) {
+    if (xhr.status >= 400 && (xhr.getResponseHeader("HX-Retarget") || evt.detail.boosted)) {
       evt.detail.shouldSwap = true;
       evt.detail.isError = false;
     }
@@ -142,6 +135,231 @@
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(area.value).then(done, function () {});
     }
+  });
+})();
+
+/* Photos are shrunk on the phone to at most 1600 px (input[data-shrink]) before they are
+   sent: three phone photos of ~8 MB become a few hundred KB each. The server re-encodes
+   every photo anyway; a browser without canvas support sends the originals. */
+(function () {
+  "use strict";
+  var TYPES = /^image\/(jpeg|png|webp)$/;
+
+  function shrink(file, max) {
+    if (!TYPES.test(file.type) || !window.createImageBitmap) { return Promise.resolve(file); }
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var scale = Math.min(1, max / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      var context = canvas.getContext("2d");
+      context.fillStyle = "#fff";
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      if (bitmap.close) { bitmap.close(); }
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) {
+          resolve(blob && blob.size < file.size
+            ? new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", { type: "image/jpeg" })
+            : file);
+        }, "image/jpeg", 0.85);
+      });
+    }).catch(function () { return file; });
+  }
+
+  document.addEventListener("change", function (evt) {
+    var input = evt.target;
+    if (!input.matches || !input.matches("input[type=file][data-shrink]") ||
+        !window.DataTransfer || !input.files.length) { return; }
+    var buttons = input.form ? input.form.querySelectorAll("button[type=submit]") : [];
+    var max = parseInt(input.dataset.shrink, 10) || 1600;
+    Array.prototype.forEach.call(buttons, function (button) { button.disabled = true; });
+    input.setAttribute("aria-busy", "true");
+    Promise.all(Array.prototype.map.call(input.files, function (file) {
+      return shrink(file, max);
+    })).then(function (files) {
+      var list = new DataTransfer();
+      files.forEach(function (file) { list.items.add(file); });
+      input.files = list.files;
+    }).finally(function () {
+      input.removeAttribute("aria-busy");
+      Array.prototype.forEach.call(buttons, function (button) { button.disabled = false; });
+    });
+  });
+})();
+
+/* The installable app: the service worker (offline page, cached static files), and a
+   question typed without a connection kept on the phone as a draft (form[data-draft]),
+   offered again when the connection is back. Photos cannot be kept in a draft. */
+(function () {
+  "use strict";
+  var worker = document.querySelector('meta[name="kim-service-worker"]');
+  if (worker && "serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(worker.content).catch(function () {});
+    });
+  }
+
+  var PREFIX = "kim-draft-";
+  function storageKey(form) { return PREFIX + form.dataset.draft; }
+  function read(key) {
+    try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
+  }
+  function fields(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.type !== "file" && el.type !== "submit" && el.type !== "button" &&
+        el.name !== "csrf_token" && el.name !== "drop_photo";
+    });
+  }
+  function save(form) {
+    var values = {};
+    fields(form).forEach(function (el) {
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (el.checked) { values[el.name] = el.value; }
+      } else { values[el.name] = el.value; }
+    });
+    try {
+      window.localStorage.setItem(storageKey(form), JSON.stringify({ values: values }));
+    } catch (e) { /* storage full or off: nothing to keep it in */ }
+  }
+  function restore(form, draft) {
+    var village = null;
+    fields(form).forEach(function (el) {
+      if (!(el.name in draft.values)) {
+        if (el.type === "checkbox") { el.checked = false; }
+        return;
+      }
+      var value = draft.values[el.name];
+      if (el.type === "checkbox" || el.type === "radio") { el.checked = el.value === value; }
+      else if (el.name === "village") { village = value; el.value = value; }
+      else { el.value = value; }
+    });
+    var select = form.querySelector("select[name=village]");
+    if (village && select && select.value !== village && window.htmx) {
+      /* The village list is the kecamatan's: load it, then choose the village again. */
+      document.addEventListener("htmx:afterSettle", function again() {
+        var fresh = form.querySelector("select[name=village]");
+        if (fresh) { fresh.value = village; }
+        document.removeEventListener("htmx:afterSettle", again);
+      });
+      htmx.trigger(form.querySelector("select[name=district]"), "change");
+    }
+  }
+  function show(form, kind) {
+    var box = form.querySelector(".draft-status");
+    if (!box) { return; }
+    box.textContent = "";
+    var text = document.createElement("p");
+    text.textContent = box.dataset[kind];
+    box.appendChild(text);
+    if (kind !== "saved" || navigator.onLine) {
+      var send = document.createElement("button");
+      send.type = "button";
+      send.textContent = box.dataset.send;
+      send.addEventListener("click", function () { box.hidden = true; form.requestSubmit(); });
+      box.appendChild(send);
+    }
+    if (kind === "restored") {
+      var discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "secondary outline";
+      discard.textContent = box.dataset.discard;
+      discard.addEventListener("click", function () {
+        window.localStorage.removeItem(storageKey(form));
+        box.hidden = true;
+      });
+      box.appendChild(discard);
+    }
+    box.hidden = false;
+  }
+
+  function setUp(root) {
+    var forms = root.querySelectorAll ? root.querySelectorAll("form[data-draft]") : [];
+    Array.prototype.forEach.call(forms, function (form) {
+      if (form.dataset.draftReady) { return; }
+      form.dataset.draftReady = "1";
+      var draft = read(storageKey(form));
+      var title = form.querySelector("[name=title]");
+      if (draft && title && !title.value) {
+        restore(form, draft);
+        show(form, "restored");
+      }
+      form.addEventListener("input", function () { if (!navigator.onLine) { save(form); } });
+    });
+    var offline = root.querySelector ? root.querySelector("#offline-draft") : null;
+    var kept = offline && read(PREFIX + "ask");
+    if (kept && kept.values.title) {
+      offline.querySelector(".draft-text").textContent =
+        offline.dataset.text.replace("{title}", kept.values.title);
+      offline.hidden = false;
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () { setUp(document); });
+  document.addEventListener("htmx:load", function (evt) { setUp(evt.target); });
+
+  /* Sent without a connection: keep it instead (before htmx sees the submit). */
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!form.matches || !form.matches("form[data-draft]")) { return; }
+    if (navigator.onLine === false) {
+      evt.preventDefault();
+      evt.stopImmediatePropagation();
+      save(form);
+      show(form, "saved");
+    } else {
+      window.localStorage.removeItem(storageKey(form));
+    }
+  }, true);
+  document.addEventListener("htmx:sendError", function (evt) {
+    var form = evt.detail.elt;
+    if (form && form.matches && form.matches("form[data-draft]")) {
+      save(form);
+      show(form, "saved");
+    }
+  });
+  window.addEventListener("online", function () {
+    var form = document.querySelector("form[data-draft]");
+    if (form && read(storageKey(form))) { show(form, "online"); }
+  });
+})();
+
+/* Data saver: a photo placeholder (span.photo-tap) loads its photo when tapped; inside a
+   link the first tap loads the photo, the next one follows the link. Standalone ones get
+   a button, so they can be loaded from the keyboard too. */
+(function () {
+  "use strict";
+  function load(tap) {
+    var img = tap.querySelector("img");
+    img.srcset = tap.dataset.srcset;
+    img.sizes = tap.dataset.sizes;
+    img.src = tap.dataset.src;
+    tap.classList.remove("photo-tap");
+    tap.classList.add("photo-loaded");
+    var label = tap.querySelector(".photo-tap-label");
+    if (label) { label.remove(); }
+  }
+  function setUp(root) {
+    if (!root.querySelectorAll) { return; }
+    Array.prototype.forEach.call(root.querySelectorAll(".photo-tap"), function (tap) {
+      var label = tap.querySelector(".photo-tap-label");
+      if (tap.closest("a") || !label || label.tagName === "BUTTON") {
+        if (label) { label.textContent = tap.dataset.tap; }
+        return;
+      }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "photo-tap-label";
+      button.textContent = tap.dataset.tap;
+      label.replaceWith(button);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { setUp(document); });
+  document.addEventListener("htmx:load", function (evt) { setUp(evt.target); });
+  document.addEventListener("click", function (evt) {
+    var tap = evt.target.closest ? evt.target.closest(".photo-tap") : null;
+    if (!tap) { return; }
+    evt.preventDefault();
+    load(tap);
   });
 })();
 

@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 from kim_app.extensions import db as _db
 from kim_app.models import Thread, ThreadStatus, utcnow
 from kim_app.officer import services
-from kim_app.threads.services import new_code
+from kim_app.threads.tracking import new_code
 from tests.conftest import HX, login
 from tests.threads.conftest import VILLAGE, advance, agency, category, new_thread
 

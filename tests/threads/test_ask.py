@@ -14,7 +14,7 @@ from kim_app.models import (
     ThreadStatus,
     Visibility,
 )
-from kim_app.threads.services import CODE_ALPHABET, new_code, normalise_code
+from kim_app.threads.tracking import CODE_ALPHABET, new_code, normalise_code
 from tests.conftest import HX, field_error, login
 from tests.test_uploads import image_bytes, png_claiming, upload
 from tests.threads.conftest import VILLAGE, category, kim, member

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from kim_app.extensions import db as _db
 from kim_app.models import Thread, ThreadFollow, ThreadStatus, utcnow
-from kim_app.threads.services import new_code
+from kim_app.threads.tracking import new_code
 from tests.conftest import HX, login
 from tests.threads.conftest import VILLAGE, advance, category, new_thread
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select
 from kim_app.extensions import db as _db
 from kim_app.models import Role, Thread, ThreadStatus, Visibility, utcnow
 from kim_app.threads import lifecycle
-from kim_app.threads.services import new_code
+from kim_app.threads.tracking import new_code
 from tests.conftest import HX, login, make_user
 from tests.threads.conftest import VILLAGE, advance, agency, category, new_thread
 
