@@ -3,6 +3,7 @@ address (anything unknown is ignored), newest first, paginated by cursor on
 (created_at, id) — the index `ix_audit_event_created`, or `ix_audit_event_actor` when one
 actor is chosen. Each event is read as a sentence (`common.audit_sentences`)."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -83,8 +84,7 @@ def page(filters: Filters, before: int | None = None,
 
 def action_choices() -> list[tuple[str, str]]:
     """Every action, named by its sentence with blanks ("… menambah kategori …")."""
-    blanks = {key: "…" for key in ("actor", "object", "what", "person", "group", "kim", "old",
-                                   "new", "fields", "reports")}
+    blanks = defaultdict(lambda: "…")  # every placeholder a sentence may have
     return sorted(((action, str(template) % blanks)
                    for action, template in audit_sentences.SENTENCES.items()),
                   key=lambda choice: choice[1])

@@ -17,6 +17,7 @@ from kim_app.extensions import db
 from kim_app.models import (
     Agency,
     Announcement,
+    AnswerTemplate,
     AuditEvent,
     BusinessGroup,
     BusinessMember,
@@ -25,6 +26,7 @@ from kim_app.models import (
     Membership,
     Post,
     Product,
+    Sale,
     Thread,
     User,
 )
@@ -73,6 +75,11 @@ SENTENCES = {
                                  "%(group)s"),
     "product.create": _l("%(actor)s menambah produk %(object)s"),
     "product.delete": _l("%(actor)s menghapus produk %(object)s"),
+    "permit.save": _l("%(actor)s menyimpan izin usaha produk %(object)s"),
+    "permit.delete": _l("%(actor)s menghapus izin usaha produk %(object)s"),
+    "sale.create": _l("%(actor)s mencatat penjualan %(group)s"),
+    "sale.update": _l("%(actor)s mengubah catatan penjualan %(group)s"),
+    "sale.delete": _l("%(actor)s menghapus catatan penjualan %(group)s"),
     # question threads
     "thread.diverifikasi": _l("%(actor)s memverifikasi pertanyaan %(object)s"),
     "thread.diproses": _l("%(actor)s meneruskan pertanyaan %(object)s untuk diproses"),
@@ -81,9 +88,20 @@ SENTENCES = {
     "thread.ditolak": _l("%(actor)s menolak pertanyaan %(object)s"),
     "thread.baru": _l("%(actor)s mengembalikan pertanyaan %(object)s ke status baru"),
     "thread.rated": _l("%(actor)s menilai jawaban pertanyaan %(object)s"),
+    "thread.passed_back": _l("%(actor)s menyampaikan jawaban pertanyaan %(object)s kepada "
+                             "warga yang menitipkannya"),
+    "thread.escalated": _l("%(actor)s meneruskan pertanyaan %(object)s yang lewat batas "
+                           "waktu ke tingkat %(level)s"),
+    "answer_template.created": _l("%(actor)s membuat templat jawaban %(object)s"),
+    "answer_template.changed": _l("%(actor)s mengubah templat jawaban %(object)s"),
+    "answer_template.deleted": _l("%(actor)s menghapus templat jawaban %(object)s"),
     # announcements
     "announcement.publish": _l("%(actor)s menerbitkan pengumuman %(object)s"),
     "announcement.relay": _l("%(actor)s meneruskan pengumuman %(object)s ke %(kim)s"),
+    "announcement.edit": _l("%(actor)s memperbarui pengumuman %(object)s"),
+    "announcement.withdraw": _l("%(actor)s menarik pengumuman %(object)s"),
+    "announcement.dissemination": _l("%(actor)s melaporkan penyebaran pengumuman %(object)s "
+                                     "oleh %(kim)s"),
     # moderation
     "moderation.auto_hide": _l("%(actor)s menyembunyikan %(what)s %(object)s setelah "
                                "%(reports)s laporan"),
@@ -100,6 +118,7 @@ OBJECT_WORDS = {
     "business_group": _l("kelompok usaha"), "business_member": _l("anggota kelompok usaha"),
     "product": _l("produk"), "thread": _l("pertanyaan"), "post": _l("balasan"),
     "announcement": _l("pengumuman"), "category": _l("kategori"), "agency": _l("instansi"),
+    "sale": _l("penjualan"), "answer_template": _l("templat jawaban"),
 }
 
 
@@ -128,6 +147,9 @@ _LOADERS = {
     "announcement": lambda ids: _names(Announcement, ids, lambda a: (a.title, "", "")),
     "category": lambda ids: _names(Category, ids, lambda c: (c.name, "", "")),
     "agency": lambda ids: _names(Agency, ids, lambda a: (a.name, "", "")),
+    "sale": lambda ids: _names(Sale, ids, lambda s: ("", "", s.business_group.name),
+                               (joinedload(Sale.business_group),)),
+    "answer_template": lambda ids: _names(AnswerTemplate, ids, lambda t: (t.name, "", "")),
 }
 
 
@@ -184,6 +206,7 @@ def sentence(event: AuditEvent, named: tuple | None = None, kim: str = "") -> st
         "new": str(roles.get(detail.get("to") or detail.get("role"), "")),
         "fields": _fields(detail.get("fields", [])),
         "reports": detail.get("reports", ""),
+        "level": detail.get("level", ""),
     }
     template = SENTENCES.get(event.action, FALLBACK)
     return str(template) % values

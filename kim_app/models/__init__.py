@@ -98,6 +98,7 @@ __all__ = [
     "OrderClickDay",
     "OutgoingEmail",
     "PermitKind",
+    "HeldPhoto",
     "Photo",
     "Post",
     "PostKind",

@@ -89,7 +89,10 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     # The base URL is the live server's, known per test: see `context` below.
     args = {key: value for key, value in browser_context_args.items() if key != "base_url"}
-    return {**args, "locale": "id-ID", "timezone_id": "Asia/Jakarta"}
+    # The service worker (static/sw.js) would answer requests that `page.route` is meant to
+    # see; the tests of the worker itself (test_pwa.py) allow it again.
+    return {**args, "locale": "id-ID", "timezone_id": "Asia/Jakarta",
+            "service_workers": "block"}
 
 
 @pytest.fixture

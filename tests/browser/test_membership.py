@@ -72,7 +72,7 @@ def test_request_approve_and_member_list_changes(app, page: Page, new_context, l
     expect(members).to_contain_text("Bu Pemohon")
     expect(members.locator(".member-total")).to_have_text("(2)")
     expect(ketua_page.locator("#history")).to_contain_text(
-        "Pak Ketua Kajen menyetujui permintaan Bu Pemohon")
+        "Pak Ketua Kajen menyetujui Bu Pemohon bergabung")
     expect(ketua_page.locator("#flash")).to_contain_text("Bu Pemohon sekarang anggota KIM Kajen.")
     assert ketua_page.evaluate("window.__marker === 1"), "approving reloaded the page"
 

@@ -19,6 +19,7 @@ from tests.threads.conftest import new_thread
 pytestmark = pytest.mark.browser
 
 
+
 def phone_jpeg(tmp_path, size=(3200, 2400)):
     path = tmp_path / "sawah.jpg"
     image = Image.new("RGB", size, (90, 140, 60))
@@ -47,7 +48,7 @@ def fill_question(page: Page, title: str) -> None:
 
 def test_tracking_code_lookup_by_the_short_form(page: Page, app, live_server, console_errors):
     asker = make_user(Role.WARGA, name="Sulastri Warga")
-    thread = new_thread(asker, title="Jembatan desa retak setelah banjir")
+    thread = new_thread(asker, title="Jembatan desa retak setelah banjir", verified=True)
     thread.code = "TNY-26-7CX9"
     _db.session.commit()
 

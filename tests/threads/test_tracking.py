@@ -43,7 +43,7 @@ def test_a_word_of_letters_is_not_surely_a_code():
 
 @pytest.mark.parametrize("typed", ["TNY-26-7CX9", "tny 26 7cx9", "7cx9", "7CX9"])
 def test_lookup_box_opens_the_thread(client, db, asker, typed):
-    thread = with_code(new_thread(asker), "TNY-26-7CX9")
+    thread = with_code(new_thread(asker, verified=True), "TNY-26-7CX9")
     response = client.get("/tanya/kode", query_string={"kode": typed})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/tanya/{thread.code}"
@@ -83,8 +83,9 @@ def test_lookup_bad_input(client, db, typed, status):
 
 
 def test_same_short_form_in_two_years_lists_both(client, db, asker):
-    old = with_code(new_thread(asker, title="Pertanyaan tahun lalu soal air"), "TNY-25-7CX9")
-    new = with_code(new_thread(asker), "TNY-26-7CX9")
+    old = with_code(new_thread(asker, title="Pertanyaan tahun lalu soal air", verified=True),
+                    "TNY-25-7CX9")
+    new = with_code(new_thread(asker, verified=True), "TNY-26-7CX9")
     response = client.get("/tanya/kode?kode=7cx9")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -94,7 +95,7 @@ def test_same_short_form_in_two_years_lists_both(client, db, asker):
 
 
 def test_search_box_opens_a_code(client, db, asker):
-    thread = with_code(new_thread(asker), "TNY-26-7CX9")
+    thread = with_code(new_thread(asker, verified=True), "TNY-26-7CX9")
     for typed in ("tny 26 7cx9", "7CX9", "TNY-26-7CX9"):
         response = client.get("/tanya/", query_string={"q": typed})
         assert response.status_code == 302
@@ -107,9 +108,9 @@ def test_search_box_opens_a_code(client, db, asker):
 
 
 def test_search_word_like_a_code_searches_and_offers_the_thread(client, db, asker):
-    coded = with_code(new_thread(asker, title="Lampu jalan padam"), "TNY-26-DESA")
+    coded = with_code(new_thread(asker, title="Lampu jalan padam", verified=True), "TNY-26-DESA")
     about = new_thread(asker, title="Balai desa kapan dibuka?",
-                       body="Balai DESA tutup terus, kapan dibuka untuk warga umum?")
+                       body="Balai DESA tutup terus, kapan dibuka untuk warga umum?", verified=True)
     response = client.get("/tanya/?q=desa")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -120,7 +121,7 @@ def test_search_word_like_a_code_searches_and_offers_the_thread(client, db, aske
 
 
 def test_short_form_lookup_reads_the_code_index(app, db, asker, query_counter):
-    with_code(new_thread(asker), "TNY-26-7CX9")
+    with_code(new_thread(asker, verified=True), "TNY-26-7CX9")
     with query_counter() as queries:
         found = tracking.find(tracking.read("7cx9"), None)
     assert [t.code for t in found] == ["TNY-26-7CX9"]
