@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install translations lint messages clean bench
+.PHONY: run test install translations static lint messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) translations
+install: $(STAMP) translations static
+
+# Brotli and gzip copies of the static text files, served instead of them.
+static: $(STAMP)
+	$(FLASK) precompress-static
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy --statistics -d kim_app/translations 2>&1 | grep -v '^compiling' || true

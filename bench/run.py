@@ -220,7 +220,7 @@ class Server:
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         with opener.open(self.base + "/auth/masuk", timeout=60) as response:
             page = response.read().decode()
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
         form = urllib.parse.urlencode({"csrf_token": token, "identifier": BENCH_PHONE,
                                        "password": BENCH_PASSWORD, "remember": "y"}).encode()
         with opener.open(self.base + "/auth/masuk", data=form, timeout=60) as response:

@@ -87,6 +87,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
         query_count,
         response_cache,
         security,
+        static_files,
         stats,
         templating,
         threads,
@@ -115,6 +116,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     app.register_blueprint(moderation_bp, url_prefix="/lapor")
     errors.register(app)
     security.register(app)
+    static_files.register(app)
     templating.register(app)
     data_saver.register(app)
     previews.register(app)

@@ -20,6 +20,7 @@ so a proxy in front may micro-cache them (fragments stay `no-store` for browsers
 
 import hashlib
 import json
+import time
 
 from flask import Flask, current_app, has_app_context, request, session
 from flask_login import current_user
@@ -34,6 +35,8 @@ SKIPPED_PATHS = ("/static/", "/media/", "/healthz")
 STATUS_HEADER = "X-Cache"
 # Per-request figures that must not be replayed from the cache.
 NOT_STORED_HEADERS = frozenset({"x-query-count", "x-cache"})
+LOCAL_SECONDS = 1.0
+LOCAL_ENTRIES = 500
 CANDIDATE = "kim.response_cache.candidate"
 KEEP = "kim.response_cache.keep"
 WROTE = "kim_wrote"
@@ -47,6 +50,14 @@ class ResponseCacheMiddleware:
         self.wsgi_app = wsgi_app
         self.cookies = (app.config["SESSION_COOKIE_NAME"],
                         app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+        # Pages from Redis, kept in this process for LOCAL_SECONDS: most hits then need no
+        # round trip. A write in this process ends them at once, another's within a second.
+        self._local: dict[str, tuple] = {}
+
+    def _keep_locally(self, key: str, entry: tuple) -> None:
+        if len(self._local) >= LOCAL_ENTRIES:
+            self._local.clear()
+        self._local[key] = entry
 
     def _is_candidate(self, environ) -> bool:
         if environ.get("REQUEST_METHOD") != "GET":
@@ -72,15 +83,25 @@ class ResponseCacheMiddleware:
         if not self._is_candidate(environ):
             return self.wsgi_app(environ, start_response)
         key = self._key(environ)
+        now = time.monotonic()
+        local = self._local.get(key)
+        if local is not None and local[0] > now and local[1] == cache.local_writes():
+            start_response(local[2], local[3])
+            return [local[4]]
         generation_key = cache.cache_key(cache.GENERATION, self.app)
-        stored, generation = cache.store_for(self.app).get_many([key, generation_key])
+        store = cache.store_for(self.app)
+        writes = cache.local_writes()
+        stored, generation = store.get_many([key, generation_key])
         generation = generation or b"0"
         if stored is not None:
             head, _, body = stored.partition(b"\n")
             entry = json.loads(head)
             if entry["generation"] == generation.decode():
-                start_response(entry["status"],
-                               [*map(tuple, entry["headers"]), (STATUS_HEADER, "hit")])
+                headers = [*map(tuple, entry["headers"]), (STATUS_HEADER, "hit")]
+                if isinstance(store, cache.RedisStore):
+                    self._keep_locally(key, (now + LOCAL_SECONDS, writes, entry["status"],
+                                             headers, body))
+                start_response(entry["status"], headers)
                 return [body]
         environ[CANDIDATE] = True
         captured: dict = {}
@@ -145,6 +166,13 @@ def _after_commit(session):
     wrote = session.info.pop(WROTE, False)
     if wrote and has_app_context() and "kim_cache" in current_app.extensions:
         cache.bump_generation()
+
+
+def leave_pages_fresh(session) -> None:
+    """The writes of this transaction so far change no guest page at once (the order-click
+    counter: the figures it feeds are shown from their own caches, a little later), so its
+    commit does not make every cached page stale."""
+    session.info.pop(WROTE, None)
 
 
 def _after_rollback(session):

@@ -5,7 +5,7 @@ import pytest
 
 from kim_app.common import cache
 from kim_app.extensions import db as _db
-from kim_app.models import Role
+from kim_app.models import Role, ThreadStatus
 from tests.conftest import HX, count_queries, login, make_user
 from tests.threads.conftest import new_thread
 
@@ -40,6 +40,21 @@ def test_public_pages_are_cached_for_guests(cached_app, path):
     first = client.get(path, follow_redirects=True)
     assert first.status_code == 200 and "Set-Cookie" not in first.headers
     assert client.get(path, follow_redirects=True).headers["X-Cache"] == "hit"
+
+
+def test_guest_kim_and_thread_pages_make_no_session(cached_app):
+    """Pages with forms for members (join, reply) build no form, so no token, for guests."""
+    from tests import business_factories as bf
+    from tests.threads.conftest import advance
+
+    officer = make_user(Role.PETUGAS, name="Pak Petugas", village=None)
+    thread = advance(new_thread(make_user(name="Bu Asker")), officer, ThreadStatus.DIJAWAB)
+    client = cached_app.test_client()
+    for path in (f"/kim/{bf.kim().slug}", f"/tanya/{thread.code}"):
+        first = client.get(path)
+        assert first.status_code == 200 and "Set-Cookie" not in first.headers, path
+        assert "X-CSRFToken" not in first.get_data(as_text=True)
+        assert client.get(path).headers["X-Cache"] == "hit"
 
 
 def test_the_fragment_and_the_page_are_kept_apart(cached_app):
@@ -121,7 +136,17 @@ def test_the_redis_store_keeps_and_expires(cached_app, monkeypatch):
     client = cached_app.test_client()
     assert client.get("/").headers["X-Cache"] == "miss"
     assert client.get("/").headers["X-Cache"] == "hit"
-    cache.bump_generation()
+    cache.bump_generation()  # a write in this process: its own copies end at once
+    assert client.get("/").headers["X-Cache"] == "miss"
+    assert client.get("/").headers["X-Cache"] == "hit"
+    assert client.get("/").headers["X-Cache"] == "hit"  # from this process's copy
+    # Another process's write reaches this one's copies when they expire (a second).
+    store.incr(cache.cache_key(cache.GENERATION))
+    assert client.get("/").headers["X-Cache"] == "hit"
+    from kim_app import response_cache
+
+    monkeypatch.setattr(response_cache, "LOCAL_SECONDS", 0)
+    cached_app.wsgi_app._local.clear()
     assert client.get("/").headers["X-Cache"] == "miss"
     store.clear()
 

@@ -426,6 +426,25 @@ def test_number_and_duration_formats(app):
         assert percent(None) == "–"
 
 
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_whole_numbers_and_rupiah_read_as_babel_writes_them(app, locale):
+    """`number` and `rupiah` group whole numbers themselves (a page of figures asks for
+    thousands); the text is Babel's, in both languages and for negative numbers."""
+    from babel.numbers import format_currency
+    from flask_babel import force_locale, format_decimal
+
+    from kim_app.stats import number
+    from kim_app.templating import rupiah
+
+    values = [0, 7, 999, 1000, -1000, 25_000, -1_234_567, 10**9 + 7, 2.5]
+    with app.test_request_context("/statistik"), force_locale(locale):
+        for value in values:
+            assert number(value) == format_decimal(value, format="#,##0")
+            if value >= 0:
+                assert rupiah(value) == format_currency(
+                    value, "IDR", format="¤\u00a0#,##0", locale="id_ID", currency_digits=False)
+
+
 @pytest.mark.parametrize("period", ["30h", "12b", "semua"])
 @pytest.mark.parametrize("kecamatan", [None, KEC_A])
 def test_one_pass_equals_the_breakdown_queries(app, period, kecamatan):

@@ -131,9 +131,10 @@ class CatalogQuery:
 @dataclass
 class CatalogPage:
     products: list[Product]
-    total: int
+    total: int  # counted no further than the pages shown, see `more`
     page: int
     pages: int
+    more: bool = False  # more products match than the pages shown hold
 
 
 def catalog_page(query: CatalogQuery, user=None) -> CatalogPage:
@@ -159,10 +160,14 @@ def catalog_page(query: CatalogQuery, user=None) -> CatalogPage:
             base = base.where(permits.valid_clause(permits.HALAL_KINDS, today))
         if query.food_safety:
             base = base.where(permits.valid_clause(permits.FOOD_SAFETY_KINDS, today))
-    total = db.session.scalar(select(func.count()).select_from(
-        base.with_only_columns(Product.id).subquery()))
     size = current_app.config["CATALOG_PAGE_SIZE"]
-    pages = max(1, min(-(-total // size), current_app.config["CATALOG_MAX_PAGES"]))
+    shown = size * current_app.config["CATALOG_MAX_PAGES"]
+    # Counted only as far as the pages go: the count costs the same at any catalog size.
+    total = db.session.scalar(select(func.count()).select_from(
+        base.with_only_columns(Product.id).limit(shown + 1).subquery()))
+    more = total > shown
+    total = min(total, shown)
+    pages = max(1, -(-total // size))
     page = min(query.page, pages)
     order = {
         "terbaru": (Product.created_at.desc(), Product.id.desc()),
@@ -172,7 +177,7 @@ def catalog_page(query: CatalogQuery, user=None) -> CatalogPage:
     rows = db.session.scalars(
         _with_card_data(base).order_by(*order).limit(size).offset((page - 1) * size)
     ).unique()
-    return CatalogPage(products=list(rows), total=total, page=page, pages=pages)
+    return CatalogPage(products=list(rows), total=total, page=page, pages=pages, more=more)
 
 
 def districts_with_products() -> list[tuple[str, str]]:

@@ -23,22 +23,29 @@ def get_group(slug: str) -> BusinessGroup | None:
     )
 
 
-def groups_for_kim(kim_group: KimGroup, user=None) -> list[tuple[BusinessGroup, int]]:
+def groups_for_kim(kim_group: KimGroup, user=None,
+                   limit: int | None = None) -> tuple[list[tuple[BusinessGroup, int]], bool]:
     """The KIM's business groups (`moderation.visibility`: hidden ones for the KIM's
-    pengurus and moderators) with their number of public products, one query."""
+    pengurus and moderators; the first `limit`, when given) with their number of public
+    products, one query; and whether there are more."""
     published = (
-        select(Product.business_group_id, func.count(Product.id).label("n"))
-        .where(Product.published.is_(True), Product.hidden_at.is_(None))
-        .group_by(Product.business_group_id).subquery()
+        select(func.count(Product.id))
+        .where(Product.business_group_id == BusinessGroup.id, Product.published.is_(True),
+               Product.hidden_at.is_(None))
+        .correlate(BusinessGroup)
+        .scalar_subquery()
     )
-    rows = db.session.execute(
-        select(BusinessGroup, func.coalesce(published.c.n, 0))
-        .outerjoin(published, published.c.business_group_id == BusinessGroup.id)
+    query = (
+        select(BusinessGroup, published)
         .where(BusinessGroup.kim_group_id == kim_group.id,
                visibility.business_group_clause(user, kim_group))
-        .order_by(BusinessGroup.name)
+        .order_by(BusinessGroup.name, BusinessGroup.id)
     )
-    return [(group, count) for group, count in rows]
+    rows = [(group, count) for group, count in db.session.execute(
+        query if limit is None else query.limit(limit + 1))]
+    if limit is not None and len(rows) > limit:
+        return rows[:limit], True
+    return rows, False
 
 
 def create_group(actor: User, kim_group: KimGroup, *, name: str, sector: str, description: str,

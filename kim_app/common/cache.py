@@ -146,6 +146,16 @@ def generation(app: Flask | None = None) -> bytes:
     return store_for(app).get_many([cache_key(GENERATION, app)])[0] or b"0"
 
 
+_writes = 0
+
+
+def local_writes() -> int:
+    """Writes committed in this process so far (what copies kept in it compare)."""
+    return _writes
+
+
 def bump_generation(app: Flask | None = None) -> None:
+    global _writes
+    _writes += 1
     app = app or current_app
     store_for(app).incr(cache_key(GENERATION, app))

@@ -71,17 +71,27 @@ def index():
         chosen = ""
     search = request.args.get("q", "").strip()[:100]
     admin = can_admin_kim_groups(current_user)
-    groups = services.directory(chosen or None, search, include_inactive=admin,
-                                viewer=current_user)
+    after = int_arg("setelah")
+    groups, next_cursor = services.directory(chosen or None, search, include_inactive=admin,
+                                             viewer=current_user, after=after)
+    # Without a search, the kecamatan list has counted the active groups already.
+    total = None if (search or admin) else sum(
+        count for code, _name, count in districts if code == chosen or not chosen)
     return render_page(
         "kim/index.html",
         "kim/_group_list.html",
         groups=groups,
+        next_cursor=next_cursor,
+        after=after,
+        total=total,
         districts=districts,
         chosen=chosen,
         search=search,
         can_create=admin,
     )
+
+
+BUSINESS_GROUPS_SHOWN = 12
 
 
 def _show_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
@@ -90,20 +100,25 @@ def _show_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
         "group": group,
         "membership": membership,
         "last_ketua": membership is not None and services.is_last_ketua(membership),
-        "join_form": join_form or JoinForm(),
+        # A form object makes a CSRF token, and a token a session: guests get none.
+        "join_form": join_form or (JoinForm() if current_user.is_authenticated else None),
         "authority": kim_authority(current_user, group),
         "can_admin_group": can_admin_kim_groups(current_user),
     }
 
 
 def _page_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
-    """Everything the KIM page shows: its pengurus, business groups (and their monthly
+    """Everything the KIM page shows: its pengurus, business groups (the first
+    `BUSINESS_GROUPS_SHOWN` unless all were asked for: `?usaha=semua`; and their monthly
     figures) and relays too."""
-    business_groups = groups_for_kim(group, current_user)
+    every = request.args.get("usaha") == "semua"
+    business_groups, more_business = groups_for_kim(
+        group, current_user, None if every else BUSINESS_GROUPS_SHOWN)
     return {
         "pengurus": services.pengurus_of(group),
         "member_count": services.member_count(group),
         "business_groups": business_groups,
+        "more_business_groups": more_business,
         "business_view": kim_business_figures(group) if business_groups else None,
         "may_create_business": can_manage_kim(current_user, group),
         "relays": info_services.relays_for_group(group),

@@ -28,7 +28,7 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -92,12 +92,14 @@ class MembershipError(Exception):
 # Reading groups
 
 
-def _active_count_subquery():
+def _active_count():
+    """Active members of the row's group, counted per listed group from
+    `ix_membership_group_status` (a page of groups costs the same at any size)."""
     return (
-        select(Membership.group_id, func.count().label("members"))
-        .where(Membership.status == MembershipStatus.ACTIVE)
-        .group_by(Membership.group_id)
-        .subquery()
+        select(func.count()).select_from(Membership)
+        .where(Membership.group_id == KimGroup.id, Membership.status == MembershipStatus.ACTIVE)
+        .correlate(KimGroup)
+        .scalar_subquery()
     )
 
 
@@ -106,16 +108,14 @@ def directory_query(district_code: str | None = None, search: str = "", *,
     """Groups with their active member counts, by kecamatan then name, as one query.
 
     `search` matches the group's name or its village's name, case-insensitively. The
-    public directory runs it whole; the admin list adds its filters and pages it.
+    public directory pages it (`directory`); the admin list adds its filters and pages it.
     """
-    counts = _active_count_subquery()
     query = (
-        select(KimGroup, func.coalesce(counts.c.members, 0))
+        select(KimGroup, _active_count())
         .join(KimGroup.village)
         .join(Village.district)
-        .outerjoin(counts, counts.c.group_id == KimGroup.id)
         .options(contains_eager(KimGroup.village).contains_eager(Village.district))
-        .order_by(District.name, KimGroup.name)
+        .order_by(District.name, KimGroup.name, KimGroup.id)
     )
     if not include_inactive:
         query = query.where(KimGroup.status == KimStatus.AKTIF)
@@ -130,12 +130,29 @@ def directory_query(district_code: str | None = None, search: str = "", *,
     return query
 
 
+DIRECTORY_PAGE = 60
+
+
 def directory(district_code: str | None = None, search: str = "", *,
-              include_inactive: bool = False, viewer=None) -> list[tuple[KimGroup, int]]:
-    """The public directory: hidden KIMs only for their pengurus and moderators."""
+              include_inactive: bool = False, viewer=None, after: int | None = None,
+              limit: int | None = None) -> tuple[list[tuple[KimGroup, int]], int | None]:
+    """One page of the public directory (hidden KIMs only for their pengurus and
+    moderators) after the group `after` (keyset on kecamatan name, group name, id,
+    compared as a row) and the id to continue after, or None at the end."""
+    limit = limit or DIRECTORY_PAGE
     query = directory_query(district_code, search, include_inactive=include_inactive)
     query = query.where(visibility.kim_clause(viewer))
-    return [(group, count) for group, count in db.session.execute(query).unique()]
+    if after is not None:
+        cursor = db.session.execute(
+            select(District.name, KimGroup.name).select_from(KimGroup)
+            .join(KimGroup.village).join(Village.district).where(KimGroup.id == after)).first()
+        if cursor is not None:
+            query = query.where(tuple_(District.name, KimGroup.name, KimGroup.id)
+                                > tuple_(cursor[0], cursor[1], after))
+    rows = [(group, count) for group, count in db.session.execute(query.limit(limit + 1))]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1][0].id if more else None)
 
 
 def districts_with_groups() -> list[tuple[str, str, int]]:

@@ -86,6 +86,7 @@ __all__ = [
     "DisseminationReport",
     "District",
     "Document",
+    "HeldPhoto",
     "EmailStatus",
     "HeldPhoto",
     "KimGroup",

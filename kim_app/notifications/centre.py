@@ -36,14 +36,18 @@ def page(user, page_number: int = 1) -> CentrePage:
     return CentrePage(rows[:PAGE_SIZE], page_number, len(rows) > PAGE_SIZE, unread_count(user))
 
 
+UNREAD_COUNTED = 100
+"""Unread notifications are counted up to here (the bell shows "99+"): a person with a
+long backlog costs the page what anyone else does."""
+
+
 def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return db.session.scalar(
-        select(func.count()).select_from(Notification).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
-    ) or 0
+    unread = (select(Notification.id)
+              .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+              .limit(UNREAD_COUNTED).subquery())
+    return db.session.scalar(select(func.count()).select_from(unread)) or 0
 
 
 def bell_state(user) -> tuple[int, int]:

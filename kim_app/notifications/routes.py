@@ -36,8 +36,10 @@ CHANGED = "notifications-changed"
 
 def _list_context() -> dict:
     listed = centre.page(current_user, int_arg("halaman", 1, minimum=1))
+    g.unread_notifications = listed.unread  # the bell on this page asks no second time
     return {"items": listed.items, "page_number": listed.page_number,
-            "has_next": listed.has_next, "unread": listed.unread}
+            "has_next": listed.has_next, "unread": listed.unread,
+            "unread_more": listed.unread >= centre.UNREAD_COUNTED}
 
 
 @bp.get("")

@@ -2,8 +2,11 @@
 exports (`/petugas/dasbor`) live in `officer/` and use the figures, filters and number
 formats defined here."""
 
+from functools import cache
+
+from babel.numbers import get_group_symbol
 from flask import Blueprint
-from flask_babel import format_decimal, format_percent, ngettext
+from flask_babel import format_decimal, format_percent, get_locale, ngettext
 
 bp = Blueprint("stats", __name__)
 
@@ -33,8 +36,20 @@ def percent(share: float | None) -> str:
 
 @bp.app_template_filter("number")
 def number(value: int | None) -> str:
-    """A count with the locale's grouping: 100.000 in Indonesian."""
-    return "–" if value is None else format_decimal(value, format="#,##0")
+    """A count with the locale's grouping: 100.000 in Indonesian. Whole numbers are
+    grouped here (the same text as Babel's, which a page of figures would ask thousands of
+    times); others go through Babel."""
+    if value is None:
+        return "–"
+    if type(value) is int:
+        grouped = f"{abs(value):,}".replace(",", _group_symbol(str(get_locale())))
+        return f"-{grouped}" if value < 0 else grouped
+    return format_decimal(value, format="#,##0")
+
+
+@cache
+def _group_symbol(locale: str) -> str:
+    return get_group_symbol(locale)
 
 
 @bp.app_template_filter("decimal")

@@ -27,7 +27,7 @@ from kim_app.common.ratelimit import account_and_ip_limits
 from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db, htmx
-from kim_app.models import Agency, PostKind, RejectReason, Thread, User, Visibility, utcnow
+from kim_app.models import Agency, RejectReason, Thread, User, Visibility, utcnow
 from kim_app.moderation import trust, visibility
 from kim_app.threads import answer_templates, bp, forms, labels, lifecycle, loop, services, tracking
 from kim_app.threads.lifecycle import NotAllowedError, TransitionError
@@ -253,12 +253,12 @@ def _officer_forms(thread: Thread) -> dict:
 def _thread_context(thread: Thread, **overrides) -> dict:
     officer = permissions.is_petugas(current_user)
     asker = services.is_asker(current_user, thread)
-    posts = services.visible_posts(thread, current_user)
-    answers = [p for p in posts if p.kind == PostKind.OFFICIAL_ANSWER]
+    posts, earlier = services.visible_posts(thread, current_user)
     context = {
         "thread": thread,
         "posts": posts,
-        "latest_answer": answers[-1] if answers else None,
+        "earlier": earlier,
+        "latest_answer": services.latest_answer(thread, current_user),
         "officer": officer,
         "asker": asker,
         "state": lifecycle.status_view(thread, local_date(utcnow())),
@@ -267,7 +267,8 @@ def _thread_context(thread: Thread, **overrides) -> dict:
         "follower_count": services.follower_count(thread),
         "may_reopen": lifecycle.asker_may_reopen(thread, current_user),
         "reopen_deadline": lifecycle.reopen_deadline(thread),
-        "reply_form": forms.ReplyForm(formdata=None),
+        # A form object makes a CSRF token, and a token a session: guests get none.
+        "reply_form": forms.ReplyForm(formdata=None) if current_user.is_authenticated else None,
         "audience_note": visibility.thread_audience_note(thread),
     }
     context.update(loop.thread_context(thread, current_user))
@@ -304,6 +305,20 @@ def show(code: str):
     if thread.code != code:
         return redirect(url_for("threads.show", code=thread.code), 301)
     return render_page("threads/show.html", "threads/_thread.html", **_thread_context(thread))
+
+
+@bp.get("/<code>/sebelumnya")
+def earlier_posts(code: str):
+    """Older posts of a long thread ("show earlier"), before the post `sebelum`: list
+    items for htmx, otherwise the thread page from there."""
+    thread = _visible_or_404(code)
+    before = int_arg("sebelum")
+    posts, earlier = services.visible_posts(thread, current_user, before=before)
+    if not wants_fragment():
+        return render_template("threads/show.html", **_thread_context(
+            thread, posts=posts, earlier=earlier))
+    return fragment_response("threads/_posts_earlier.html", thread=thread, posts=posts,
+                             earlier=earlier)
 
 
 def _after_action(thread: Thread, message: str):

@@ -32,6 +32,7 @@ from kim_app.models import (
     KimGroup,
     Photo,
     Post,
+    PostKind,
     Thread,
     ThreadFollow,
     ThreadPhoto,
@@ -116,17 +117,42 @@ def get_visible(code: str, user) -> Thread | None:
     return thread
 
 
-def visible_posts(thread: Thread, user) -> list[Post]:
-    """The thread's posts in order; internal notes only for officers, hidden replies only
-    for their author and moderators (`moderation.visibility`)."""
-    query = (
+POSTS_SHOWN = 50
+
+
+def _visible_posts_query(thread: Thread, user):
+    """Internal notes only for officers, hidden replies only for their author and
+    moderators (`moderation.visibility`)."""
+    return (
         select(Post)
         .where(Post.thread_id == thread.id, visibility.post_clause(user))
         .options(joinedload(Post.author), joinedload(Post.agency),
                  joinedload(Post.document), selectinload(Post.photos))
-        .order_by(Post.created_at, Post.id)
     )
-    return list(db.session.scalars(query))
+
+
+def visible_posts(thread: Thread, user, *, before: int | None = None,
+                  limit: int = POSTS_SHOWN) -> tuple[list[Post], int | None]:
+    """The thread's latest `limit` visible posts (before the post `before`, when given) in
+    order, and the id to show earlier posts before, or None. Keyset by `(created_at, id)`
+    compared as a row on `ix_post_thread_created`: a long thread costs what a short one
+    does."""
+    query = _visible_posts_query(thread, user)
+    if before:
+        anchor = select(Post.created_at).where(Post.id == before, Post.thread_id == thread.id)
+        query = query.where(tuple_(Post.created_at, Post.id)
+                            < tuple_(anchor.scalar_subquery(), before))
+    rows = list(db.session.scalars(
+        query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1)).unique())
+    earlier = len(rows) > limit
+    posts = rows[:limit][::-1]
+    return posts, (posts[0].id if earlier and posts else None)
+
+
+def latest_answer(thread: Thread, user) -> Post | None:
+    return db.session.scalars(
+        _visible_posts_query(thread, user).where(Post.kind == PostKind.OFFICIAL_ANSWER)
+        .order_by(Post.created_at.desc(), Post.id.desc()).limit(1)).unique().first()
 
 
 # --- asking -----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from kim_app.extensions import db as _db
 from kim_app.models import Photo, Role, Thread, ThreadPhoto
+from tests.browser.conftest import watch_console
 from tests.browser.test_threads import log_in
 from tests.conftest import make_user
 from tests.threads.conftest import new_thread
@@ -168,7 +169,7 @@ def test_an_offline_draft_comes_back_on_the_form_and_the_offline_page(sw_page: P
 
 
 def test_manifest_and_service_worker_in_the_browser(sw_page: Page, live_server):
-    page = sw_page
+    page, console_errors = sw_page, watch_console(sw_page)
     page.goto("/")
     assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.scriptURL)") == (
         f"{live_server}/sw.js")
@@ -183,6 +184,7 @@ def test_manifest_and_service_worker_in_the_browser(sw_page: Page, live_server):
     assert [error["errorId"] for error in errors if error["errorId"] != "in-incognito"] == []
     manifest_seen = session.send("Page.getAppManifest")
     assert manifest_seen["errors"] == [], manifest_seen["errors"]
+    assert console_errors == [], "\n".join(console_errors)
 
 
 def test_data_saver_loads_a_photo_on_tap(browser, app, live_server):
