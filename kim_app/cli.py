@@ -16,6 +16,8 @@ from kim_app.extensions import db
 from kim_app.info import demo as info_demo
 from kim_app.kim import demo as kim_demo
 from kim_app.models import Role, User
+from kim_app.moderation import demo as moderation_demo
+from kim_app.officer import demo as officer_demo
 from kim_app.seeding import SeedError, seed_reference_data
 from kim_app.threads import demo as threads_demo
 
@@ -83,7 +85,8 @@ def demo_problem() -> str | None:
 
 def demo_loaders() -> list:
     """The areas' demo loaders, in dependency order. Each returns a one-line summary."""
-    return [kim_demo.load, threads_demo.load, business_demo.load, info_demo.load]
+    return [kim_demo.load, threads_demo.load, business_demo.load, info_demo.load,
+            officer_demo.load, moderation_demo.load]
 
 
 @click.command("close-stale")

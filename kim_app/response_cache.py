@@ -3,7 +3,7 @@
 A guest who has not logged in and has not opened a form carries no session cookie (the
 CSRF token only goes into the session when a form needs one; the language is a cookie of
 its own). Such a person's GET of a public page (`CACHED_BLUEPRINTS`) is the same for every
-guest with the same URL, language, `HX-Request` shape and `Accept-Encoding`, so the
+guest with the same URL, language, `HX-Request` shape, `Accept-Encoding` and `Save-Data`, so the
 finished response (compressed, with its headers) is kept in the shared cache
 (`common/cache.py`: Redis, or this process) for `RESPONSE_CACHE_SECONDS` and served from
 there without entering Flask.
@@ -72,7 +72,10 @@ class ResponseCacheMiddleware:
                  _cookie(environ.get("HTTP_COOKIE", ""), self.app.config["LANGUAGE_COOKIE"]),
                  environ.get("HTTP_HX_REQUEST", ""), environ.get("HTTP_HX_BOOSTED", ""),
                  environ.get("HTTP_HX_HISTORY_RESTORE_REQUEST", ""),
-                 environ.get("HTTP_ACCEPT_ENCODING", "")]
+                 environ.get("HTTP_ACCEPT_ENCODING", ""),
+                 # Data saver pages show photo placeholders (common/data_saver.py).
+                 "save-data" if environ.get("HTTP_SAVE_DATA", "").strip().lower() == "on"
+                 else ""]
         digest = hashlib.sha256("\x00".join(parts).encode("utf-8", "replace")).hexdigest()
         return cache.cache_key("page:" + digest[:32], self.app)
 
@@ -163,6 +166,13 @@ def _after_commit(session):
     wrote = session.info.pop(WROTE, False)
     if wrote and has_app_context() and "kim_cache" in current_app.extensions:
         cache.bump_generation()
+
+
+def leave_pages_fresh(session) -> None:
+    """The writes of this transaction so far change no guest page at once (the order-click
+    counter: the figures it feeds are shown from their own caches, a little later), so its
+    commit does not make every cached page stale."""
+    session.info.pop(WROTE, None)
 
 
 def _after_rollback(session):

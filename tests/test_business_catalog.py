@@ -272,12 +272,13 @@ def test_media_is_served_with_a_long_cache(client, app, db, tmp_path):
 
 
 def test_demo_creates_groups_products_and_photos_once(app, runner, db, tmp_path):
-    from kim_app.models import BusinessGroup, Photo, Product
+    from kim_app.models import BusinessGroup, Photo, Product, ProductPermit, Sale
 
     app.config["UPLOAD_DIR"] = str(tmp_path)
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    assert "Usaha: 3 business groups and 9 products with generated photos created." in first.output
+    assert ("Usaha: 3 business groups and 9 products with generated photos created; "
+            "60 sales with order clicks and permits.") in first.output
     assert db.session.scalar(select(func.count()).select_from(BusinessGroup)) == 3
     assert db.session.scalar(select(func.count()).select_from(Product)) == 9
     photos = db.session.scalar(select(func.count()).select_from(Photo))
@@ -285,6 +286,8 @@ def test_demo_creates_groups_products_and_photos_once(app, runner, db, tmp_path)
     second = runner.invoke(args=["demo"])
     assert "Usaha: demo business groups already present." in second.output
     assert db.session.scalar(select(func.count()).select_from(Product)) == 9
+    assert db.session.scalar(select(func.count()).select_from(Sale)) == 60  # once
+    assert db.session.scalar(select(func.count()).select_from(ProductPermit)) == 6
     client = app.test_client()
     html = client.get("/usaha/?q=batik").get_data(as_text=True)
     assert "Kain Batik Tulis Motif Gandrung" in html

@@ -159,3 +159,14 @@ def test_unknown_unpublished_and_absurd_products_are_404(client, shop):
     assert client.get(f"/usaha/tidak-ada/{shop['tempe'].slug}/pesan").status_code == 404
     assert client.get(f"/usaha/{group.slug}/{'x' * 5000}/pesan").status_code == 404
     assert clicks(hidden) == []
+
+
+def test_a_click_leaves_the_guests_page_cache_fresh(app, client, shop):
+    from kim_app.common import cache
+
+    before = cache.generation()
+    order(client, shop["group"], shop["tempe"])
+    assert clicks(shop["tempe"]) == [(today_in_pati(), 1)]
+    assert cache.generation() == before
+    bf.product(shop["group"], "Kerupuk Baru", 9000)  # any other write makes pages stale
+    assert cache.generation() != before

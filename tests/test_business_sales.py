@@ -279,3 +279,29 @@ def test_business_csv_is_for_officers(app, client):
     assert ["Semua", "Semua KIM", this_month] == rows[1 + 11][:3]
     kim_rows = [row for row in rows if row[0] == "KIM" and row[1] == built["kim_a"].name]
     assert len(kim_rows) == 12
+
+
+def test_pages_take_the_same_queries_whatever_the_data(client, group, manager):
+    login(client, manager)
+    paths = [f"/usaha/{group.slug}", f"/usaha/{group.slug}/penjualan",
+             f"/kim/{group.kim_group.slug}", "/statistik"]
+
+    def queries():
+        counts = []
+        for path in paths:
+            with count_queries(db.engine) as statements:
+                assert client.get(path).status_code == 200
+            counts.append(len(statements))
+        return counts
+
+    first = record(group)
+    first.product_id = bf.product(group, "Produk Awal", 9000).id
+    db.session.commit()
+    before = queries()
+    products = [bf.product(group, f"Produk {n}", 10000 + n) for n in range(5)]
+    for n in range(30):
+        db.session.add(Sale(business_group_id=group.id, product_id=products[n % 5].id,
+                            sold_on=today() - timedelta(days=n * 7), quantity=1,
+                            amount=10000))
+    db.session.commit()
+    assert queries() == before

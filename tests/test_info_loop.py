@@ -117,6 +117,7 @@ def test_who_may_correct_and_withdraw(client, db, petugas, role):
     announcement = publish(db, petugas)
     as_role(client, role)
     assert client.get(f"/info/{announcement.id}/ubah").status_code == EDIT_ALLOWED[role]
+    assert client.get(f"/info/{announcement.id}/versi").status_code == EDIT_ALLOWED[role]
     response = client.post(f"/info/{announcement.id}/tarik",
                            data={"withdraw-reason": "Salah tanggal"})
     assert response.status_code == (302 if EDIT_ALLOWED[role] in (200, 302) else 403)
@@ -311,3 +312,31 @@ def test_a_pengurus_of_a_kim_that_did_not_relay_may_not_report(client, db, relay
     assert client.post(f"/info/{announcement.id}/laporan", data={
         "group": sumberejo.id, "held_on": today(), "venue": "posyandu",
         "people": "12"}).status_code == 403
+
+
+def test_the_reach_page_costs_the_same_queries_however_many_reports(client, db, petugas,
+                                                                    relayed, query_counter):
+    announcement, gulang, ketua, _members = relayed
+    login(client, ketua)
+
+    def report(people):
+        assert client.post(f"/info/{announcement.id}/laporan", data={
+            "group": gulang.id, "held_on": today(), "venue": "pengajian", "people": people,
+            "photo": upload(image_bytes(), "foto.jpg")},
+            content_type="multipart/form-data").status_code == 302
+
+    report(10)
+    client.post("/auth/keluar")
+    login(client, petugas)
+    with query_counter() as few:
+        assert client.get(f"/info/{announcement.id}/jangkauan").status_code == 200
+    client.post("/auth/keluar")
+    login(client, ketua)
+    for people in (20, 30, 40):
+        report(people)
+    client.post("/auth/keluar")
+    login(client, petugas)
+    with query_counter() as more:
+        html = client.get(f"/info/{announcement.id}/jangkauan").get_data(as_text=True)
+    assert 'id="reach-offline">100<' in html
+    assert len(more) == len(few)

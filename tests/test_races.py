@@ -181,3 +181,34 @@ def test_a_double_click_on_saya_juga_counts_once(app_factory, db, petugas, monke
     assert count(db, ThreadMeToo, ThreadMeToo.thread_id == thread_id) == 1
     assert count(db, ThreadFollow, ThreadFollow.thread_id == thread_id) == 1
     assert db.session.get(Thread, thread_id).me_too_count == 1
+
+
+def test_two_duplicates_merged_into_one_original_at_once(app_factory, db, petugas, monkeypatch):
+    from kim_app.models import Role, ThreadFollow, ThreadStatus
+    from kim_app.threads import lifecycle, services
+    from tests.conftest import make_user
+    from tests.threads.conftest import advance, new_thread
+
+    second = make_user(Role.PETUGAS, name="Petugas Kedua", village=None)
+    original = advance(new_thread(make_user(name="Penanya Asli")), petugas,
+                       ThreadStatus.DIVERIFIKASI)
+    duplicates = [advance(new_thread(make_user(name=f"Penanya {n}")), petugas,
+                          ThreadStatus.DIVERIFIKASI) for n in range(2)]
+    neighbour = make_user(name="Tetangga yang mengikuti keduanya")
+    for thread in duplicates:
+        services.set_following(neighbour, thread, True)
+    db.session.commit()
+    original_id, original_code = original.id, original.code
+    codes = [thread.code for thread in duplicates]
+    slowed(monkeypatch, lifecycle, "_require_status")
+    with served(app_factory()) as base:
+        sessions = [session_for(base, petugas), session_for(base, second)]
+        responses = at_once(*(
+            lambda s=s, code=code: s.post(f"{base}/tanya/{code}/gabungkan",
+                                          data={"merge-original": original_code},
+                                          headers={"HX-Request": "true"}, timeout=30)
+            for s, code in zip(sessions, codes, strict=True)))
+    assert [response.status_code for response in responses] == [200, 200]
+    assert count(db, ThreadFollow, ThreadFollow.thread_id == original_id) == 3
+    assert count(db, Notification, Notification.kind == "thread.merged",
+                 Notification.user_id == neighbour.id) == 2

@@ -157,3 +157,20 @@ def test_an_unreachable_redis_is_a_miss_not_an_error(cached_app, monkeypatch):
     client = cached_app.test_client()
     assert client.get("/").status_code == 200
     assert client.get("/").headers["X-Cache"] == "miss"
+
+
+def test_data_saver_pages_are_kept_apart(cached_app):
+    from tests import business_factories as bf
+
+    group = bf.business_group(bf.kim())
+    item = bf.product(group, photos=1)
+    path = f"/usaha/{group.slug}/{item.slug}"
+    guest = cached_app.test_client()
+    assert 'class="photo-tap"' not in guest.get(path).get_data(as_text=True)
+    saver = guest.get(path, headers={"Save-Data": "on"})
+    assert saver.headers["X-Cache"] == "miss"
+    assert 'class="photo-tap"' in saver.get_data(as_text=True)
+    assert guest.get(path, headers={"Save-Data": "on"}).headers["X-Cache"] == "hit"
+    plain = guest.get(path, headers={"Save-Data": "off"})
+    assert plain.headers["X-Cache"] == "hit" and 'class="photo-tap"' not in plain.get_data(
+        as_text=True)

@@ -25,7 +25,7 @@ Monday 28 is one working day.)
 Dinas Uji Sepi (Y): two answered public questions → fewer than 3: count only, no grade.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -130,6 +130,10 @@ def test_the_period_and_the_trend(app):
     assert months["2027-01"] == (1, 0) and months["2026-02"] == (0, 0)
     assert [r.title for r in page.recent] == ["Jalan rusak di Gunungwungkal", "Lampu jalan mati"]
     assert page.not_shown == 3
+    # The last 30 days (from 17 December): t1 shown, t5 (baru) counted only.
+    recent = agencies.agency_page(fast, StatsFilter(period="30h"), TODAY)
+    assert [r.title for r in recent.recent][:1] == ["Jalan rusak di Gunungwungkal"]
+    assert recent.not_shown == 1
 
 
 @pytest.mark.parametrize(("share", "days", "judged", "expected"), [
@@ -201,3 +205,28 @@ def test_the_pages_take_the_same_queries_whatever_the_data(client, in_fixture_ti
     build(fast)
     assert (queries("/statistik/instansi/"),
             queries("/statistik/instansi/dinas-uji-cepat")) == empty
+
+
+def test_cached_pages_come_back_the_same(client, app, in_fixture_time, monkeypatch):
+    build()
+    monkeypatch.setitem(app.config, "STATS_CACHE_SECONDS", 300)
+    for path in ("/statistik/instansi/?periode=semua",
+                 "/statistik/instansi/dinas-uji-cepat?periode=semua",
+                 "/statistik?periode=semua"):
+        first = client.get(path).get_data(as_text=True)
+        with count_queries(db.engine) as statements:
+            again = client.get(path).get_data(as_text=True)
+        assert again == first
+        assert not any("thread" in statement for statement in statements)
+
+
+def test_a_question_hidden_by_a_moderator_is_counted_but_not_linked(client, in_fixture_time):
+    built = build()
+    built["t1"].hidden_at = datetime(2027, 1, 2, tzinfo=UTC)
+    db.session.commit()
+    html = client.get("/statistik/instansi/dinas-uji-cepat?periode=semua").get_data(
+        as_text=True)
+    assert built["t1"].code not in html and f'href="/tanya/{built["t6"].code}"' in html
+    assert "4 pertanyaan lain" in html
+    x = by_slug(agencies.agency_figures(YEAR, TODAY))["dinas-uji-cepat"]
+    assert x.received == 6

@@ -34,6 +34,7 @@ from kim_app.models import (
     PostKind,
     Product,
     Relay,
+    Report,
     Thread,
     ThreadFollow,
     ThreadMeToo,
@@ -199,6 +200,14 @@ def actions(user: User) -> list[dict]:
     return [_row(e, "action", "object_type", "object_id", "reason", "created_at") for e in rows]
 
 
+def reports(user: User) -> list[dict]:
+    """The content the person reported (what, why, and what the moderators decided)."""
+    rows = db.session.scalars(select(Report).where(Report.reporter_id == user.id)
+                              .order_by(Report.id))
+    return [_row(r, "object_type", "object_id", "reason", "text", "created_at", "outcome")
+            for r in rows]
+
+
 SECTIONS = {
     "account": account,
     "kim_memberships": kim_memberships,
@@ -215,6 +224,7 @@ SECTIONS = {
     "dissemination_reports": dissemination_reports,
     "managed_business_groups": managed_business_groups,
     "actions": actions,
+    "reports": reports,
 }
 
 

@@ -11,6 +11,7 @@ membership is only added when the person has no open one.
 
 import io
 import random
+from datetime import timedelta
 
 from PIL import Image, ImageDraw, ImageFilter
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from kim_app.auth import services as accounts
 from kim_app.business.groups import create_group
 from kim_app.business.products import create_product
 from kim_app.business.slugs import slugify
+from kim_app.common.workdays import local_date
 from kim_app.extensions import db
 from kim_app.models import (
     OPEN_STATUSES,
@@ -32,7 +34,11 @@ from kim_app.models import (
     MemberRole,
     Membership,
     MembershipStatus,
+    OrderClickDay,
+    PermitKind,
     Product,
+    ProductPermit,
+    Sale,
     User,
     utcnow,
 )
@@ -150,7 +156,53 @@ def load() -> str:
             photos=[photo_file(colour, seed * 10 + n) for n in range(photos)],
         )
         new_products += 1
-    if not new_groups and not new_products:
+    income = _demo_income(groups)
+    if not new_groups and not new_products and not income:
         return "Usaha: demo business groups already present."
     return (f"Usaha: {new_groups} business groups and {new_products} products with "
-            f"generated photos created.")
+            f"generated photos created; {income} sales with order clicks and permits.")
+
+
+# Product slug → permits (kind, number, days until expiry or None).
+PERMITS = {
+    "keripik-tempe-original": [("halal", "ID33110000123450124", 900),
+                               ("pirt", "206331801012327", 20)],
+    "keripik-tempe-pedas": [("pirt", "206331801012328", -10)],
+    "kain-batik-tulis-motif-gandrung": [("nib", "9120001234567", None)],
+    "kopi-robusta-bubuk": [("bpom", "MD224510001234", 1400), ("halal", "ID33110000123450125",
+                                                               None)],
+}
+
+
+def _demo_income(groups: dict[str, BusinessGroup]) -> int:
+    """Six months of order clicks and recorded sales, and a few permits (one expiring
+    soon, one expired), for groups that have no sales yet. Returns the sales added."""
+    today = local_date(utcnow())
+    rng = random.Random(17)  # noqa: S311  # nosec B311 - demo figures
+    added = 0
+    for group in groups.values():
+        if db.session.scalar(select(Sale.id).where(Sale.business_group_id == group.id)):
+            continue
+        items = db.session.scalars(select(Product).where(
+            Product.business_group_id == group.id).order_by(Product.id)).all()
+        for product in items:
+            for kind, number, days in PERMITS.get(product.slug, []):
+                db.session.add(ProductPermit(
+                    product_id=product.id, kind=PermitKind(kind), number=number,
+                    expires_on=None if days is None else today + timedelta(days=days)))
+            for back in range(0, 180, 3):
+                db.session.add(OrderClickDay(business_group_id=group.id,
+                                             product_id=product.id,
+                                             day=today - timedelta(days=back),
+                                             clicks=rng.randint(0, 4)))
+        for back in range(0, 180, 9):
+            product = rng.choice(items) if items else None
+            quantity = rng.randint(1, 6)
+            db.session.add(Sale(business_group_id=group.id,
+                                product_id=product.id if product else None,
+                                sold_on=today - timedelta(days=back), quantity=quantity,
+                                amount=quantity * (product.price if product else 20000),
+                                note="Contoh penjualan (demo)"))
+            added += 1
+    db.session.flush()
+    return added

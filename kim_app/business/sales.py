@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from kim_app.business.errors import BusinessError
 from kim_app.business.products import rupiah_typed
@@ -71,7 +72,8 @@ def is_editable(sale: Sale, now: datetime | None = None) -> bool:
 def group_sales(group: BusinessGroup, limit: int = SALES_SHOWN) -> list[Sale]:
     """The newest sales first (by date sold, then by when recorded), capped."""
     return list(db.session.scalars(
-        select(Sale).where(Sale.business_group_id == group.id)
+        select(Sale).options(selectinload(Sale.product))
+        .where(Sale.business_group_id == group.id)
         .order_by(Sale.sold_on.desc(), Sale.id.desc()).limit(limit)
     ))
 

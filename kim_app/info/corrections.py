@@ -17,6 +17,7 @@ from datetime import date
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from kim_app.common import permissions
 from kim_app.common.audit import record
@@ -83,6 +84,7 @@ def versions(announcement: Announcement) -> list[AnnouncementVersion]:
     """Earlier versions, the latest replaced first (capped)."""
     return list(db.session.scalars(
         select(AnnouncementVersion)
+        .options(joinedload(AnnouncementVersion.replaced_by))
         .where(AnnouncementVersion.announcement_id == announcement.id)
         .order_by(AnnouncementVersion.replaced_at.desc(), AnnouncementVersion.id.desc())
         .limit(VERSIONS_SHOWN)))

@@ -14,6 +14,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from kim_app.common import permissions
 from kim_app.common.audit import record
@@ -89,6 +90,8 @@ def reports_of(announcement: Announcement) -> list[DisseminationReport]:
     """The latest reports, newest session first (capped)."""
     return list(db.session.scalars(
         select(DisseminationReport)
+        .options(joinedload(DisseminationReport.group), joinedload(DisseminationReport.photo),
+                 joinedload(DisseminationReport.reported_by))
         .where(DisseminationReport.announcement_id == announcement.id)
         .order_by(DisseminationReport.held_on.desc(), DisseminationReport.id.desc())
         .limit(REPORTS_SHOWN)))

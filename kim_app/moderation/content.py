@@ -49,7 +49,7 @@ KINDS = {kind.object_type: kind for kind in (
     Kind("thread", Thread, "pertanyaan", _l("pertanyaan"),
          lambda t: f"{t.code} · {t.title}", lambda t: t.body, _thread_link),
     Kind("post", Post, "balasan", _l("balasan"),
-         lambda p: p.thread.code, lambda p: p.body,
+         lambda p: f"{p.thread.code} · {p.thread.title}", lambda p: p.body,
          lambda p: url_for("threads.show", code=p.thread.code, _anchor=f"post-{p.id}")),
     Kind("product", Product, "produk", _l("produk"),
          lambda p: p.name, lambda p: p.description,

@@ -6,7 +6,8 @@
 - One report per person per item: a second one is refused with "already reported", also
   when two arrive at the same moment (the unique constraint decides).
 - When `REPORT_HIDE_THRESHOLD` distinct people have open reports on an item, it is hidden
-  until a moderator reviews it (`queue`); that is an audit event of the system.
+  until a moderator reviews it (`queue`); that is an audit event of the system. Reports on
+  one item are counted one after another (a row lock), so simultaneous ones add up.
 """
 
 from flask import current_app
@@ -74,7 +75,11 @@ def report(user: User, item, reason: ReportReason, text: str = "") -> Report:
     message = refusal(user, item)
     if message is not None:
         raise ReportError(message)
-    object_type = content.kind_of(item).object_type
+    kind = content.kind_of(item)
+    object_type = kind.object_type
+    # Reports on one item one after another (PostgreSQL: a row lock; SQLite: the request's
+    # write lock), so simultaneous reports count each other and the threshold is met.
+    db.session.execute(select(kind.model.id).where(kind.model.id == item.id).with_for_update())
     row = Report(reporter_id=user.id, object_type=object_type, object_id=item.id,
                  reason=reason, text=(text or "").strip()[:500])
     try:

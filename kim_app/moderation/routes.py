@@ -17,8 +17,9 @@ bp = Blueprint("moderation", __name__)
 
 
 def report_target(item) -> dict | None:
-    """Where the "Laporkan" link of an item leads (None when it is not public)."""
-    if not visibility.is_public(item):
+    """Where the "Laporkan" link of an item leads (None when it is not public, or is the
+    person's own)."""
+    if not visibility.is_public(item) or visibility.owns(current_user, item):
         return None
     kind = content.kind_of(item)
     return {"url": url_for("moderation.report", word=kind.word, object_id=item.id),

@@ -121,11 +121,6 @@ def owns(user, item) -> bool:
     return False
 
 
-def shows_hidden_to(user, item) -> bool:
-    """The item is hidden, and this person still sees it (marked hidden)."""
-    return is_hidden(item) and (permissions.can_moderate(user) or owns(user, item))
-
-
 def _not_hidden_for(user, item) -> bool:
     return not is_hidden(item) or permissions.can_moderate(user) or owns(user, item)
 

@@ -11,7 +11,7 @@ from kim_app.extensions import db
 from kim_app.models import Agency, Category
 from kim_app.officer.bulk import ACTION_LABELS
 from kim_app.regions import district_choices
-from kim_app.threads.labels import status_choices
+from kim_app.threads.labels import officer_label, status_choices
 
 
 class Choice(SelectField):
@@ -51,7 +51,8 @@ class BulkForm(FlaskForm):
     """The inbox's bulk bar: a step for every ticked thread (the boxes are read apart)."""
 
     action = Choice(_l("Tindakan untuk yang dipilih"))
-    agency = Choice(_l("Instansi (OPD)"))
+    agency = Choice(_l("Instansi (OPD)"), description=_l(
+        "Boleh kosong bila petugas yang dipilih bekerja untuk satu instansi."))
     assignee = Choice(_l("Petugas yang menangani"))
     note = StringField(_l("Catatan (tidak wajib)"), validators=[Optional(), Length(max=500)])
 
@@ -64,21 +65,23 @@ class BulkForm(FlaskForm):
         by_id = {agency.id: agency for agency in agencies}
         self.assignee.choices = [("", _l("— Belum ditentukan —"))] + [
             (str(officer.id), officer_label(officer, by_id)) for officer in officers]
+        # An agency's petugas chosen without an agency: the thread goes to their agency.
+        self._agency_of = {str(officer.id): str(officer.agency_id) for officer in officers
+                           if not officer.is_admin and officer.agency_id in by_id}
+
+    def chosen_agency_id(self) -> int | None:
+        """The agency picked, or else the agency of the petugas picked."""
+        value = self.agency.data or self._agency_of.get(self.assignee.data or "")
+        return int(value) if value else None
 
     def validate_action(self, field):
         if not field.data:
             raise ValidationError(_l("Pilih tindakan untuk pertanyaan yang dipilih."))
 
     def validate_agency(self, field):
-        if self.action.data == "assign" and not field.data:
+        if self.action.data == "assign" and self.chosen_agency_id() is None:
             raise ValidationError(_l("Pilih instansi (OPD) yang menangani."))
 
-
-def officer_label(officer, agencies: dict) -> str:
-    """An officer in a list: the name, and the agency a petugas of one works for (from
-    `agencies`, by id: no query per officer)."""
-    agency = None if officer.is_admin else agencies.get(officer.agency_id)
-    return f"{officer.name} ({agency.short_name or agency.name})" if agency else officer.name
 
 
 class AnswerTemplateForm(FlaskForm):

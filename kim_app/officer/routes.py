@@ -65,7 +65,8 @@ def bulk_action():
         return _inbox(filters, form, status=422)
     if not form.validate_on_submit():
         return _inbox(filters, form, status=422)
-    agency = db.session.get(Agency, int(form.agency.data)) if form.agency.data else None
+    agency_id = form.chosen_agency_id()
+    agency = db.session.get(Agency, agency_id) if agency_id else None
     assignee = db.session.get(User, int(form.assignee.data)) if form.assignee.data else None
     result = bulk.run(form.action.data, selection, current_user._get_current_object(),
                       agency=agency, assignee=assignee, note=form.note.data or "")

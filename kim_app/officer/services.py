@@ -3,7 +3,8 @@
 Which threads wait and when each is due is `threads.lifecycle`'s to say (`AWAITING_OFFICER`,
 the stored `Thread.due_on`); the inbox sorts by that due date, earliest first, so overdue
 threads come on top, and threads with no officer step due (when the filter shows them)
-last. Pages are keyset on (due date, id).
+last. Pages are keyset on (due date, id). Sorted by "saya juga" (`urut=saya-juga`), the
+most-shared questions come first, keyset on (`Thread.me_too_count`, id), both descending.
 """
 
 from dataclasses import dataclass
@@ -31,12 +32,13 @@ class InboxFilters:
     mine: bool = False
     own_agency: bool = False  # "Instansi saya": the threads of the officer's own agency
     escalation: int | None = None  # one escalation level (`threads.escalation`)
+    sort: str = ""  # "" = soonest due first; "saya-juga" = most "saya juga" first
 
     def as_args(self) -> dict[str, str]:
         args = {"status": self.status, "instansi": self.agency, "kategori": self.category,
                 "kecamatan": self.kecamatan, "saya": "1" if self.mine else "",
                 "instansi_saya": "1" if self.own_agency else "",
-                "eskalasi": self.escalation}
+                "eskalasi": self.escalation, "urut": self.sort}
         return {key: str(value) for key, value in args.items() if value}
 
     def statuses(self) -> tuple[ThreadStatus, ...]:
@@ -61,6 +63,7 @@ def parse_inbox_filters(args) -> InboxFilters:
         mine=args.get("saya") == "1",
         own_agency=args.get("instansi_saya") == "1",
         escalation=to_int(args.get("eskalasi"), minimum=1, maximum=max(escalation.LEVELS)),
+        sort="saya-juga" if args.get("urut") == "saya-juga" else "",
     )
 
 
@@ -88,21 +91,27 @@ def conditions(filters: InboxFilters, user) -> list:
 
 
 def inbox_query(filters: InboxFilters, user) -> Select:
-    """Threads for the inbox, soonest due first, with what a row shows loaded.
-    Unbounded: the page adds its cursor and limit."""
+    """Threads for the inbox, soonest due first (or most "saya juga" first), with what a
+    row shows loaded. Unbounded: the page adds its cursor and limit."""
+    order = ((Thread.me_too_count.desc(), Thread.id.desc()) if filters.sort == "saya-juga"
+             else (Thread.due_on.asc().nulls_last(), Thread.id))
     return (
         select(Thread)
         .options(joinedload(Thread.category), joinedload(Thread.village),
                  joinedload(Thread.agency), joinedload(Thread.assignee))
         .where(*conditions(filters, user))
-        .order_by(Thread.due_on.asc().nulls_last(), Thread.id)
+        .order_by(*order)
     )
 
 
 def _after(filters: InboxFilters, after: int):
     """Rows after the cursor thread: a row comparison on (due_on, id), which the index on
     (status, due_on, id) answers. Threads without a due date sort last; there are none
-    among those waiting for an officer, only when the filter shows other statuses."""
+    among those waiting for an officer, only when the filter shows other statuses. Sorted by
+    "saya juga": (me_too_count, id) below the cursor's, on the index of the two."""
+    if filters.sort == "saya-juga":
+        count = select(Thread.me_too_count).where(Thread.id == after).scalar_subquery()
+        return tuple_(Thread.me_too_count, Thread.id) < tuple_(count, after)
     anchor = db.session.execute(select(Thread.due_on).where(Thread.id == after)).first()
     if anchor is None:
         return false()  # an unknown cursor: nothing follows it

@@ -8,8 +8,7 @@ not see (a private or not yet verified question, a rejected one, an unpublished 
 an inactive KIM, anything hidden by a moderator) gets no preview at all, so its title
 never travels in a link.
 
-`is_public` is the guest's rule; it follows `moderation/visibility.py` (`is_public`) and is
-to be replaced by it once that module is on main.
+What a guest may see is `moderation.visibility.is_public`, asked here and nowhere else.
 """
 
 import re
@@ -22,20 +21,16 @@ from kim_app.models import (
     Announcement,
     BusinessGroup,
     KimGroup,
-    KimStatus,
     Photo,
     Product,
     Thread,
-    ThreadStatus,
-    Visibility,
 )
+from kim_app.moderation.visibility import is_public
 from kim_app.templating import static_url
 
 SHARE_WIDTH = 1024  # the rendition of a photo a preview shows
 DEFAULT_IMAGE = ("img/og-default.jpg", 1200, 630)
 DESCRIPTION_MAX = 200
-VERIFIED = (ThreadStatus.DIVERIFIKASI, ThreadStatus.DIPROSES, ThreadStatus.DIJAWAB,
-            ThreadStatus.SELESAI)
 
 
 @dataclass(frozen=True)
@@ -49,24 +44,6 @@ class Preview:
     image_alt: str
     kind: str = "website"  # og:type
     image_type: str = "image/jpeg"
-
-
-def is_public(item) -> bool:
-    """True when a guest may see this question, announcement, KIM, business group or
-    product."""
-    if item is None or getattr(item, "hidden_at", None) is not None:
-        return False
-    if isinstance(item, Thread):
-        return item.visibility != Visibility.PRIVATE and item.status in VERIFIED
-    if isinstance(item, Product):
-        return bool(item.published) and is_public(item.business_group)
-    if isinstance(item, BusinessGroup):
-        return is_public(item.kim_group)
-    if isinstance(item, KimGroup):
-        return item.status == KimStatus.AKTIF
-    if isinstance(item, Announcement):
-        return True
-    raise TypeError(f"no share rule for {type(item).__name__}")
 
 
 def excerpt(text: str | None, limit: int = DESCRIPTION_MAX) -> str:

@@ -28,11 +28,22 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, Integer, column, func, literal_column, select, union_all, values
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    column,
+    func,
+    literal_column,
+    select,
+    union_all,
+    values,
+)
 
 from kim_app.common.workdays import is_working_day
 from kim_app.extensions import db
-from kim_app.models import Agency, Thread, ThreadStatus, Village, Visibility
+from kim_app.models import Agency, Thread, Village, Visibility
+from kim_app.moderation.visibility import public_thread_clause
 from kim_app.stats import services
 from kim_app.stats.sql import local_date
 from kim_app.threads import lifecycle
@@ -51,17 +62,10 @@ GRADE_RULES = (
 )
 GRADES = ("A", "B", "C", "D", "E")
 
-# The statuses a question has once verified (not baru, not ditolak).
-VERIFIED = (ThreadStatus.DIVERIFIKASI, ThreadStatus.DIPROSES, ThreadStatus.DIJAWAB,
-            ThreadStatus.SELESAI)
-
-
 def linkable_clause():
-    """SQL: a question these pages may link to: public (not private, not anonymous) and
-    verified. Today's public rule, kept here alone; it moves to
-    `kim_app.moderation.visibility` (which also leaves hidden questions out) when that
-    lands on main."""
-    return (Thread.visibility == Visibility.PUBLIC) & Thread.status.in_(VERIFIED)
+    """SQL: a question these pages may link to: public for a guest
+    (`moderation.visibility`: verified, not private, not hidden) and not anonymous either."""
+    return and_(public_thread_clause(), Thread.visibility == Visibility.PUBLIC)
 
 
 def grade(on_time_share: float | None, answer_median_days: float | None,
@@ -276,8 +280,11 @@ def agency_page(agency: Agency, f: services.StatsFilter, today: date) -> AgencyP
         select(Thread.code, Thread.title, Thread.answered_at)
         .where(*answered, linkable_clause())
         .order_by(Thread.answered_at.desc(), Thread.id.desc()).limit(RECENT_SHOWN))]
-    not_shown = db.session.scalar(select(func.count()).select_from(Thread).where(
-        Thread.agency_id == agency.id, ~linkable_clause()))
+    hidden = select(func.count()).select_from(Thread)
+    if f.kecamatan:
+        hidden = hidden.join(Village, Village.code == Thread.village_code)
+    not_shown = db.session.scalar(hidden.where(*services._conditions(f, today),
+                                               ~linkable_clause()))
     return AgencyPage(figures, services.trend(f, today, full=False, percentiles=False),
                       recent, int(not_shown or 0))
 

@@ -121,7 +121,7 @@ def _measured(scope: Scope, by: str, since: date | None, until: date | None):
     product_keys = _keys(by, product_month)
     products = select(*product_keys, func.count(Product.id)).select_from(Product)
     products = _groups(products, Product.business_group_id, scope).where(
-        Product.published.is_(True))
+        Product.published.is_(True), Product.hidden_at.is_(None))
 
     click_keys = _keys(by, month_of(OrderClickDay.day))
     clicks = select(*click_keys, func.coalesce(func.sum(OrderClickDay.clicks), 0)

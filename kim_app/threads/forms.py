@@ -25,7 +25,7 @@ from kim_app.common.submission import SubmissionKeyMixin
 from kim_app.kim.forms import LocalDateField
 from kim_app.models import RejectReason, Visibility
 from kim_app.threads import services
-from kim_app.threads.labels import REJECT_LABELS, VISIBILITY_LABELS
+from kim_app.threads.labels import REJECT_LABELS, VISIBILITY_LABELS, officer_label
 
 TITLE_MIN, TITLE_MAX = 10, 150
 BODY_MIN, BODY_MAX = 20, 5000
@@ -185,8 +185,9 @@ class AssignForm(PrefixedForm):
         self.agency.choices = [("", _l("— Pilih instansi —"))] + [
             (a.id, a.short_name or a.name) for a in agencies
         ]
+        by_id = {agency.id: agency for agency in agencies}
         self.assignee.choices = [("", _l("— Belum ditentukan —"))] + [
-            (u.id, u.name) for u in officers
+            (u.id, officer_label(u, by_id)) for u in officers
         ]
 
     def validate_agency(self, field):

@@ -48,3 +48,10 @@ def status_options(chosen: str, first: tuple[str, str], last: tuple[str, str] | 
     first choice (e.g. "all") and an optional last one."""
     options = [first, *status_choices(), *([last] if last else [])]
     return [(value, label, value == chosen) for value, label in options]
+
+
+def officer_label(officer, agencies: dict) -> str:
+    """An officer in a list: the name, and the agency a petugas of one works for (from
+    `agencies`, by id: no query per officer)."""
+    agency = None if officer.is_admin else agencies.get(officer.agency_id)
+    return f"{officer.name} ({agency.short_name or agency.name})" if agency else officer.name

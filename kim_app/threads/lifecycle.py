@@ -401,6 +401,9 @@ def merge(duplicate: Thread, actor: User, original: Thread, note: str = "") -> P
     from kim_app.threads import metoo
 
     _require_officer(actor, duplicate)
+    for thread in sorted({duplicate.id: duplicate, original.id: original}.values(),
+                         key=lambda t: t.id):
+        _lock(thread)  # both, in one order: two merges into one original take turns
     _require_status(duplicate, "merge")
     if original.id == duplicate.id:
         raise ThreadError(_l("Pertanyaan tidak bisa menjadi duplikat dirinya sendiri."))

@@ -35,6 +35,8 @@ def say_me_too(user: User, thread: Thread) -> bool:
     (False: it was marked already)."""
     if not may_say_me_too(user, thread):
         raise PermissionError
+    # The thread's row first, as a merge takes it: a mark and a merge take turns.
+    db.session.execute(select(Thread.id).where(Thread.id == thread.id).with_for_update())
     try:
         with db.session.begin_nested():
             db.session.add(ThreadMeToo(user_id=user.id, thread_id=thread.id))

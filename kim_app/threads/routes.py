@@ -102,7 +102,8 @@ def lookup():
         error = _("Ini bukan kode pelacakan. Kodenya seperti TNY-26-4K7Q (boleh hanya 4K7Q).")
     else:
         error = _("Tidak ada pertanyaan dengan kode %(code)s yang dapat Anda lihat. Periksa "
-                  "kodenya; pertanyaan pribadi hanya terlihat setelah masuk.",
+                  "kodenya. Pertanyaan yang belum diverifikasi dan pertanyaan pribadi hanya "
+                  "terlihat oleh penanya setelah masuk.",
                   code=code_query.code or code_query.tail)
     return render_template("threads/lookup.html", typed=typed, found=[], error=error), (
         400 if code_query is None else 404)

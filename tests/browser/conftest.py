@@ -109,16 +109,30 @@ def context(new_context, live_server):
     return context
 
 
-@pytest.fixture
-def console_errors(page) -> list[str]:
-    """Console errors and uncaught exceptions of the page, CSP violations included."""
+# htmx reports a request it aborted on purpose (a field's check, `hx-sync="closest
+# form:abort"`, when its boosted form is sent) as a console error; failed requests still
+# count (htmx:responseError, htmx:sendError).
+INTENDED_ABORT = ("htmx:sendAbort", "htmx:afterRequest")
+
+
+def watch_console(page) -> list[str]:
+    """Console errors and uncaught exceptions of `page` from now on, CSP violations
+    included."""
     errors: list[str] = []
 
     def on_console(message):
         text, url = message.text, message.location.get("url", "")
+        if text.startswith(INTENDED_ABORT):
+            return
         if message.type == "error" or "Content Security Policy" in text or "Refused" in text:
             errors.append(f"{message.type}: {text} ({url})")
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
     return errors
+
+
+@pytest.fixture
+def console_errors(page) -> list[str]:
+    """Console errors and uncaught exceptions of the page, CSP violations included."""
+    return watch_console(page)

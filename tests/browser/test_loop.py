@@ -1,8 +1,8 @@
 """The loop closes, in a real browser (issue 16): questions verified and assigned to an
-agency, that agency's petugas answers, an officer promotes the answer to an announcement
-for one kecamatan, a pengurus there relays it and files a dissemination report, and the
-reach page shows the people reached offline. CSRF is on; no console error or CSP
-violation may appear.
+agency in bulk from the inbox, that agency's petugas answers with a template, an officer
+promotes the answer to an announcement for one kecamatan, a pengurus there relays it and
+files a dissemination report, and the reach page shows the people reached offline. CSRF
+is on; no console error or CSP violation may appear.
 """
 
 import re
@@ -12,7 +12,16 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from kim_app.extensions import db
-from kim_app.models import Agency, KimGroup, MemberRole, Membership, MembershipStatus, Role, utcnow
+from kim_app.models import (
+    Agency,
+    AnswerTemplate,
+    KimGroup,
+    MemberRole,
+    Membership,
+    MembershipStatus,
+    Role,
+    utcnow,
+)
 from tests.browser.test_info import log_in, log_out
 from tests.conftest import make_user
 from tests.test_uploads import image_bytes
@@ -43,6 +52,9 @@ def people(app):
         db.session.add(Membership(user_id=user.id, group_id=gulang.id, role=role,
                                   status=MembershipStatus.ACTIVE, decided_at=utcnow()))
     db.session.commit()
+    db.session.add(AnswerTemplate(name="Salam Dinkes", agency_id=dinkes.id,
+                                  body="Salam sehat dari {instansi} (kode {kode})."))
+    db.session.commit()
     asker = make_user(name="Bu Penanya")
     questions = [new_thread(asker, title=QUESTION),
                  new_thread(asker, title="Posyandu di dusun kami tutup")]
@@ -53,20 +65,30 @@ def people(app):
 def test_answer_travels_back_down_to_the_village(page: Page, live_server, people,
                                                  console_errors):
     code = people["codes"][0]
-    # 1. Diskominfo verifies the question and assigns it to Dinas Kesehatan.
+    # 1. Diskominfo verifies both questions in bulk from the inbox, then assigns them to
+    #    Dinas Kesehatan in bulk.
     log_in(page, people["officer"])
+    page.goto("/petugas/")
+    for action, agency in (("Verifikasi", None), ("Tugaskan ke instansi", "Dinkes")):
+        page.get_by_label("Pilih semua di halaman ini").check()
+        page.get_by_text("Tindakan massal untuk pertanyaan yang dipilih").click()
+        page.select_option("#action", label=action)
+        if agency:
+            page.select_option("#agency", label=agency)
+        with page.expect_response(re.compile(r"/petugas/massal$")):
+            page.get_by_role("button", name="Jalankan untuk yang dipilih").click()
+        expect(page.locator("#flash")).to_contain_text("2 pertanyaan diproses")
     page.goto(f"/tanya/{code}")
-    page.get_by_role("button", name="Verifikasi pertanyaan").click()
-    expect(page.locator("#thread-status")).to_have_text("Diverifikasi")
-    page.select_option("#assign-agency", label="Dinkes")
-    page.get_by_role("button", name="Tugaskan", exact=True).click()
     expect(page.locator("#thread-status")).to_have_text("Diproses")
     log_out(page)
 
-    # 2. The agency's petugas answers.
+    # 2. The agency's petugas answers, starting from the agency's template.
     log_in(page, people["health"])
     page.goto(f"/tanya/{code}")
     page.fill("#answer-body", ANSWER)
+    page.select_option("#answer-template", label="Salam Dinkes")
+    expect(page.locator("#answer-body")).to_have_value(
+        f"{ANSWER}\n\nSalam sehat dari Dinas Kesehatan (kode {code}).")
     page.set_input_files("#answer-photos", files=[
         {"name": "jadwal.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()}])
     page.get_by_role("button", name="Kirim jawaban resmi").click()

@@ -11,6 +11,7 @@ from kim_app.extensions import db
 from kim_app.models import AnswerTemplate, Role, Thread, ThreadStatus
 from tests.browser.test_threads import log_in, marker_survived, set_marker
 from tests.conftest import make_user
+from tests.test_uploads import image_bytes
 from tests.threads.conftest import agency, new_thread
 
 pytestmark = pytest.mark.browser
@@ -55,7 +56,11 @@ def test_bulk_verify_and_assign_then_answer_from_a_template(page: Page, app, liv
     page.goto(f"/tanya/{codes[0]}")
     set_marker(page)
     page.fill("#answer-body", "Terima kasih atas laporannya.")
-    page.select_option("#answer-template", label="Tindak lanjut")
+    page.set_input_files("#answer-photos", files=[
+        {"name": "jalan.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()}])
+    with page.expect_request(re.compile(r"/templat$")) as picked:
+        page.select_option("#answer-template", label="Tindak lanjut")
+    assert "jalan.jpg" not in (picked.value.post_data or "")  # the text only, not the photo
     expect(page.locator("#answer-body")).to_have_value(re.compile(
         rf"^Terima kasih atas laporannya\.\n\nPertanyaan {codes[0]} kami teruskan ke "))
     assert marker_survived(page), "using a template reloaded the page"
@@ -64,4 +69,5 @@ def test_bulk_verify_and_assign_then_answer_from_a_template(page: Page, app, liv
     page.get_by_role("button", name="Kirim jawaban resmi").click()
     expect(page.locator("#thread-status")).to_have_text("Dijawab")
     expect(page.locator("#official-answer")).to_contain_text("Tim segera meninjau.")
+    expect(page.locator("#official-answer img")).to_have_count(1)  # the photo went with it
     assert console_errors == []

@@ -45,6 +45,8 @@ PHONE = ("Mozilla/5.0 (Linux; Android 10; SM-A105F) AppleWebKit/537.36 (KHTML, l
 
 @pytest.fixture
 def page(new_context, live_server) -> Page:
+    # The service worker is blocked for every browser test (conftest): its fetches would
+    # pass by the route that stands in for WhatsApp.
     context = new_context(base_url=live_server, user_agent=PHONE)
     context.add_init_script(REPORT_CSP_VIOLATIONS)
     return context.new_page()

@@ -46,7 +46,7 @@ def test_villager_asks_officer_answers_villager_closes(page: Page, app, live_ser
     # The villager asks.
     log_in(page, villager)
     page.get_by_role("link", name="Tanya", exact=True).click()
-    page.get_by_role("button", name="Ajukan pertanyaan").click()
+    page.get_by_role("button", name="Ajukan pertanyaan", exact=True).click()
     set_marker(page)
     with page.expect_response(re.compile(r"/tanya/baru/periksa$")) as check:
         page.fill("#title", "Pendek")
@@ -104,4 +104,4 @@ def test_villager_asks_officer_answers_villager_closes(page: Page, app, live_ser
     expect(page.locator(".thread-facts")).to_contain_text("5/5")
     assert marker_survived(page), "closing reloaded the page"
 
-    assert console_errors == []
+    assert console_errors == [], "\n".join(console_errors)

@@ -142,3 +142,18 @@ def test_new_accounts_may_report_when_configured(app_factory, db):
     thread = new_thread(trusted(), verified=True)
     response = report_via_http(client, thread, make_user(name="Akun Baru"))
     assert response.status_code == 302 and report_count(thread) == 1
+
+
+def test_the_data_export_holds_the_persons_reports(client, db, answered, stranger):
+    import io
+    import json
+    import zipfile
+
+    _thread, post = answered
+    report_via_http(client, post, stranger, "lainnya", "Menyinggung tetangga")
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/akun/data").data))
+    data = json.loads(archive.read("data.json"))
+    assert data["reports"] == [{"object_type": "post", "object_id": post.id,
+                                "reason": "lainnya", "text": "Menyinggung tetangga",
+                                "created_at": data["reports"][0]["created_at"],
+                                "outcome": None}]

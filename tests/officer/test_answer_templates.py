@@ -216,3 +216,18 @@ def test_using_a_template_in_the_answer_by_role(client, db, asker, people, role,
     response = client.post(f"/tanya/{thread.code}/templat", data={
         "untuk": which, f"{which}-template": str(item.id)})
     assert response.status_code == expected
+
+
+def test_demo_templates_load_once_and_fit_their_threads(db, asker, petugas):
+    from kim_app.officer import demo
+
+    assert demo.load() == "Answer templates: 2 created."
+    db.session.commit()
+    assert demo.load() == "Answer templates: already present."
+    health = advance(new_thread(asker), petugas, S.DIPROSES)  # kesehatan, Dinas Kesehatan
+    farming = new_thread(asker, category_slug="pertanian")
+    assert len(answer_templates.offered(health)) == 2
+    assert [t.name for t in answer_templates.offered(farming)] == [
+        "Terima kasih dan tindak lanjut"]
+    for item in answer_templates.offered(health):
+        assert answer_templates.unknown_placeholders(item.body) == []

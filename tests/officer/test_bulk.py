@@ -71,6 +71,23 @@ def test_bulk_assign_by_role(client, db, asker, people, role, expected):
     assert moved == (role not in ("guest", "warga", "pengurus"))
 
 
+def test_an_agency_petugas_chosen_alone_brings_their_agency(client, db, asker, petugas,
+                                                            dinkes_officer):
+    thread = advance(new_thread(asker), petugas, S.DIVERIFIKASI)
+    login(client, petugas)
+    response = post_bulk(client, [f"{thread.id}:diverifikasi"], "assign",
+                         assignee=str(dinkes_officer.id))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (thread.agency_id, thread.assignee_id) == (agency("dinkes").id, dinkes_officer.id)
+    # A Diskominfo petugas alone says nothing about the agency: it must be chosen.
+    other = advance(new_thread(asker), petugas, S.DIVERIFIKASI)
+    response = post_bulk(client, [f"{other.id}:diverifikasi"], "assign",
+                         assignee=str(petugas.id))
+    assert response.status_code == 422
+    assert "Pilih instansi (OPD)" in response.get_data(as_text=True)
+
+
 def test_an_officer_of_another_agency_is_refused_thread_by_thread(client, db, asker, petugas,
                                                                  dispertan_officer):
     thread = advance(new_thread(asker), petugas, S.DIVERIFIKASI)
@@ -231,3 +248,19 @@ def test_two_officers_verifying_the_same_threads_at_once_verify_each_once(app_fa
     # Whoever came second found every thread verified already: skipped and listed.
     assert sum(text.count("Statusnya sudah berubah") for text in
                (response.text for response in responses)) == 4
+
+
+def test_the_bulk_bar_costs_the_same_queries_however_many_officers(client, db, asker, petugas,
+                                                                   query_counter):
+    from tests.officer.conftest import agency_officer
+
+    new_thread(asker)
+    login(client, petugas)
+    with query_counter() as few:
+        client.get("/petugas/")
+    for slug in ("dinkes", "dispertan", "dpupr", "disdukcapil"):
+        agency_officer(slug, f"Petugas {slug}")
+    with query_counter() as many:
+        html = client.get("/petugas/").get_data(as_text=True)
+    assert "Petugas dpupr (DPUPR)" in html  # the officer's agency beside the name
+    assert len(many) == len(few)

@@ -13,7 +13,7 @@ from kim_app.models import (
     ThreadStatus,
     Visibility,
 )
-from kim_app.threads import lifecycle, services
+from kim_app.threads import lifecycle, metoo, services
 from tests.conftest import HX, field_error, login, make_user
 from tests.loop_helpers import ROLES, as_role
 from tests.threads.conftest import advance, agency, new_thread
@@ -88,7 +88,7 @@ def test_the_count_shows_in_lists_and_the_list_sorts_by_it(client, db, asker, pe
 def test_no_me_too_before_the_question_is_public(client, db, asker, other, petugas, status):
     thread = advance(new_thread(asker), petugas, status)
     login(client, other)
-    # Not public yet: for anyone but its asker, pengurus and officers it does not exist.
+    # Verified before public: for anyone but its asker and officers it does not exist yet.
     assert client.post(f"/tanya/{thread.code}/saya-juga").status_code == 404
     assert marks(db, thread) == 0
 
@@ -243,3 +243,38 @@ def test_marks_are_in_the_data_export_and_go_with_a_deleted_account(client, db, 
     assert client.post("/akun/hapus", data={"current_password": PASSWORD}).status_code == 302
     db.session.expire_all()
     assert marks(db, thread) == 0 and thread.me_too_count == 0
+
+
+def test_the_inbox_sorts_by_me_too_in_keyset_pages(client, db, asker, petugas):
+    from kim_app.officer import services as inbox
+
+    threads = [advance(new_thread(asker, title=f"Pertanyaan bersama nomor {n}"), petugas,
+                       S.DIVERIFIKASI) for n in range(4)]
+    for thread, marks_wanted in zip(threads, (0, 3, 1, 2), strict=True):
+        for _ in range(marks_wanted):
+            metoo.say_me_too(make_user(), thread)
+    db.session.commit()
+    expected = [threads[1].code, threads[3].code, threads[2].code, threads[0].code]
+    login(client, petugas)
+    html = client.get("/petugas/?urut=saya-juga", headers=HX).get_data(as_text=True)
+    assert [code for code in expected if code in html] == expected
+    assert sorted(expected, key=html.index) == expected
+    assert "3 saya juga" in html
+    filters = inbox.parse_inbox_filters({"urut": "saya-juga"})
+    seen, cursor = [], None
+    while True:
+        page, cursor = inbox.inbox_page(filters, petugas, after=cursor, limit=1)
+        seen += [thread.code for thread in page]
+        if cursor is None:
+            break
+    assert seen == expected
+    default = client.get("/petugas/", headers=HX).get_data(as_text=True)
+    assert default.index(threads[0].code) < default.index(threads[1].code)  # by due date
+
+
+def test_the_sort_and_the_titipan_filter_show_as_removable_chips(client, asker):
+    login(client, asker)
+    html = client.get("/tanya/?urut=saya-juga&tampil=titipan", headers=HX).get_data(
+        as_text=True)
+    assert "Paling banyak “saya juga”" in html and "Titipan warga" in html
+    assert 'href="/tanya/?tampil=titipan"' in html and 'href="/tanya/?urut=saya-juga"' in html

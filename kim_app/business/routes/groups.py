@@ -12,7 +12,6 @@ from kim_app.common.uploads import UploadError
 from kim_app.extensions import db
 from kim_app.kim import services as kim_services
 from kim_app.models import BusinessGroup
-from kim_app.moderation import visibility
 from kim_app.stats import business as business_figures
 
 
@@ -22,7 +21,7 @@ def group_page(group: BusinessGroup, join_form: JoinForm, status: int = 200):
         "business/group.html", group=group, authority=authority,
         products=products.group_products(
             group, include_hidden=authority.manages_products or can_moderate(current_user)),
-        join_form=join_form, shown_hidden=visibility.shows_hidden_to(current_user, group),
+        join_form=join_form,
         view=business_figures.group_figures(group) if authority.sees_figures else None,
     ), status
 
