@@ -109,6 +109,19 @@ def test_an_announcement_with_and_without_a_photo(client, db, petugas):
     assert_jpeg_preview(client, tags, "Pasar murah")
 
 
+def test_a_withdrawn_announcement_has_none(app, client, db, petugas):
+    from kim_app.info import corrections
+
+    item = publish(db, petugas, title="Jadwal vaksinasi yang keliru")
+    assert og(client.get(f"/info/{item.id}").get_data(as_text=True))
+    with app.test_request_context("/"):
+        corrections.withdraw(item, petugas, "Tanggalnya salah")
+    _db.session.commit()
+    page = client.get(f"/info/{item.id}")
+    assert page.status_code == 200 and "Tanggalnya salah" in page.get_data(as_text=True)
+    assert og(page.get_data(as_text=True)) == {}
+
+
 def test_a_kim_and_a_business_group(client, db):
     kim = bf.kim()
     tags = og(client.get(f"/kim/{kim.slug}").get_data(as_text=True))

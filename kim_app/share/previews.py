@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from kim_app.common.urls import absolute_url, external_url_for
+from kim_app.info import services as info_services
 from kim_app.models import (
     Announcement,
     BusinessGroup,
@@ -76,6 +77,8 @@ def preview(item) -> Preview | None:
     """The preview of a shareable page's item, or None when it must have none."""
     if not is_public(item):
         return None
+    if isinstance(item, Announcement) and info_services.is_withdrawn(item):
+        return None  # its page says it was withdrawn; the link should not travel
     if isinstance(item, Thread):
         first = item.photos[0].photo if item.photos else None
         return Preview(
