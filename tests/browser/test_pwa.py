@@ -86,7 +86,10 @@ def test_a_photo_is_shrunk_and_kept_across_a_validation_error(page: Page, app, l
     held = page.locator("#held-photos img")
     expect(held).to_have_count(1)
     expect(page.locator("#held-photos")).to_contain_text("1 foto sudah terkirim")
-    assert held.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The thumbnail is a real picture, loaded from the server (it may still be arriving).
+    page.wait_for_function(
+        "() => { const img = document.querySelector('#held-photos img');"
+        " return img && img.complete && img.naturalWidth > 0; }")
     _db.session.expire_all()
     photo = _db.session.scalar(select(Photo))
     # Shrunk in the browser to 1600 px before it was sent (the original was 3200 px wide).
