@@ -2,6 +2,7 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required
 
 from kim_app.account import bp, services
@@ -43,6 +44,7 @@ def edit_profile():
                                        village_code=form.village.data, email=form.email.data,
                                        locale=form.locale.data)
         db.session.commit()
+        refresh()  # the confirmation in the language just chosen, not the one read before
         flash(_("Profil sudah disimpan."), "success")
         if sent:
             flash(_("Kami mengirim tautan ke %(email)s. Email dikirim ke alamat baru setelah "
