@@ -60,21 +60,29 @@ def sales_page(group_slug: str):
     return _page(group, authority)
 
 
+def _saved(form, save, message: str) -> bool:
+    """Run `save` (a sales rule): committed with `message`, or refused with the reason by
+    the date field and nothing kept."""
+    try:
+        save()
+    except BusinessError as refused:
+        db.session.rollback()
+        form.sold_on.errors = [str(refused.message)]
+        return False
+    db.session.commit()
+    flash(message, "success")
+    return True
+
+
 @bp.post("/<group_slug>/penjualan")
 @login_required
 def record_sale(group_slug: str):
     group, authority = access.authorised(group_slug, "records_sales")
     form = _sale_form(group)
-    if form.validate_on_submit():
-        try:
-            sales.record_sale(current_user, group, **_values(group, form))
-        except BusinessError as refused:
-            db.session.rollback()
-            form.sold_on.errors = [str(refused.message)]
-        else:
-            db.session.commit()
-            flash(_("Penjualan dicatat."), "success")
-            return _to_sales(group)
+    if form.validate_on_submit() and _saved(
+            form, lambda: sales.record_sale(current_user, group, **_values(group, form)),
+            _("Penjualan dicatat.")):
+        return _to_sales(group)
     return _page(group, authority, form, 422)
 
 
@@ -94,16 +102,10 @@ def edit_sale(group_slug: str, sale_id: int):
         form.amount.data = str(sale.amount)
         form.note.data = sale.note
         form.product_id.data = str(sale.product_id or "")
-    elif form.validate_on_submit():
-        try:
-            sales.update_sale(current_user, sale, **_values(group, form))
-        except BusinessError as refused:
-            db.session.rollback()
-            form.sold_on.errors = [str(refused.message)]
-        else:
-            db.session.commit()
-            flash(_("Penjualan disimpan."), "success")
-            return _to_sales(group)
+    elif form.validate_on_submit() and _saved(
+            form, lambda: sales.update_sale(current_user, sale, **_values(group, form)),
+            _("Penjualan disimpan.")):
+        return _to_sales(group)
     status = 422 if request.method == "POST" else 200
     return render_template("business/sale_edit.html", group=group, sale=sale, form=form,
                            action_form=ActionForm()), status
