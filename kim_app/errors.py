@@ -10,7 +10,6 @@ timed out), every request gets 503 with `Retry-After` instead of a 500.
 """
 
 from flask import Flask, current_app, g, make_response, render_template
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -18,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from kim_app.common.htmx import retarget_to_flash, wants_fragment
 from kim_app.database import UNAVAILABLE
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 
 # Shown if even the error page cannot be rendered: plain HTML, in Bahasa Indonesia.
 LAST_RESORT = (

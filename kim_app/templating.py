@@ -5,12 +5,13 @@ from functools import cache
 from pathlib import Path
 
 from babel.numbers import format_currency
-from flask import Flask, current_app, g, session, url_for
-from flask_babel import format_date, format_datetime, get_locale, get_translations
+from flask import Flask, current_app, session, url_for
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from kim_app.common.markdown import render_markdown
 from kim_app.common.urls import external_url_for
+from kim_app.i18n import translations as _translations
 
 
 @cache
@@ -23,17 +24,6 @@ def static_url(filename: str) -> str:
     path = Path(current_app.static_folder) / filename
     version = _file_hash(str(path)) if path.is_file() else "0"
     return url_for("static", filename=filename, v=version)
-
-
-def _translations():
-    """This request's catalogue, looked up once per locale (Flask-Babel looks it up again
-    for every string: hundreds of times per page). Keyed by the locale object, so text
-    rendered inside `force_locale` (another person's language) gets that catalogue."""
-    locale = get_locale()
-    cached = g.get("kim_translations")
-    if cached is None or cached[0] is not locale:
-        cached = g.kim_translations = (locale, get_translations())
-    return cached[1]
 
 
 def register(app: Flask) -> None:

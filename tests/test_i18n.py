@@ -68,3 +68,32 @@ def test_every_message_has_an_english_translation(tmp_path):
     assert len(wanted) > 100  # the extraction really read the code and templates
     missing = sorted(wanted - translated)
     assert not missing, f"untranslated: {missing[:10]}"
+
+
+def test_fast_gettext_follows_the_locale_within_a_request(app):
+    """kim_app.i18n remembers the catalogue per locale: another person's language
+    (`force_locale`) and a refresh after a language change take effect at once."""
+    from flask_babel import force_locale, refresh
+
+    from kim_app import i18n
+
+    # Each request gets its own app context (and `g`), as when served.
+    with app.app_context(), app.test_request_context("/", headers={"Cookie": "kim_lang=id"}):
+        assert i18n.gettext("Masuk") == "Masuk"
+        with force_locale("en"):
+            assert i18n.gettext("Masuk") == "Log in"
+            assert i18n.ngettext("%(days)s hari", "%(days)s hari", 2, days=2) == "2 days"
+        assert i18n.gettext("Masuk") == "Masuk"
+        assert str(i18n.lazy_gettext("Masuk")) == "Masuk"
+    with app.app_context(), app.test_request_context("/", headers={"Cookie": "kim_lang=en"}):
+        assert i18n.gettext("Masuk") == "Log in"
+        assert i18n.gettext("Halo %(name)s", name="Sri") == "Halo Sri"  # unknown: as written
+        refresh()
+        assert i18n.gettext("Masuk") == "Log in"
+
+
+def test_fast_gettext_outside_a_request_returns_the_text():
+    from kim_app import i18n
+
+    assert i18n.gettext("Masuk") == "Masuk"
+    assert i18n.ngettext("%(num)d berkas", "%(num)d berkas", 3) == "3 berkas"

@@ -17,12 +17,12 @@ Rules:
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 
 from kim_app.common import audit
 from kim_app.common.uploads import delete_photo
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.kim.services import groups_where_last_ketua
 from kim_app.models import (
     BusinessGroup,

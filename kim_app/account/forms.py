@@ -1,12 +1,12 @@
 """Forms of a person's own account: profile, phone number, deletion."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from kim_app.auth import services
 from kim_app.auth.forms import PersonFields
+from kim_app.i18n import lazy_gettext as _l
 
 
 class ProfileForm(PersonFields, FlaskForm):

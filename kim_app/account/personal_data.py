@@ -1,13 +1,13 @@
 """`/akun/data` (download everything) and `/akun/hapus` (delete the account)."""
 
 from flask import Response, flash, redirect, render_template, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from kim_app.account import bp, deletion, export
 from kim_app.account.forms import ConfirmPasswordForm
 from kim_app.auth import services as accounts
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.models import utcnow
 
 

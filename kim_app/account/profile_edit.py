@@ -1,7 +1,6 @@
 """`/akun/profil`: correcting one's own name, village, email, language and phone number."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required
 
@@ -10,6 +9,7 @@ from kim_app.account.forms import PhoneChangeForm, ProfileForm
 from kim_app.auth import services as accounts
 from kim_app.auth import tokens
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.models import User
 from kim_app.notifications.mail import email_configured
 

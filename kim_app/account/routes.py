@@ -10,7 +10,6 @@ from flask import (
     render_template,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from kim_app.account import bp
@@ -19,6 +18,7 @@ from kim_app.auth import services
 from kim_app.auth.forms import PasswordChangeForm
 from kim_app.common.ratelimit import account_key
 from kim_app.extensions import db, limiter
+from kim_app.i18n import gettext as _
 from kim_app.kim.services import memberships_of
 from kim_app.threads import titipan
 

@@ -3,11 +3,11 @@
 The KIM group form itself (name, village, profile) is `kim_app.kim.forms.GroupForm`.
 """
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.kim.forms import DecisionForm
 from kim_app.models import KimStatus
 

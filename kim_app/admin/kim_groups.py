@@ -16,12 +16,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, tuple_
 
 from kim_app.common.audit import record
 from kim_app.common.unique import add_with_slug, free_slug, slugify
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.kim.services import directory_query
 from kim_app.models import District, KimGroup, KimStatus, User, Village
 

@@ -7,8 +7,6 @@ only that item's card (a refused form comes back 422 with its errors in the card
 """
 
 from flask import abort, flash, redirect, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from kim_app.admin import people
@@ -16,6 +14,8 @@ from kim_app.admin.routes import bp, requires
 from kim_app.common import permissions
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.moderation import content, queue
 from kim_app.moderation.forms import DecisionForm, RedactForm
 from kim_app.moderation.reports import REASON_LABELS

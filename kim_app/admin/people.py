@@ -14,11 +14,11 @@ Rules:
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from kim_app.common import audit
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.kim import services as kim_services
 from kim_app.models import (
     Agency,

@@ -1,11 +1,11 @@
 """Forms of the people pages: search, role, deactivation, reactivation, reset code."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from kim_app.common.region_fields import VillageFields
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import Role
 
 ROLE_LABELS = {

@@ -12,7 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from kim_app.admin import people
@@ -30,6 +29,7 @@ from kim_app.auth import reset
 from kim_app.common import permissions
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.models import Agency, ResetRequest, ResetRequestStatus, Role, User
 
 MAX_ID = 2**31 - 1

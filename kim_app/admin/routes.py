@@ -10,7 +10,6 @@ gets the same errors with status 422.
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kim_app.admin import kim_groups, reference, sections
@@ -19,6 +18,7 @@ from kim_app.common import permissions
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
 from kim_app.common.params import int_arg
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.kim import services as kim_services
 from kim_app.kim.forms import GroupForm
 from kim_app.models import Agency, Category, KimGroup, KimStatus

@@ -8,9 +8,8 @@ section (people, moderation, the audit log …) is one more entry here.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
 from kim_app.common import permissions
+from kim_app.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

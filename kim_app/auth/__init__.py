@@ -3,11 +3,11 @@
 import secrets
 
 from flask import Blueprint, flash, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import select
 
 from kim_app.extensions import db, htmx
+from kim_app.i18n import lazy_gettext as _l
 
 bp = Blueprint("auth", __name__)
 

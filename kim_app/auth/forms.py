@@ -1,12 +1,12 @@
 """Registration, login and password forms. Every message goes through Flask-Babel."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from kim_app.auth import services
 from kim_app.common.region_fields import VillageFields
+from kim_app.i18n import lazy_gettext as _l
 
 
 class PasswordRules:

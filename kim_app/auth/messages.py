@@ -6,11 +6,11 @@ They go to one address in the person's language, through the same queue as notif
 
 from flask import current_app, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from kim_app.auth import tokens
 from kim_app.common.urls import absolute_url
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.models import OutgoingEmail, User
 
 

@@ -2,7 +2,6 @@
 from an officer). The rules live in `auth.reset` and `auth.tokens`."""
 
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from kim_app.auth import bp, messages, reset, services, tokens
@@ -11,6 +10,7 @@ from kim_app.auth.routes import _typed_identifier
 from kim_app.common import audit
 from kim_app.common.ratelimit import account_and_ip_limits
 from kim_app.extensions import db, limiter
+from kim_app.i18n import gettext as _
 from kim_app.models import User
 
 

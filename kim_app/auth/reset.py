@@ -22,12 +22,12 @@ import secrets
 from datetime import UTC, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from kim_app.auth import services as accounts
 from kim_app.common import audit
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import (
     Membership,
     MembershipStatus,

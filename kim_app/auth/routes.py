@@ -13,7 +13,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from kim_app.auth import bp, devices, services
@@ -23,6 +22,7 @@ from kim_app.common.htmx import fragment_response
 from kim_app.common.ratelimit import account_and_ip_limits
 from kim_app.common.region_fields import VillageForm
 from kim_app.extensions import db, limiter
+from kim_app.i18n import gettext as _
 
 
 def safe_next(target: str | None) -> str | None:

@@ -7,7 +7,6 @@ translated (WTForms' built-in "Not a valid choice" is not).
 import re
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
@@ -18,6 +17,7 @@ from kim_app.business import labels, products, sales
 from kim_app.business.errors import BusinessError
 from kim_app.common.params import to_int
 from kim_app.common.submission import SubmissionKeyMixin
+from kim_app.i18n import lazy_gettext as _l
 
 
 class _Choice:

@@ -1,32 +1,35 @@
 """What product categories and availabilities are called, in the reader's language."""
 
-from flask_babel import gettext as _
-
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import Availability, ProductCategory
+
+# Lazy, so that a label costs one catalogue look-up when it is shown, not one per category.
+CATEGORY_LABELS = {
+    ProductCategory.MAKANAN: _l("Makanan"),
+    ProductCategory.MINUMAN: _l("Minuman"),
+    ProductCategory.BATIK: _l("Batik dan pakaian"),
+    ProductCategory.KERAJINAN: _l("Kerajinan"),
+    ProductCategory.PERTANIAN: _l("Hasil pertanian"),
+    ProductCategory.PETERNAKAN: _l("Peternakan"),
+    ProductCategory.PERIKANAN: _l("Perikanan"),
+    ProductCategory.JASA: _l("Jasa"),
+    ProductCategory.LAINNYA: _l("Lainnya"),
+}
+AVAILABILITY_LABELS = {
+    Availability.TERSEDIA: _l("Tersedia"),
+    Availability.HABIS: _l("Habis"),
+    Availability.PRE_ORDER: _l("Pre-order"),
+}
 
 
 def category_label(category: ProductCategory | str) -> str:
-    labels = {
-        ProductCategory.MAKANAN: _("Makanan"),
-        ProductCategory.MINUMAN: _("Minuman"),
-        ProductCategory.BATIK: _("Batik dan pakaian"),
-        ProductCategory.KERAJINAN: _("Kerajinan"),
-        ProductCategory.PERTANIAN: _("Hasil pertanian"),
-        ProductCategory.PETERNAKAN: _("Peternakan"),
-        ProductCategory.PERIKANAN: _("Perikanan"),
-        ProductCategory.JASA: _("Jasa"),
-        ProductCategory.LAINNYA: _("Lainnya"),
-    }
-    return labels.get(ProductCategory(category), str(category))
+    label = CATEGORY_LABELS.get(ProductCategory(category))
+    return str(label) if label is not None else str(category)
 
 
 def availability_label(availability: Availability | str) -> str:
-    labels = {
-        Availability.TERSEDIA: _("Tersedia"),
-        Availability.HABIS: _("Habis"),
-        Availability.PRE_ORDER: _("Pre-order"),
-    }
-    return labels.get(Availability(availability), str(availability))
+    label = AVAILABILITY_LABELS.get(Availability(availability))
+    return str(label) if label is not None else str(availability)
 
 
 def category_choices() -> list[tuple[str, str]]:

@@ -5,13 +5,13 @@ the KIM may ask to join; managers and the KIM's pengurus decide. Nobody who is n
 member of the KIM can be appointed or accepted.
 """
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kim_app.business.errors import BusinessError
 from kim_app.common.audit import record
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import (
     BusinessGroup,
     BusinessMember,

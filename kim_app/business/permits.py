@@ -32,12 +32,12 @@ from datetime import date, timedelta
 
 from flask import current_app, url_for
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, or_, select
 
 from kim_app.business.errors import BusinessError
 from kim_app.common.audit import record
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import (
     BusinessGroup,
     BusinessMember,

@@ -2,11 +2,11 @@
 Removing a photo deletes its files once the transaction commits."""
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from kim_app.business.errors import BusinessError
 from kim_app.common.uploads import delete_photo, store_photo
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import Product, ProductPhoto, User
 
 PHOTO_MOVES = ("sampul", "naik", "turun")

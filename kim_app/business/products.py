@@ -12,8 +12,6 @@ from urllib.parse import quote
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
@@ -24,6 +22,8 @@ from kim_app.common.audit import record
 from kim_app.common.unique import add_with_slug
 from kim_app.common.uploads import delete_photo
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import (
     Availability,
     BusinessGroup,

@@ -11,7 +11,6 @@
 
 from datetime import UTC, date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -20,6 +19,7 @@ from kim_app.business.products import rupiah_typed
 from kim_app.common.audit import record
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import BusinessGroup, Product, Sale, User, utcnow
 from kim_app.templating import rupiah
 

@@ -9,11 +9,11 @@ renders a page of events with a fixed number of queries: one per kind of object 
 
 from collections.abc import Iterable
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import (
     Agency,
     Announcement,

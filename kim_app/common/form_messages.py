@@ -9,7 +9,8 @@ Messages a form sets itself are already ours and pass through untouched.
 """
 
 from flask import Flask, request
-from flask_babel import lazy_gettext as _l
+
+from kim_app.i18n import lazy_gettext as _l
 
 _EXPIRED = _l("Formulir kedaluwarsa. Muat ulang halaman, lalu kirim lagi.")
 _NOT_LISTED = _l("Pilihan tidak valid. Pilih salah satu dari daftar.")

@@ -8,12 +8,12 @@ typed, passwords too (a password field normally comes back empty).
 """
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import ValidationError
 from wtforms.widgets import PasswordInput
 
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.regions import district_choices, village_choices, village_in_district
 
 

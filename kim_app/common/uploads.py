@@ -32,13 +32,13 @@ import warnings
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from kim_app.common.storage import LocalStorage, S3Storage, storage
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models.media import Document, Photo
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}

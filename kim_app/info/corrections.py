@@ -15,13 +15,13 @@ Rules:
 from datetime import date
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from kim_app.common import permissions
 from kim_app.common.audit import record
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.info.services import InfoError, NotAllowedError, is_withdrawn, today
 from kim_app.models import (
     Announcement,

@@ -12,7 +12,6 @@ Rules:
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -20,6 +19,7 @@ from kim_app.common import permissions
 from kim_app.common.audit import record
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.info.services import InfoError, NotAllowedError, is_withdrawn, today
 from kim_app.models import Announcement, DisseminationReport, KimGroup, Relay, User, Venue
 

@@ -1,6 +1,5 @@
 """Forms for publishing and relaying announcements. Every message goes through Flask-Babel."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -25,6 +24,7 @@ from wtforms.validators import (
 )
 
 from kim_app.common.submission import SubmissionKeyMixin
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.info.services import NOTE_MAX
 from kim_app.kim.forms import LocalDateField
 from kim_app.models import Audience, NoteLanguage, Venue

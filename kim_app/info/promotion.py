@@ -14,11 +14,11 @@ Rules:
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from kim_app.common import permissions
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.models import Announcement, Post, PostKind, Thread
 from kim_app.threads import services as thread_services
 

@@ -3,7 +3,6 @@
 import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kim_app.auth.routes import safe_next
@@ -18,6 +17,7 @@ from kim_app.common.ratelimit import account_and_ip_limits, limit_reached
 from kim_app.common.submission import earlier_submission
 from kim_app.common.uploads import UploadError, read_document, store_document, store_photo
 from kim_app.extensions import db, htmx
+from kim_app.i18n import gettext as _
 from kim_app.info import bp, corrections, dissemination, promotion, services
 from kim_app.info.forms import (
     AnnouncementForm,

@@ -26,8 +26,6 @@ from zoneinfo import ZoneInfo
 
 import nh3
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -36,6 +34,8 @@ from kim_app.common.audit import record
 from kim_app.common.markdown import render_markdown
 from kim_app.common.urls import absolute_url
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import (
     Announcement,
     AnnouncementDelivery,

@@ -5,12 +5,12 @@
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from kim_app.common.region_fields import VillageFields
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import MemberRole
 
 _REASON = dict(

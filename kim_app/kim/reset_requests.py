@@ -3,12 +3,12 @@
 and decides; the rules are in `auth.reset`."""
 
 from flask import flash, redirect, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kim_app.auth import reset
 from kim_app.common import permissions
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.kim import bp
 from kim_app.kim.routes import _group_or_404, _membership_or_404
 

@@ -8,7 +8,6 @@ fragment; a refused change is a message, never an error page.
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kim_app.auth.routes import safe_next
@@ -26,6 +25,7 @@ from kim_app.common.permissions import (
 )
 from kim_app.common.ratelimit import account_and_ip_limits
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.info import services as info_services
 from kim_app.kim import bp, services
 from kim_app.kim.forms import DecisionForm, JoinForm, ProfileForm, RoleForm

@@ -27,13 +27,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from kim_app.common.audit import record
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import (
     AuditEvent,
     District,

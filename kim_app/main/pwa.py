@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 
 from flask import current_app, render_template, url_for
-from flask_babel import gettext as _
 
+from kim_app.i18n import gettext as _
 from kim_app.main import bp
 from kim_app.templating import static_url
 

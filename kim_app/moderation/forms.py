@@ -1,11 +1,11 @@
 """The report form and the moderator's decision forms."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import ReportReason
 from kim_app.moderation.reports import REASON_LABELS
 

@@ -14,12 +14,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import joinedload
 
 from kim_app.common import audit
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import Post, PostKind, Report, ReportOutcome, User, utcnow
 from kim_app.moderation import content, visibility
 from kim_app.notifications.delivery import notify

@@ -11,12 +11,12 @@
 """
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from kim_app.common import audit
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import Report, ReportReason, User, utcnow
 from kim_app.moderation import content, trust, visibility
 

@@ -3,12 +3,12 @@
 the item; with htmx the form opens in place under the item and is replaced by the answer."""
 
 from flask import Blueprint, abort, flash, redirect, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
 from kim_app.common.ratelimit import account_and_ip_limits, limit_reached
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.models import ReportReason
 from kim_app.moderation import content, reports, visibility
 from kim_app.moderation.forms import ReportForm

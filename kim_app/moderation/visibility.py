@@ -20,10 +20,10 @@ SQL for lists and search, so a list never shows what the item's page would refus
 """
 
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, true
 
 from kim_app.common import permissions
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import (
     Announcement,
     BusinessGroup,

@@ -22,11 +22,11 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
 from kim_app.common.urls import absolute_url
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.models import EmailStatus, OutgoingEmail, User, utcnow
 
 CLAIM_MINUTES = 10

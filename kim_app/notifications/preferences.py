@@ -7,10 +7,10 @@ by email (`NotificationPreference`; without a row: in the app yes, email no).
 
 from collections.abc import Iterable
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import NotificationPreference
 
 # The categories a person can choose, in the order the settings page lists them. A kind

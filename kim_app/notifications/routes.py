@@ -19,13 +19,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kim_app.auth.routes import safe_next
 from kim_app.common.htmx import fragment_response, render_page
 from kim_app.common.params import int_arg
 from kim_app.extensions import db, htmx
+from kim_app.i18n import gettext as _
 from kim_app.notifications import centre, mail, preferences
 
 # Mounted at /akun/notifikasi: the centre belongs to the person's account pages.

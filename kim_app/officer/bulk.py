@@ -12,10 +12,10 @@ queue behind each other and the second skips what the first did.
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import Agency, Thread, ThreadStatus, User
 from kim_app.threads import lifecycle
 from kim_app.threads.labels import STATUS_LABELS

@@ -14,12 +14,12 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from kim_app.common.workdays import JAKARTA
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.models import (
     Agency,
     Category,

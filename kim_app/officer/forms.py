@@ -1,13 +1,13 @@
 """The officer pages' forms: the export (the inbox's filters, sent by GET to the CSV
 export), the inbox's bulk bar and the answer templates."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import Agency, Category
 from kim_app.officer.bulk import ACTION_LABELS
 from kim_app.regions import district_choices

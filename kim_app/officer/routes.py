@@ -1,9 +1,6 @@
 """`/petugas/`: the inbox; `/petugas/dasbor`: the dashboard and its CSV exports."""
 
 from flask import Response, flash, redirect, request, stream_with_context, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 
 from kim_app.common import permissions
@@ -11,6 +8,9 @@ from kim_app.common.htmx import fragment_response, render_page, wants_fragment
 from kim_app.common.params import int_arg, to_int
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
+from kim_app.i18n import lazy_gettext as _l
+from kim_app.i18n import ngettext
 from kim_app.models import Agency, User, utcnow
 from kim_app.officer import bp, bulk, export, services, workload
 from kim_app.officer.forms import BulkForm, ThreadExportForm

@@ -1,12 +1,12 @@
 """`/petugas/templat`: the answer templates officers keep (list, create, edit, delete)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from kim_app.common import permissions
 from kim_app.common.params import to_int
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.models import AnswerTemplate
 from kim_app.officer import bp, services
 from kim_app.officer.forms import AnswerTemplateForm

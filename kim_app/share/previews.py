@@ -14,9 +14,8 @@ What a guest may see is `moderation.visibility.is_public`, asked here and nowher
 import re
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from kim_app.common.urls import absolute_url, external_url_for
+from kim_app.i18n import gettext as _
 from kim_app.info import services as info_services
 from kim_app.models import (
     Announcement,

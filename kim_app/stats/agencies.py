@@ -27,7 +27,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Date,
     Integer,
@@ -42,6 +41,7 @@ from sqlalchemy import (
 
 from kim_app.common.workdays import is_working_day
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import Agency, Thread, Village, Visibility
 from kim_app.moderation.visibility import public_thread_clause
 from kim_app.stats import services

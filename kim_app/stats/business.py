@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import format_date
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from kim_app.business.labels import category_label
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.models import (
     BusinessGroup,
     KimGroup,

@@ -4,8 +4,7 @@ dashboard read it the same way and show the same filter form
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.regions import district_choices
 from kim_app.stats import services
 

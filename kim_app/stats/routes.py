@@ -4,7 +4,6 @@ from dataclasses import replace
 
 from flask import Response, abort, current_app, request, stream_with_context, url_for
 from flask_babel import format_date, format_percent
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,6 +12,7 @@ from kim_app.common import permissions
 from kim_app.common.htmx import render_page
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db, login_manager
+from kim_app.i18n import gettext as _
 from kim_app.models import Agency
 from kim_app.officer.export import stream_csv
 from kim_app.stats import agencies, bp, business, charts, duration, number, services

@@ -1,9 +1,9 @@
 """Question threads between villagers and government (PRODUCT.md §4)."""
 
 from flask import Blueprint
-from flask_babel import gettext as _
 
 from kim_app.common import permissions
+from kim_app.i18n import gettext as _
 from kim_app.models import Post, Thread
 
 bp = Blueprint("threads", __name__)

@@ -15,12 +15,12 @@ import re
 from datetime import date
 
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from kim_app.common import audit, permissions
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import AnswerTemplate, Thread, User, Visibility, utcnow
 from kim_app.threads.services import ThreadError
 

@@ -18,12 +18,12 @@ levels late when first seen goes straight to level 2, with one notification per 
 
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kim_app.common import audit
 from kim_app.common.workdays import working_days_between
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import Role, Thread, User
 from kim_app.notifications.delivery import notify
 from kim_app.threads import lifecycle

@@ -1,6 +1,5 @@
 """Forms of the question threads: asking, replying, the officer's and the asker's steps."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -22,6 +21,7 @@ from wtforms.validators import (
 from kim_app.common.params import to_int
 from kim_app.common.region_fields import VillageFields
 from kim_app.common.submission import SubmissionKeyMixin
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.kim.forms import LocalDateField
 from kim_app.models import RejectReason, Visibility
 from kim_app.threads import services

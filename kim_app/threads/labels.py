@@ -1,8 +1,7 @@
 """What people read for each thread status, visibility and rejection reason: the one set
 of labels every area (threads, officer pages, statistics, exports) shows."""
 
-from flask_babel import lazy_gettext as _l
-
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import RejectReason, ThreadStatus, Visibility
 
 STATUS_LABELS = {

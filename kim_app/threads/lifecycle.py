@@ -47,12 +47,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app, has_request_context, url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 
 from kim_app.common import audit, permissions
 from kim_app.common.workdays import add_working_days, local_date
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import (
     Agency,
     Post,

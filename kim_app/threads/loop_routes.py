@@ -4,10 +4,10 @@ asker's "sudah disampaikan". Thin: the rules are in `threads.metoo`, `threads.ti
 """
 
 from flask import abort
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kim_app.common import permissions
+from kim_app.i18n import gettext as _
 from kim_app.threads import bp, forms, lifecycle, metoo, services, titipan
 from kim_app.threads.routes import (
     _after_action,

@@ -16,8 +16,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from kim_app.common import permissions, submission
@@ -27,6 +25,8 @@ from kim_app.common.ratelimit import account_and_ip_limits
 from kim_app.common.uploads import UploadError, store_photo
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db, htmx
+from kim_app.i18n import gettext as _
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import Agency, RejectReason, Thread, User, Visibility, utcnow
 from kim_app.moderation import trust, visibility
 from kim_app.threads import answer_templates, bp, forms, labels, lifecycle, loop, services, tracking

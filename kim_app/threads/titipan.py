@@ -10,13 +10,13 @@ Rules:
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from kim_app.common import audit
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
+from kim_app.i18n import lazy_gettext as _l
 from kim_app.models import Thread, User, utcnow
 from kim_app.threads import services
 from kim_app.threads.services import ThreadError

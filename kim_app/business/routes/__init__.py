@@ -13,13 +13,24 @@ from flask import current_app
 from kim_app.business import bp, labels
 
 
+class _WhenIterated:
+    """A list built when a template iterates it: the context processor runs for every page
+    of the app, and few of them show these choices."""
+
+    def __init__(self, build):
+        self._build = build
+
+    def __iter__(self):
+        return iter(self._build())
+
+
 @bp.app_context_processor
 def business_context():
     return {
         "category_label": labels.category_label,
         "availability_label": labels.availability_label,
-        "category_choices": labels.category_choices(),
-        "availability_choices": labels.availability_choices(),
+        "category_choices": _WhenIterated(labels.category_choices),
+        "availability_choices": _WhenIterated(labels.availability_choices),
         "max_photos": current_app.config["PRODUCT_MAX_PHOTOS"],
     }
 

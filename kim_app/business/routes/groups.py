@@ -1,7 +1,6 @@
 """A business group's public page, its profile (create, edit) and its manage page."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kim_app.business import bp, groups, members, products
@@ -10,6 +9,7 @@ from kim_app.business.routes import access
 from kim_app.common.permissions import business_authority, can_manage_kim, can_moderate, deny
 from kim_app.common.uploads import UploadError
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.kim import services as kim_services
 from kim_app.models import BusinessGroup
 from kim_app.stats import business as business_figures

@@ -2,7 +2,6 @@
 their decisions, removing a member."""
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kim_app.business import bp, members
@@ -13,6 +12,7 @@ from kim_app.business.routes.groups import group_page, manage_context
 from kim_app.common.htmx import fragment_response, wants_fragment
 from kim_app.common.permissions import business_authority
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.models import BusinessGroup
 
 

@@ -2,7 +2,6 @@
 group's managers. One small form per kind; the rules are `business.permits`."""
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kim_app.business import bp, permits
@@ -11,6 +10,7 @@ from kim_app.business.forms import ActionForm, PermitForm
 from kim_app.business.routes import access
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.models import PermitKind, utcnow
 
 

@@ -2,7 +2,6 @@
 cover, removal. htmx gets the photo list back; a plain form the edit page."""
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kim_app.business import bp, photos, products
@@ -13,6 +12,7 @@ from kim_app.business.routes.products import edit_product_page, upload_limits
 from kim_app.common.htmx import fragment_response, wants_fragment
 from kim_app.common.uploads import UploadError
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 
 
 def _photos_answer(group, product, status: int = 200, photo_form=None):

@@ -2,7 +2,6 @@
 deletion. New products and photo uploads share one rate limit per account."""
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kim_app.business import bp, labels, permits, products
@@ -23,6 +22,7 @@ from kim_app.common.uploads import UploadError
 from kim_app.common.urls import external_url_for
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.models import BusinessGroup, Product, utcnow
 
 

@@ -2,7 +2,6 @@
 and correct sales (for `sales.SALE_EDIT_DAYS` days); the KIM's pengurus read them."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kim_app.business import bp, products, sales
@@ -11,6 +10,7 @@ from kim_app.business.forms import ActionForm, SaleForm
 from kim_app.business.routes import access
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db
+from kim_app.i18n import gettext as _
 from kim_app.models import utcnow
 from kim_app.stats import business as figures
 
