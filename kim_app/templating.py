@@ -4,6 +4,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
+import jinja2
 from babel.numbers import format_currency
 from flask import Flask, current_app, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
@@ -26,7 +27,24 @@ def static_url(filename: str) -> str:
     return url_for("static", filename=filename, v=version)
 
 
+class Template(jinja2.Template):
+    """Jinja's template, with a cheaper `{% from … import … %}`.
+
+    Each import asks whether the importing page has globals the imported template lacks
+    (Jinja then builds a fresh module for it). Jinja asks key by key through a ChainMap:
+    about forty look-ups for every card and row that imports a macro, a few milliseconds
+    per page. One set difference gives the same answer; in this app every template shares
+    the environment's globals, so it is empty and the module rendered once is reused."""
+
+    def _get_default_module(self, ctx=None):
+        if (ctx is not None and self._module is not None
+                and not ctx.globals_keys.difference(self.globals)):
+            return self._module
+        return super()._get_default_module(ctx)
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.template_class = Template
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
