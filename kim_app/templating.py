@@ -1,13 +1,13 @@
 """Template globals and filters: static URLs with a content hash, dates for Indonesia."""
 
 import hashlib
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
 from babel.numbers import format_currency
-from flask import Flask, current_app, session, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask import Flask, current_app, has_request_context, request, session, url_for
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_login import current_user
 
 from kim_app.common.markdown import render_markdown
@@ -20,11 +20,38 @@ def _file_hash(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
 
 
+_static_urls: dict[tuple[str, str], str] = {}
+
+
 def static_url(filename: str) -> str:
-    """`url_for('static')` plus a content hash, so files can be cached for a year."""
-    path = Path(current_app.static_folder) / filename
-    version = _file_hash(str(path)) if path.is_file() else "0"
-    return url_for("static", filename=filename, v=version)
+    """`url_for('static')` plus a content hash, so files can be cached for a year. Worked
+    out once per file (and mount point): a page links the same few files every time."""
+    key = (request.script_root if has_request_context() else "", filename)
+    url = _static_urls.get(key)
+    if url is None:
+        path = Path(current_app.static_folder) / filename
+        version = _file_hash(str(path)) if path.is_file() else "0"
+        url = _static_urls[key] = url_for("static", filename=filename, v=version)
+    return url
+
+
+@lru_cache(maxsize=8_192)
+def _formatted(formatter, value, fmt: str, _locale: str, _timezone: str) -> str:
+    """A date or time as Flask-Babel formats it in this locale and time zone (both in the
+    key): pages show the same dates at every request, and Babel's formatting is slow."""
+    return formatter(value, fmt)
+
+
+def date_filter(value, fmt: str = "long") -> str:
+    if not value:
+        return ""  # a datetime is shown as its day in the reader's time zone
+    return _formatted(format_date, value, fmt, str(get_locale()), str(get_timezone()))
+
+
+def datetime_filter(value, fmt: str = "medium") -> str:
+    if not value:
+        return ""
+    return _formatted(format_datetime, value, fmt, str(get_locale()), str(get_timezone()))
 
 
 class Template(jinja2.Template):
@@ -56,12 +83,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["field_attrs"] = field_attrs
     app.jinja_env.globals["external_url_for"] = external_url_for
     app.jinja_env.globals["has_form_session"] = has_form_session
-    app.jinja_env.filters["date"] = lambda value, fmt="long": (
-        format_date(value, fmt) if value else ""
-    )
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else ""
-    )
+    app.jinja_env.filters["date"] = date_filter
+    app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["markdown"] = render_markdown
 

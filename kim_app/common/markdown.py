@@ -7,7 +7,7 @@ content: no search-engine credit, no access to this window). No images: photos g
 the upload path, which strips their metadata.
 """
 
-from functools import cache
+from functools import cache, lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -20,6 +20,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener ugc"
+# Rendered texts kept in the process: the same posts are shown again and again, and the
+# HTML of a text never changes (a text that does is a new key). Posts are at most 5,000
+# characters: a few tens of megabytes per process at worst, usually far less.
+RENDERED_TEXTS = 4_096
 
 
 @cache
@@ -33,6 +37,11 @@ def render_markdown(text: str | None) -> Markup:
     """Safe HTML for `text` (markdown); headings start at h3 so pages keep their outline."""
     if not text or not text.strip():
         return Markup("")
+    return _rendered(str(text))
+
+
+@lru_cache(maxsize=RENDERED_TEXTS)
+def _rendered(text: str) -> Markup:
     html = _parser().render(text)
     for level in (2, 1):  # h1/h2 belong to the page; shift written headings below them
         html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
