@@ -36,7 +36,7 @@ def static_url(filename: str) -> str:
 
 
 @lru_cache(maxsize=8_192)
-def _formatted(formatter, value, fmt: str, _locale: str, _timezone: str) -> str:
+def _formatted(formatter, value, fmt: str, _locale, _timezone) -> str:
     """A date or time as Flask-Babel formats it in this locale and time zone (both in the
     key): pages show the same dates at every request, and Babel's formatting is slow."""
     return formatter(value, fmt)
@@ -45,13 +45,13 @@ def _formatted(formatter, value, fmt: str, _locale: str, _timezone: str) -> str:
 def date_filter(value, fmt: str = "long") -> str:
     if not value:
         return ""  # a datetime is shown as its day in the reader's time zone
-    return _formatted(format_date, value, fmt, str(get_locale()), str(get_timezone()))
+    return _formatted(format_date, value, fmt, get_locale(), get_timezone())
 
 
 def datetime_filter(value, fmt: str = "medium") -> str:
     if not value:
         return ""
-    return _formatted(format_datetime, value, fmt, str(get_locale()), str(get_timezone()))
+    return _formatted(format_datetime, value, fmt, get_locale(), get_timezone())
 
 
 class Template(jinja2.Template):

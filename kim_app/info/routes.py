@@ -45,11 +45,12 @@ _limited = account_and_ip_limits("info", "INFO_POST_LIMIT_PER_ACCOUNT", "INFO_PO
 
 def _filters():
     districts = services.district_choices()
-    groups = services.active_groups()
+    groups = services.active_group_choices()
     chosen_district = request.args.get("kecamatan", "")
     if chosen_district not in {code for code, _name in districts}:
         chosen_district = ""
-    chosen_group = next((g for g in groups if g.slug == request.args.get("kim", "")), None)
+    chosen = next((g for g in groups if g.slug == request.args.get("kim", "")), None)
+    chosen_group = db.session.get(KimGroup, chosen.id) if chosen else None
     return districts, groups, chosen_district, chosen_group
 
 
@@ -99,8 +100,8 @@ def more():
 def _announcement_form(led: list[KimGroup]) -> AnnouncementForm:
     form = AnnouncementForm()
     form.districts.choices = services.district_choices()
-    form.groups.choices = [(g.id, f"{g.name} ({g.village.district.name})")
-                           for g in services.active_groups()]
+    form.groups.choices = [(g.id, f"{g.name} ({g.district_name})")
+                           for g in services.active_group_choices()]
     form.kim.choices = [(g.id, g.name) for g in led]
     return form
 
