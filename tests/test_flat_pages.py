@@ -73,9 +73,10 @@ def test_earlier_posts_of_an_unknown_thread_are_404(client, app):
 
 def test_thread_page_queries_do_not_grow_with_posts(client, app, query_counter):
     asker = make_user(name="Bu Penanya")
+    # Both longer than the posts shown (a thread shown whole needs no query for its answer).
     short, long = new_thread(asker), new_thread(asker, title="Jalan desa berlubang besar")
-    add_posts(short, asker, 3)
-    add_posts(long, asker, 120)
+    add_posts(short, asker, 60)
+    add_posts(long, asker, 240)
     login(client, asker)
     client.get(f"/tanya/{short.code}")
     with query_counter() as few:
@@ -83,6 +84,44 @@ def test_thread_page_queries_do_not_grow_with_posts(client, app, query_counter):
     with query_counter() as many:
         client.get(f"/tanya/{long.code}")
     assert len(few) == len(many)
+
+
+def _answer(thread, officer, body: str, at) -> None:
+    _db.session.add(Post(thread_id=thread.id, author_id=officer.id, kind=PostKind.OFFICIAL_ANSWER,
+                         body=body, created_at=at))
+    _db.session.commit()
+
+
+def _official_answer_box(html: str) -> str:
+    match = re.search(r'<article class="official-answer".*?</article>', html, re.S)
+    return match.group(0) if match else ""
+
+
+def test_the_latest_answer_is_shown_whether_or_not_it_is_among_the_latest_posts(
+        client, app, query_counter):
+    """The answer box reads the answer from the posts already loaded when it is there,
+    and asks for it when it is older than the posts shown."""
+    asker = make_user(name="Bu Penanya")
+    officer = make_user(name="Pak Petugas", role=Role.PETUGAS)
+    start = utcnow() - timedelta(days=30)
+    recent, old = new_thread(asker), new_thread(asker, title="Jalan desa berlubang besar")
+    _answer(recent, officer, "Jawaban lama untuk yang baru", start)
+    add_posts(recent, asker, 3, start=start + timedelta(hours=1))
+    _answer(recent, officer, "Jawaban terbaru dari dinas", start + timedelta(days=1))
+    _answer(old, officer, "Jawaban sebelum banyak balasan", start)
+    add_posts(old, asker, 80, start=start + timedelta(hours=1))
+    login(client, asker)
+
+    html = client.get(f"/tanya/{recent.code}").get_data(as_text=True)
+    assert "Jawaban terbaru dari dinas" in _official_answer_box(html)
+    assert "Jawaban lama" not in _official_answer_box(html)
+    with query_counter() as shown:
+        client.get(f"/tanya/{recent.code}")
+    html = client.get(f"/tanya/{old.code}").get_data(as_text=True)
+    assert "Jawaban sebelum banyak balasan" in _official_answer_box(html)
+    with query_counter() as asked:
+        client.get(f"/tanya/{old.code}")
+    assert len(asked) > len(shown)  # only the thread whose answer is not on the page asks
 
 
 def test_kim_directory_pages_by_keyset(client, app, monkeypatch):

@@ -149,7 +149,16 @@ def visible_posts(thread: Thread, user, *, before: int | None = None,
     return posts, (posts[0].id if earlier and posts else None)
 
 
-def latest_answer(thread: Thread, user) -> Post | None:
+def latest_answer(thread: Thread, user, *, shown: list[Post] | None = None,
+                  all_shown: bool = False) -> Post | None:
+    """The latest official answer the person may see. `shown`: the posts the page already
+    loaded, in order (`visible_posts`); the answer is read from them when it is there, or
+    when they are the whole thread (`all_shown`), without asking the database again."""
+    answers = [post for post in shown or () if post.kind == PostKind.OFFICIAL_ANSWER]
+    if answers:
+        return answers[-1]
+    if all_shown:
+        return None
     return db.session.scalars(
         _visible_posts_query(thread, user).where(Post.kind == PostKind.OFFICIAL_ANSWER)
         .order_by(Post.created_at.desc(), Post.id.desc()).limit(1)).unique().first()
