@@ -96,6 +96,12 @@ def can_follow(user, thread: Thread) -> bool:
     return _authenticated(user) and can_view(user, thread)
 
 
+def _person(relationship):
+    """A person a thread page names: without the village and kecamatan a User brings along
+    by default (two more joins per row that these pages never show; loaded if asked)."""
+    return joinedload(relationship).lazyload(User.village)
+
+
 def get_visible(code: str, user) -> Thread | None:
     """The thread with this code if the person may see it, with what its page shows."""
     code = normalise_code(code)
@@ -105,7 +111,7 @@ def get_visible(code: str, user) -> Thread | None:
         select(Thread)
         .where(Thread.code == code)
         .options(
-            joinedload(Thread.author), joinedload(Thread.assignee),
+            _person(Thread.author), _person(Thread.assignee),
             joinedload(Thread.category), joinedload(Thread.agency),
             joinedload(Thread.village), joinedload(Thread.submitted_via_kim),
             joinedload(Thread.duplicate_of),
@@ -126,7 +132,7 @@ def _visible_posts_query(thread: Thread, user):
     return (
         select(Post)
         .where(Post.thread_id == thread.id, visibility.post_clause(user))
-        .options(joinedload(Post.author), joinedload(Post.agency),
+        .options(_person(Post.author), joinedload(Post.agency),
                  joinedload(Post.document), selectinload(Post.photos))
     )
 
@@ -288,7 +294,7 @@ def _list_options():
     return (
         joinedload(Thread.category),
         joinedload(Thread.village),
-        joinedload(Thread.author),
+        _person(Thread.author),
         joinedload(Thread.agency),
     )
 
