@@ -107,3 +107,19 @@ def test_info_more_keeps_known_filters(client):
     response = client.get("/info/lagi?kecamatan=33.18.17&sebelum=12&x=1")
     assert response.status_code == 302
     assert response.location == "/info/?kecamatan=33.18.17&sebelum=12"
+
+
+@pytest.mark.parametrize("script_root", ["", "/kim-pati"])
+def test_photo_links_are_the_media_route_also_under_a_mount_point(app, script_root):
+    """`media_url` (what pages link photos with) gives what url_for gives, with the app
+    mounted at the root or below a path."""
+    from flask import url_for
+
+    from kim_app.main.routes import media_url
+
+    for root in (script_root, "/lain"):  # a second mount point gets a pattern of its own
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            for token, width in (("a1B2c3", 320), ("Zz9", 1600)):
+                expected = url_for("main.media", token=token, width=width)
+                assert media_url(token, width) == expected
+                assert expected.startswith(f"{root}/media/")

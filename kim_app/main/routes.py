@@ -64,6 +64,24 @@ def set_language():
     return response
 
 
+_MEDIA_SAMPLE = ("T0KEN", 1)
+_media_patterns: dict[str, tuple[str, str]] = {}
+
+
+@bp.app_template_global()
+def media_url(token: str, width: int) -> str:
+    """`url_for("main.media", token=…, width=…)`, worked out once per mount point: a page
+    of product cards links each photo in four or five widths, and url_for costs more than
+    the rest of a card. The shape of the URL still comes from the route below."""
+    script_root = request.script_root
+    pattern = _media_patterns.get(script_root)
+    if pattern is None:
+        sample = url_for("main.media", token=_MEDIA_SAMPLE[0], width=_MEDIA_SAMPLE[1])
+        before, _, after = sample.partition(f"{_MEDIA_SAMPLE[0]}-{_MEDIA_SAMPLE[1]}")
+        pattern = _media_patterns[script_root] = (before, after)
+    return f"{pattern[0]}{token}-{int(width)}{pattern[1]}"
+
+
 @bp.get("/media/<token>-<int:width>.webp")
 def media(token: str, width: int):
     """A stored photo rendition. Names are random tokens; files never change, so cache long."""
