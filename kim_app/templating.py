@@ -9,6 +9,7 @@ from babel.numbers import format_currency
 from flask import Flask, current_app, has_request_context, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_login import current_user
+from markupsafe import Markup
 
 from kim_app.common.markdown import render_markdown
 from kim_app.common.urls import external_url_for
@@ -70,6 +71,26 @@ class Template(jinja2.Template):
         return super()._get_default_module(ctx)
 
 
+@jinja2.pass_context
+def _template_gettext(context, string: str, **variables) -> str:
+    """Jinja's "new style" gettext (escaped, always `%`-formatted), calling the catalogue
+    directly: Jinja's own goes through `_` → `gettext` → the callable, three context calls
+    for each of the hundreds of strings of a page."""
+    text = _translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704  # nosec B704 - our catalogue, as Jinja does
+    return text % variables
+
+
+@jinja2.pass_context
+def _template_ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    text = _translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704  # nosec B704 - our catalogue, as Jinja does
+    return text % variables
+
+
 def register(app: Flask) -> None:
     app.jinja_env.template_class = Template
     app.jinja_env.install_gettext_callables(
@@ -79,6 +100,8 @@ def register(app: Flask) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals.update(gettext=_template_gettext, _=_template_gettext,
+                                 ngettext=_template_ngettext)
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["field_attrs"] = field_attrs
     app.jinja_env.globals["external_url_for"] = external_url_for
