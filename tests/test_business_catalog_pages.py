@@ -135,6 +135,7 @@ def test_the_fragment_is_the_next_cards_and_the_next_link_only(client, db, stock
     assert len(names(html)) == 4 and more_link(html)
     assert "HX-Request" in fragment.headers["Vary"]
     assert fragment.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in fragment.headers  # a guest still has no session
     assert not [s for s in statements if "count(" in s.lower()]  # nobody reads the count
     # Without htmx (or restoring history), the same address is a whole page to go on from.
     for headers in ({}, {**HX, "HX-History-Restore-Request": "true"}):
