@@ -68,6 +68,8 @@ PAGES = (
     Page("thread page", "/tanya/{thread}"),
     Page("300-post thread", "/tanya/{long_thread}"),
     Page("/usaha/", "/usaha/"),
+    Page("/usaha/ 600 deep (keyset)", "/usaha/?setelah={catalog_cursor}"),
+    Page("/usaha/ 600 deep (htmx more)", "/usaha/?setelah={catalog_cursor}", htmx=True),
     Page("product", "/usaha/{product}"),
     Page("/info/", "/info/"),
     Page("/statistik", "/statistik"),
@@ -90,11 +92,33 @@ TARGETS = {
 }
 
 
+def find_targets(connection) -> dict[str, str]:
+    """The slugs, codes and the catalog cursor the page paths need, in this database."""
+    found = {name: connection.scalar(text(sql)) for name, sql in TARGETS.items()}
+    found["catalog_cursor"] = catalog_cursor(connection)
+    return found
+
+
+def catalog_cursor(connection, depth: int = 600) -> str:
+    """The catalog's "Muat lebih banyak" cursor `depth` products deep (newest first), or as
+    deep as a small catalog goes with a page still after it; written by the catalog."""
+    from sqlalchemy import func, select
+
+    from kim_app.business.catalog import SORTS
+    from kim_app.models import Product
+
+    published = select(Product.created_at, Product.id).where(Product.published.is_(True))
+    count = connection.scalar(select(func.count()).select_from(published.subquery()))
+    row = connection.execute(published.order_by(Product.created_at.desc(), Product.id.desc())
+                             .offset(max(0, min(depth - 1, count - 25))).limit(1)).one()
+    return SORTS["terbaru"].cursor(*row)
+
+
 def targets(database_url: str) -> dict[str, str]:
-    """The slugs and codes the page paths need, as they are in this database."""
+    """`find_targets` on the database at `database_url`."""
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        found = {name: connection.scalar(text(sql)) for name, sql in TARGETS.items()}
+        found = find_targets(connection)
     engine.dispose()
     return found
 

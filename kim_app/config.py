@@ -104,8 +104,9 @@ class Config:
     # Permits expiring within this many days are announced to the group's managers.
     PERMIT_REMINDER_DAYS = _env_int("KIM_PERMIT_REMINDER_DAYS", 30)
     CATALOG_PAGE_SIZE = 24
-    # Offset pagination stays cheap only so deep; beyond it, search or filter.
-    CATALOG_MAX_PAGES = 50
+    # The catalog's count stops at this many pages' worth ("Lebih dari 1.200 produk");
+    # "Muat lebih banyak" goes on by keyset, as cheap at any depth.
+    CATALOG_COUNTED_PAGES = 50
 
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True

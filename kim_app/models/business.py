@@ -132,8 +132,10 @@ class Product(db.Model):
     __tablename__ = "product"
     __table_args__ = (
         UniqueConstraint("business_group_id", "slug", name="uq_product_group_slug"),
-        Index("ix_product_published_created", "published", "created_at"),
-        Index("ix_product_published_price", "published", "price"),
+        # The catalog's sorts, each with the id as its tie-break: a keyset page is one
+        # index range (`(created_at, id) < (:a, :b)`, `(price, id) > (:p, :i)`).
+        Index("ix_product_published_created_id", "published", "created_at", "id"),
+        Index("ix_product_published_price_id", "published", "price", "id"),
         Index("ix_product_group_created", "business_group_id", "created_at"),
     )
 

@@ -107,6 +107,23 @@
     }
   });
 
+  /* A "load more" item marked data-focus-new is replaced by the next items: focus moves to
+     the first of them, so a keyboard or screen-reader user carries on where they begin
+     instead of at the top of the page. */
+  var loadingMore = false;
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var target = evt.detail.target;
+    loadingMore = Boolean(target && target.matches && target.matches("[data-focus-new]") &&
+                          !evt.detail.isError);
+  });
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    var first = evt.target;
+    if (!loadingMore || !first.querySelector) { return; }
+    loadingMore = false;
+    var link = first.matches("a[href]") ? first : first.querySelector("a[href]");
+    if (link) { link.focus(); }
+  });
+
   /* Upload progress: forms marked data-upload-progress show how much of their photos has
      been sent, so a slow connection does not look like a stuck page. */
   document.addEventListener("htmx:xhr:progress", function (evt) {

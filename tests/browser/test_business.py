@@ -107,3 +107,51 @@ def test_manager_adds_product_marks_it_sold_out_and_a_guest_orders_it(
     message = parse_qs(parts.query)["text"][0]
     assert "Keripik Tempe Pedas Manis" in message and message.endswith(page.url)
     assert console_errors == []
+
+
+@pytest.fixture
+def long_catalog(app):
+    """30 products: the catalog's first page (24) and the rest behind "Muat lebih banyak"."""
+    group = bf.business_group(bf.kim(), "Keripik Tempe Sumber Rejeki")
+    for number in range(30):
+        bf.product(group, f"Keripik Nomor {number:02d}", 10000 + 500 * (number % 4),
+                   commit=False)
+    bf.db.session.commit()
+
+
+def test_more_appends_the_next_cards_on_a_phone(page: Page, long_catalog, console_errors):
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto("/usaha/?urut=termurah")
+    cards = page.locator("#catalog-grid .product-card")
+    expect(cards).to_have_count(24)
+    first_names = cards.locator(".product-name").all_text_contents()
+    more = page.get_by_role("button", name="Muat lebih banyak")
+    box = more.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44 and box["x"] + box["width"] <= 360
+    address = page.url
+    page.evaluate("window.__marker = 1")
+    with page.expect_response(re.compile(r"/usaha/\?.*setelah=")) as answer:
+        more.click()
+    assert answer.value.request.headers.get("hx-request") == "true"
+    expect(cards).to_have_count(30)
+    names = cards.locator(".product-name").all_text_contents()
+    assert names[:24] == first_names and len(set(names)) == 30
+    expect(page.get_by_role("button", name="Muat lebih banyak")).to_have_count(0)
+    expect(page.locator("#catalog-grid .product-card").nth(24).locator("a")).to_be_focused()
+    assert page.url == address, "loading more changed the address"
+    assert page.evaluate("window.__marker === 1"), "loading more reloaded the page"
+    assert console_errors == []
+
+
+def test_more_is_a_plain_link_without_javascript(browser, live_server, long_catalog):
+    context = browser.new_context(base_url=live_server, java_script_enabled=False,
+                                  viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto("/usaha/")
+    expect(page.locator(".product-card")).to_have_count(24)
+    page.get_by_role("button", name="Muat lebih banyak").click()
+    expect(page).to_have_url(re.compile(r"/usaha/\?setelah=\d+_\d+$"))
+    expect(page.locator(".product-card")).to_have_count(6)
+    page.get_by_role("link", name="Kembali ke awal").click()
+    expect(page.locator(".product-card")).to_have_count(24)
+    context.close()
