@@ -138,11 +138,14 @@ def _renditions(image: Image.Image, widths: list[int], full_size: tuple[int, int
             source = source.transpose(transpose)
             transpose, turned = None, False
         buffer = io.BytesIO()
-        # Thumbnails at WebP's default effort; the larger renditions at a faster one (about
-        # 4 % more bytes in half the time).
-        method = 4 if target <= 480 else 2
-        quality = 70 if target <= 480 else 80
-        source.save(buffer, "WEBP", quality=quality, method=method)  # no exif=: metadata dropped
+        # WebP's effort (`method`: 0 fastest … 6 smallest file) changes the size of the file,
+        # not how the picture looks (the same PSNR against its source at every effort). The
+        # larger renditions at effort 0: 0.6 of the time of effort 2 for 8–16 % more bytes;
+        # thumbnails, which list pages show by the dozen, at effort 2: half the time of
+        # effort 4 for 5 % more.
+        thumbnail = target <= 480
+        source.save(buffer, "WEBP", quality=70 if thumbnail else 80,
+                    method=2 if thumbnail else 0)  # no exif=: metadata dropped
         out[target] = buffer.getvalue()
     return dict(sorted(out.items()))
 
