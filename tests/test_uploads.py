@@ -288,3 +288,32 @@ def test_a_jpeg_with_too_many_pixels_is_refused_from_its_header(app, db, stored,
     assert "terlalu banyak piksel" in str(error.value.message)
     assert decoded_sizes == [] and not stored.keys(".webp")
 
+
+# --- link previews: the JPEG is made once and kept with the photo ------------------------
+
+def test_the_preview_jpeg_is_made_once_then_read_and_goes_with_the_photo(app, db, client,
+                                                                          stored, monkeypatch):
+    from kim_app.common import uploads
+
+    photo = store_photo(upload(image_bytes(exif=phone_exif(6))))
+    db.session.commit()
+    first = client.get(f"/media/{photo.token}-1024.jpg")
+    assert first.status_code == 200 and first.mimetype == "image/jpeg"
+    assert "immutable" in first.headers["Cache-Control"]
+    with Image.open(io.BytesIO(first.data)) as image:
+        assert image.format == "JPEG" and image.size == (1024, photo.height_at(1024))
+        assert not image.getexif()
+    assert stored.keys(".jpg") == {uploads.preview_jpeg_key(photo.token, 1024)}
+
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("the stored preview must be read, not made again")
+
+    monkeypatch.setattr(uploads.Image, "open", no_decoding)
+    again = client.get(f"/media/{photo.token}-1024.jpg")
+    assert again.status_code == 200 and again.data == first.data
+    assert client.get(f"/media/{photo.token}-999.jpg").status_code == 404
+    assert stored.keys(".jpg") == {uploads.preview_jpeg_key(photo.token, 1024)}
+
+    delete_photo(photo)
+    db.session.commit()
+    assert not stored.keys()
