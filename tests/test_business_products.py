@@ -1,5 +1,6 @@
 """Products: who may change them, validation, photos, inline htmx edits, deletion."""
 
+import io
 import re
 
 import pytest
@@ -462,3 +463,28 @@ def test_description_markdown_is_sanitised(client, db, group):
     assert "href=\"javascript" not in html
     assert '<a href="https://contoh.id" rel="nofollow noopener ugc">toko</a>' in html
     assert "<h3>Judul</h3>" in html
+
+
+def test_a_phone_photo_added_to_a_product_is_served_upright_without_gps(client, db, group,
+                                                                        manager, upload_dir):
+    from PIL import Image
+
+    from tests.test_uploads import corner_colours, phone_jpeg
+
+    item = bf.product(group)
+    bf.login_as(client, manager)
+    data = phone_jpeg((4000, 3000), orientation=6)  # 12 megapixels, held upright
+    response = client.post(f"/usaha/{group.slug}/{item.slug}/foto",
+                           data={"photos": [bf.upload(data, "IMG_0001.jpg")]}, headers=HX)
+    assert response.status_code == 200
+    photo = db.session.scalars(select(Photo)).one()
+    assert (photo.width, photo.height, photo.widths) == (3000, 4000, [320, 640, 1024])
+    upright = Image.open(io.BytesIO(data)).transpose(Image.Transpose.ROTATE_270)
+    for width in photo.widths:
+        served = client.get(f"/media/{photo.token}-{width}.webp")
+        assert served.status_code == 200
+        with Image.open(io.BytesIO(served.data)) as image:
+            assert image.size == (width, photo.height_at(width))
+            assert corner_colours(image) == corner_colours(upright)
+            assert not image.getexif() and "xmp" not in image.info
+        assert b"PhoneMaker" not in served.data and b"GPSLatitude" not in served.data

@@ -19,10 +19,14 @@ def test_sweep_media_removes_old_unreferenced_files_only(app, db, runner, tmp_pa
         kept = store_photo(upload(image_bytes()))
         document = store_document(upload(b"%PDF-1.4 surat", "surat.pdf"))
         db.session.commit()
+    assert app.test_client().get(f"/media/{kept.token}-1024.jpg").status_code == 200
     kept_files = [photo_path(kept.token, width) for width in kept.widths]
-    kept_files.append(document_path(document.token))
-    # What a worker killed between writing and committing leaves: files, no row.
+    kept_files += [photo_path(kept.token, 1024).with_suffix(".jpg"), document_path(document.token)]
+    assert all(path.exists() for path in kept_files)
+    # What a worker killed between writing and committing leaves: files, no row; and a
+    # preview JPEG made while its photo was being deleted.
     orphans = [photo_path("yatim1234abcd", 320), photo_path("yatim1234abcd", 1024),
+               photo_path("yatim1234abcd", 1024).with_suffix(".jpg"),
                document_path("yatimdoc5678")]
     young = photo_path("barusaja9999", 320)
     for path in [*orphans, young]:
@@ -34,7 +38,7 @@ def test_sweep_media_removes_old_unreferenced_files_only(app, db, runner, tmp_pa
 
     dry = runner.invoke(args=["sweep-media", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "sweep-media: 3 file(s) to remove." in dry.output
+    assert "sweep-media: 4 file(s) to remove." in dry.output
     assert all(path.exists() for path in orphans)
 
     result = runner.invoke(args=["sweep-media"])
@@ -42,7 +46,7 @@ def test_sweep_media_removes_old_unreferenced_files_only(app, db, runner, tmp_pa
     for path in orphans:
         assert f"removed {path}" in result.output
         assert not path.exists()
-    assert "sweep-media: 3 file(s) removed." in result.output
+    assert "sweep-media: 4 file(s) removed." in result.output
     assert all(path.exists() for path in kept_files) and young.exists()
     assert client_sees(app, kept)
 

@@ -5,7 +5,7 @@ import struct
 import zlib
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 from werkzeug.datastructures import FileStorage
 
 from kim_app.common.uploads import UploadError, delete_photo, photo_key, read_photo, store_photo
@@ -85,7 +85,6 @@ def corner_colours(image: Image.Image) -> list[tuple[int, ...]]:
 @pytest.mark.parametrize("orientation", range(1, 9))
 def test_large_jpeg_is_decoded_small_and_turned_as_its_exif_says(app, db, stored,
                                                                  orientation):
-    from PIL import ImageOps
 
     buffer = io.BytesIO()
     exif = Image.Exif()
@@ -181,3 +180,140 @@ def test_media_route_serves_with_long_cache(app, db, client, stored):
     response.close()
     assert client.get(f"/media/{photo.token}-999.webp").status_code == 404
     assert client.get("/media/..-320.webp").status_code == 404
+
+
+# --- the fast path: a phone-sized JPEG decoded small (Image.draft), nothing lost ----------
+
+def phone_jpeg(size=(4000, 3000), orientation=6) -> bytes:
+    """A 12-megapixel JPEG as a phone writes it: quadrants to see which way it was turned,
+    EXIF with an orientation, a maker and a GPS position, an XMP packet and an ICC profile."""
+    from PIL import ImageCms
+
+    buffer = io.BytesIO()
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><GPSLatitude>6,45S</GPSLatitude></x:xmpmeta>'
+    quadrants(size).save(buffer, "JPEG", quality=90, exif=phone_exif(orientation), xmp=xmp,
+                         icc_profile=icc)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def decoded_sizes(monkeypatch):
+    """The size each upload was decoded at, before any rendition was made from it."""
+    from kim_app.common import uploads
+
+    sizes = []
+    renditions = uploads._renditions
+
+    def spy(image, *args):
+        sizes.append(image.size)
+        return renditions(image, *args)
+
+    monkeypatch.setattr(uploads, "_renditions", spy)
+    return sizes
+
+
+@pytest.mark.parametrize(("orientation", "widths", "decoded"), [
+    (1, [320, 640, 1024], (2000, 1500)),  # 1024 wide needs half of 4000: 1/4 would be 1000
+    (6, [320, 640, 1024], (2000, 1500)),  # upright 3000 wide: half of it still covers 1024
+    (1, [320, 640], (1000, 750)),
+    (1, [320], (500, 375)),  # an eighth
+    (6, [320], (500, 375)),  # upright 375 wide, still at least 320
+])
+def test_a_12_megapixel_jpeg_is_decoded_at_the_smallest_scale_that_covers_its_renditions(
+        app, db, stored, decoded_sizes, orientation, widths, decoded):
+    photo = store_photo(upload(phone_jpeg(orientation=orientation)), widths=widths)
+    db.session.commit()
+    assert decoded_sizes == [decoded]
+    upright = (3000, 4000) if orientation == 6 else (4000, 3000)
+    assert (photo.width, photo.height) == upright
+    assert photo.widths == widths
+    for width in widths:
+        with stored_image(photo, width) as image:
+            assert image.size == (width, round(upright[1] * width / upright[0]))
+
+
+def test_a_12_megapixel_phone_photo_is_served_upright_without_any_metadata(app, db, client,
+                                                                           stored):
+    data = phone_jpeg(orientation=6)
+    photo = store_photo(upload(data), widths=[320, 640, 1024])
+    db.session.commit()
+    expected = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+    assert expected.size == (3000, 4000)
+    for width, height in ((320, 427), (640, 853), (1024, 1365)):
+        response = client.get(f"/media/{photo.token}-{width}.webp")
+        assert response.status_code == 200 and response.mimetype == "image/webp"
+        body = response.get_data()
+        with Image.open(io.BytesIO(body)) as image:
+            assert image.format == "WEBP" and image.size == (width, height)
+            assert corner_colours(image) == corner_colours(expected)
+            assert not image.getexif()
+            assert not {"exif", "xmp", "icc_profile"} & set(image.info)
+        assert b"PhoneMaker" not in body and b"GPSLatitude" not in body
+        response.close()
+
+
+@pytest.mark.parametrize(("fmt", "mode"), [("PNG", "RGB"), ("PNG", "RGBA"), ("WEBP", "RGB")])
+def test_large_png_and_webp_get_the_same_renditions(app, db, stored, fmt, mode):
+    source = quadrants((2400, 1800)).convert(mode)
+    if mode == "RGBA":
+        source.putalpha(128)  # a logo on a see-through ground keeps its transparency
+    buffer = io.BytesIO()
+    source.save(buffer, fmt)
+    photo = store_photo(upload(buffer.getvalue(), f"gambar.{fmt.lower()}"),
+                        widths=[320, 640, 1024])
+    db.session.commit()
+    assert photo.widths == [320, 640, 1024]
+    for width in photo.widths:
+        with stored_image(photo, width) as image:
+            assert image.size == (width, width * 3 // 4)
+            assert image.mode == mode
+            assert corner_colours(image) == corner_colours(source)
+
+
+def jpeg_claiming(width: int, height: int) -> bytes:
+    """A small valid JPEG whose frame header (SOF0) claims another size."""
+    data = bytearray(image_bytes(size=(16, 16)))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+@pytest.mark.parametrize("size", [(5000, 4000), (30_000, 30_000)])
+def test_a_jpeg_with_too_many_pixels_is_refused_from_its_header(app, db, stored,
+                                                               decoded_sizes, size):
+    # 20 megapixels (over the 16 allowed), and 900 megapixels (a decompression bomb).
+    with app.test_request_context("/"), pytest.raises(UploadError) as error:
+        store_photo(upload(jpeg_claiming(*size)))
+    assert "terlalu banyak piksel" in str(error.value.message)
+    assert decoded_sizes == [] and not stored.keys(".webp")
+
+
+# --- link previews: the JPEG is made once and kept with the photo ------------------------
+
+def test_the_preview_jpeg_is_made_once_then_read_and_goes_with_the_photo(app, db, client,
+                                                                          stored, monkeypatch):
+    from kim_app.common import uploads
+
+    photo = store_photo(upload(image_bytes(exif=phone_exif(6))))
+    db.session.commit()
+    first = client.get(f"/media/{photo.token}-1024.jpg")
+    assert first.status_code == 200 and first.mimetype == "image/jpeg"
+    assert "immutable" in first.headers["Cache-Control"]
+    with Image.open(io.BytesIO(first.data)) as image:
+        assert image.format == "JPEG" and image.size == (1024, photo.height_at(1024))
+        assert not image.getexif()
+    assert stored.keys(".jpg") == {uploads.preview_jpeg_key(photo.token, 1024)}
+
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("the stored preview must be read, not made again")
+
+    monkeypatch.setattr(uploads.Image, "open", no_decoding)
+    again = client.get(f"/media/{photo.token}-1024.jpg")
+    assert again.status_code == 200 and again.data == first.data
+    assert client.get(f"/media/{photo.token}-999.jpg").status_code == 404
+    assert stored.keys(".jpg") == {uploads.preview_jpeg_key(photo.token, 1024)}
+
+    delete_photo(photo)
+    db.session.commit()
+    assert not stored.keys()

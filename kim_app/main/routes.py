@@ -15,12 +15,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from PIL import Image
 from sqlalchemy import text
 
 from kim_app.auth.routes import safe_next
 from kim_app.business.catalog import newest_products
-from kim_app.common.uploads import read_photo
+from kim_app.common.uploads import preview_jpeg, read_photo
 from kim_app.extensions import db
 from kim_app.info import services as info_services
 from kim_app.kim import services as kim_services
@@ -98,18 +97,15 @@ def media(token: str, width: int):
 
 @bp.get("/media/<token>-<int:width>.jpg")
 def media_jpeg(token: str, width: int):
-    """A stored rendition as JPEG, for link previews (WhatsApp shows no WebP). Made from
-    the WebP rendition when asked; the answer is cached a year like the rendition."""
+    """A stored rendition as JPEG, for link previews (WhatsApp shows no WebP): made once,
+    then kept (`common.uploads.preview_jpeg`); cached a year like the rendition."""
     if not token.isalnum() or len(token) > 32:
         abort(404)
-    data = read_photo(token, width)
+    data = preview_jpeg(token, width)
     if data is None:
         abort(404)
-    with Image.open(io.BytesIO(data)) as image:
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
-    response = send_file(io.BytesIO(buffer.getvalue()), mimetype="image/jpeg",
-                         max_age=31536000, conditional=True, etag=f"{token}-{width}-jpeg")
+    response = send_file(io.BytesIO(data), mimetype="image/jpeg", max_age=31536000,
+                         conditional=True, etag=f"{token}-{width}-jpeg")
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 

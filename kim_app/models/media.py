@@ -1,4 +1,5 @@
-"""Uploaded files: photos (only WebP renditions are kept, never the original) and PDF documents."""
+"""Uploaded files: photos (only WebP renditions are kept, and the JPEG of a link preview once
+asked for; never the original) and PDF documents."""
 
 from datetime import datetime
 
