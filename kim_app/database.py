@@ -102,10 +102,15 @@ def _end_reads_with_commit(exception) -> None:
     if (exception is not None or not session.in_transaction() or session.info.get(WROTE)
             or session.new or session.dirty or session.deleted):
         return
+    # Nothing changed, so nothing needs reloading: objects stay as loaded (a streamed
+    # response, e.g. a CSV export, still reads them after the request's teardown).
+    expire, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()
     except UNAVAILABLE:
         session.rollback()
+    finally:
+        session.expire_on_commit = expire
 
 
 @compiles(_OffsetLimitParam, "postgresql")
