@@ -23,6 +23,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from kim_app.extensions import db
 
 
+OPEN = "open_due_on IS NOT NULL OR due_on IS NOT NULL"
+
+
 def _ordered(name: str, *columns: str) -> Index:
     """An index that hands one measure's values over in order (per group): present values
     only; on PostgreSQL with the day and kecamatan inside, for the filters (index-only)."""
@@ -44,6 +47,11 @@ class ThreadFigure(db.Model):
         _ordered("ix_thread_figure_category_answer", "category_id", "answer_seconds"),
         _ordered("ix_thread_figure_agency_answer", "agency_id", "answer_seconds"),
         _ordered("ix_thread_figure_month_answer", "month", "answer_seconds"),
+        # The open questions, whose figures depend on today, read on their own.
+        Index("ix_thread_figure_open", "day",
+              postgresql_include=["month", "district_code", "village_code", "category_id",
+                                  "agency_id", "open_due_on", "due_on"],
+              postgresql_where=text(OPEN), sqlite_where=text(OPEN)),
     )
 
     thread_id: Mapped[int] = mapped_column(

@@ -673,16 +673,24 @@ def _times(f: StatsFilter, w: _Window):
         return select(ranked.c.measure.label("part"), ranked.c.key, ranked.c.p50, ranked.c.p90)
     branches = []
     for part, key, value, where in measures:
-        whole = key is None
-        # Each group is read from an index in the measure's order (`ThreadFigure`), so
-        # percentile_cont's sort finds it sorted.
-        stmt = select(
+        present = [value.is_not(None), *where]
+        if key is None:
+            # percentile_cont sorts what it is given; handed over in index order, the sort
+            # finds it sorted (an aggregate without GROUP BY would read the table as it
+            # lies and sort every duration).
+            ordered = select(value.label("seconds")).where(*present).order_by(value
+                                                                              ).subquery()
+            branches.append(select(
+                literal(part).label("part"), _key(None).label("key"),
+                func.percentile_cont(0.5).within_group(ordered.c.seconds).label("p50"),
+                func.percentile_cont(0.9).within_group(ordered.c.seconds).label("p90")))
+            continue
+        # Each group is read from an index in the measure's order (`ThreadFigure`).
+        branches.append(select(
             literal(part).label("part"), _key(key).label("key"),
             func.percentile_cont(0.5).within_group(value).label("p50"),
-            (func.percentile_cont(0.9).within_group(value) if whole
-             else cast(null(), Float)).label("p90"),
-        ).where(value.is_not(None), *where)
-        branches.append(stmt if whole else stmt.group_by(key))
+            cast(null(), Float).label("p90"),
+        ).where(*present).group_by(key))
     return union_all(*branches)
 
 
