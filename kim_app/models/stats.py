@@ -22,7 +22,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kim_app.extensions import db
 
-
 OPEN = "open_due_on IS NOT NULL OR due_on IS NOT NULL"
 
 
