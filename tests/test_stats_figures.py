@@ -443,3 +443,44 @@ def test_whole_numbers_and_rupiah_read_as_babel_writes_them(app, locale):
             if value >= 0:
                 assert rupiah(value) == format_currency(
                     value, "IDR", format="¤\u00a0#,##0", locale="id_ID", currency_digits=False)
+
+
+def test_the_section_of_figures_is_rendered_once_per_language_and_reader_kind(
+        app_factory, petugas):
+    """Full page and htmx fragment show one rendering of the figures, kept in the cache
+    beside them; another language and an officer (who gets the CSV link) have their own."""
+    from flask import template_rendered
+
+    from kim_app.stats.services import public_cache
+    from tests.conftest import login
+
+    app = app_factory(STATS_CACHE_SECONDS=300)
+    public_cache.clear()
+    rendered = []
+
+    def record(_sender, template, context, **_extra):
+        if template.name == "stats/_figures.html":
+            rendered.append(template.name)
+
+    template_rendered.connect(record, app)
+    try:
+        with app.app_context():
+            hand_computed()
+            guest = app.test_client()
+            page = guest.get("/statistik?periode=semua").get_data(as_text=True)
+            fragment = guest.get("/statistik?periode=semua", headers=HX).get_data(as_text=True)
+            assert len(rendered) == 1
+            assert fragment.strip() in page
+            assert "80%" in fragment and "usaha.csv" not in fragment
+            guest.post("/bahasa", data={"lang": "en", "next": "/statistik"})
+            english = guest.get("/statistik?periode=semua", headers=HX).get_data(as_text=True)
+            assert "Not yet decided" in english and len(rendered) == 2
+            officer = app.test_client()
+            login(officer, petugas)
+            html = officer.get("/statistik?periode=semua").get_data(as_text=True)
+            assert "usaha.csv" in html and len(rendered) == 3
+            assert "usaha.csv" not in guest.get("/statistik?periode=semua").get_data(
+                as_text=True)
+    finally:
+        template_rendered.disconnect(record, app)
+        public_cache.clear()

@@ -702,11 +702,23 @@ class FigureCache:
     def __init__(self):
         self._epoch = 0
 
+    def _name(self, key) -> str:
+        return f"stats:{self._epoch}:" + hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+
     def get_or_compute(self, key, ttl: int, compute: Callable[[], object], *,
                        dump: Callable | None = None, load: Callable | None = None):
         """`dump`/`load` turn the value into JSON and back (default: `PublicFigures`)."""
-        name = f"stats:{self._epoch}:" + hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-        return cache.remember(name, ttl, compute, dump=dump or _encode, load=load or _decode)
+        return cache.remember(self._name(key), ttl, compute, dump=dump or _encode,
+                              load=load or _decode)
+
+    def get_text(self, key) -> str | None:
+        """A text kept by `put_text` (a rendered section), or None."""
+        stored = cache.get(self._name(key))
+        return None if stored is None else stored.decode()
+
+    def put_text(self, key, text: str, ttl: float) -> None:
+        if ttl > 0:
+            cache.put(self._name(key), text.encode(), ttl)
 
     def clear(self) -> None:
         """Forget what this process computed (the tests; other processes keep theirs)."""
