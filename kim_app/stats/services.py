@@ -628,7 +628,8 @@ def _breakdowns(f: StatsFilter, w: _Window):
     period = [*here, *([] if w.since is None else [t.day >= w.since])]
     return [("overall", None, period), ("area", _area(f, t), period),
             ("category", t.category_id, period), ("agency", t.agency_id, period),
-            ("month", t.month, [*here, t.day >= w.trend])]
+            # The trend starts on a first of the month: a range of the (month, …) index.
+            ("month", t.month, [*here, t.month >= f"{w.trend:%Y-%m}"])]
 
 
 def _open_counts(f: StatsFilter, w: _Window):
