@@ -165,16 +165,27 @@ def refresh(connection, thread_ids: Iterable[int], days: Iterable = ()) -> None:
     figure = ThreadFigure.__table__
     days = set(days) | set(connection.scalars(
         select(figure.c.day).where(figure.c.thread_id.in_(ids)).distinct()))
+    days |= set(connection.scalars(
+        select(local_date(Thread.created_at)).where(Thread.id.in_(ids)).distinct()))
+    days = sorted(days)
+    _lock_days(connection, days)  # before any row of theirs changes: one order for all
     connection.execute(delete(figure).where(figure.c.thread_id.in_(ids)))
     connection.execute(insert(figure).from_select(
         list(THREAD_COLUMNS), _thread_rows(Thread.id.in_(ids))))
-    days |= set(connection.scalars(
-        select(figure.c.day).where(figure.c.thread_id.in_(ids)).distinct()))
-    if not days:
-        return
     day_table = DayFigure.__table__
-    connection.execute(delete(day_table).where(day_table.c.day.in_(sorted(days))))
-    _insert_days(connection, figure.c.day.in_(sorted(days)))
+    connection.execute(delete(day_table).where(day_table.c.day.in_(days)))
+    _insert_days(connection, figure.c.day.in_(days))
+
+
+def _lock_days(connection, days: list) -> None:
+    """Two transactions adding up one day take turns (PostgreSQL: the day's thread rows
+    locked, in one order). Otherwise the second would not see the first's new sums when
+    it deletes the old ones, and both would stay: the day counted twice. (SQLite lets one
+    writer in at a time anyway.) A day's first threads lock nothing, and need not: each
+    transaction's sums then count only its own, and the rows of a key are added up."""
+    figure = ThreadFigure.__table__
+    connection.execute(select(figure.c.thread_id).where(figure.c.day.in_(days))
+                       .order_by(figure.c.day, figure.c.thread_id).with_for_update())
 
 
 # --- kept current by every ORM write of a thread -------------------------------------------
