@@ -163,6 +163,10 @@ class Generator:
         self.announcements()
         self.notifications()
         self.writer.finish()
+        # COPY passes by the ORM: the statistics' rows are built from the threads written.
+        from kim_app.stats import tally
+
+        tally.rebuild(self.connection)
         return dict(self.writer.counts)
 
     # --- people ---------------------------------------------------------------------------

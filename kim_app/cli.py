@@ -1,5 +1,6 @@
 """Command-line tasks: `flask --app wsgi seed | demo | create-admin | create-user | close-stale
-| escalate | remind-permits | send-mail | sweep-media | clean-uploads | backup | restore`."""
+| escalate | remind-permits | rebuild-stats | send-mail | sweep-media | clean-uploads | backup
+| restore`."""
 
 import sys
 from pathlib import Path
@@ -98,6 +99,18 @@ def close_stale_command() -> None:
     closed = lifecycle.close_stale()
     db.session.commit()
     click.echo(f"close-stale: {closed} thread(s) closed.")
+
+
+@click.command("rebuild-stats")
+@with_appcontext
+def rebuild_stats_command() -> None:
+    """Build the statistics' rows again from the threads (after a bulk load or a restore;
+    every write through the app keeps them current by itself)."""
+    from kim_app.stats import tally
+
+    tally.rebuild(db.session.connection())
+    db.session.commit()
+    click.echo("rebuild-stats: done.")
 
 
 @click.command("escalate")
@@ -297,6 +310,7 @@ def restore_command(folder: Path) -> None:
 def register(app: Flask) -> None:
     for command in (seed_command, demo_command, create_admin_command, create_user_command,
                     close_stale_command, escalate_command, remind_permits_command,
+                    rebuild_stats_command,
                     send_mail_command, sweep_media_command, clean_uploads_command,
                     backup_command, restore_command):
         app.cli.add_command(command)

@@ -12,6 +12,7 @@ from sqlalchemy import insert
 from kim_app.common.workdays import add_working_days
 from kim_app.extensions import db
 from kim_app.models import Agency, Category, Role, Thread, ThreadStatus, Visibility
+from kim_app.stats import tally
 from kim_app.threads import lifecycle
 from tests.conftest import make_user
 
@@ -66,7 +67,7 @@ def bulk_threads(author, cat, number: int, *, start: datetime, village=VILLAGE_A
     """Many threads in one INSERT (for size tests); every third one answered.
 
     A bulk INSERT passes by the ORM's flush, so the stored due date is filled here, by the
-    lifecycle's own rule."""
+    lifecycle's own rule, and the statistics' rows are built here (`tally.refresh`)."""
     rows = []
     for index in range(number):
         created = start + timedelta(minutes=index)
@@ -84,7 +85,8 @@ def bulk_threads(author, cat, number: int, *, start: datetime, village=VILLAGE_A
         row = rows[-1]
         row["due_on"] = lifecycle.current_due_on(row["status"], row.get("verify_due_on"),
                                                  row["answer_due_on"])
-    db.session.execute(insert(Thread), rows)
+    ids = db.session.scalars(insert(Thread).returning(Thread.id), rows).all()
+    tally.refresh(db.session.connection(), ids)
     db.session.commit()
 
 

@@ -86,3 +86,60 @@ def test_due_date_column_is_backfilled_from_status(empty_database_url):
         session.remove()
         downgrade(revision="base")
         _db.engine.dispose()
+
+
+def test_statistics_rows_are_filled_from_the_threads(empty_database_url):
+    """91757cc0136a creates `thread_figure` and `thread_figure_day` and fills them from the
+    existing threads: the same rows the app keeps when it writes a thread."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from kim_app.models import (
+        Category,
+        DayFigure,
+        District,
+        Thread,
+        ThreadFigure,
+        ThreadStatus,
+        User,
+        Village,
+    )
+
+    def rows():
+        with _db.engine.connect() as conn:
+            figures = sorted(tuple(row) for row in conn.execute(
+                _db.select(*ThreadFigure.__table__.c)))
+            days = sorted((tuple(row) for row in conn.execute(_db.select(
+                *(c for c in DayFigure.__table__.c if c.name != "id")))), key=repr)
+        return figures, days
+
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade()
+        session = _db.session
+        session.add_all([District(code="33.18.17", name="Gunungwungkal"),
+                         Village(code="33.18.17.2003", district_code="33.18.17",
+                                 name="Gulangpongge"),
+                         Category(name="Kesehatan", slug="kesehatan")])
+        user = User(name="Penanya", phone="+6281200000001", password_hash="x")
+        session.add(user)
+        session.flush()
+        asked = datetime(2025, 3, 3, 16, 30, tzinfo=UTC)  # already 4 March in Pati
+        for number, status in enumerate(ThreadStatus):
+            answered = status in (ThreadStatus.DIJAWAB, ThreadStatus.SELESAI)
+            session.add(Thread(
+                code=f"TNY-25-AAA{number + 2}", author_id=user.id,
+                village_code="33.18.17.2003", category_id=session.scalar(
+                    _db.select(Category.id)), title="Judul", body="Isi", status=status,
+                created_at=asked + timedelta(days=number), verify_due_on=date(2025, 3, 6),
+                answer_due_on=date(2025, 3, 17), rating=number % 5 + 1 if answered else None,
+                first_response_at=asked + timedelta(hours=number + 1),
+                answered_at=asked + timedelta(days=number + 3) if answered else None))
+        session.commit()
+        kept = rows()
+        assert len(kept[0]) == len(ThreadStatus) and kept[1]
+        session.remove()
+        downgrade(revision="3c6a1f0e9b27")
+        upgrade()
+        assert rows() == kept
+        downgrade(revision="base")
+        _db.engine.dispose()

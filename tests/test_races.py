@@ -212,3 +212,34 @@ def test_two_duplicates_merged_into_one_original_at_once(app_factory, db, petuga
     assert count(db, ThreadFollow, ThreadFollow.thread_id == original_id) == 3
     assert count(db, Notification, Notification.kind == "thread.merged",
                  Notification.user_id == neighbour.id) == 2
+
+
+def test_two_steps_on_threads_of_one_day_at_once_neither_deadlock_nor_count_twice(
+        app_factory, db, petugas, monkeypatch):
+    """Both transactions add the day's sums of the statistics (`stats.tally`) up again:
+    they lock the day before changing any of its rows, in one order (changing their own
+    thread rows first made them wait for each other: a deadlock, HTTP 503), and the sums
+    they leave are those of a rebuild."""
+    from kim_app.models import Role
+    from kim_app.stats import tally
+    from tests.conftest import make_user
+    from tests.test_stats_tally import rows_snapshot
+    from tests.threads.conftest import new_thread
+
+    second = make_user(Role.PETUGAS, name="Petugas Kedua", village=None)
+    asker = make_user(name="Bu Penanya")
+    codes = [new_thread(asker, title=f"Pertanyaan hari ini nomor {n}").code for n in (1, 2)]
+    slowed(monkeypatch, tally, "_lock_days", 0.5)
+    with served(app_factory()) as base:
+        sessions = [session_for(base, petugas), session_for(base, second)]
+        responses = at_once(*(
+            lambda s=s, code=code: s.post(f"{base}/tanya/{code}/verifikasi",
+                                          data={"verify-note": ""},
+                                          headers={"HX-Request": "true"}, timeout=30)
+            for s, code in zip(sessions, codes, strict=True)))
+    assert [response.status_code for response in responses] == [200, 200]
+    db.session.expire_all()
+    kept = rows_snapshot()
+    tally.rebuild(db.session.connection())
+    assert rows_snapshot() == kept
+    db.session.rollback()

@@ -445,47 +445,42 @@ def test_whole_numbers_and_rupiah_read_as_babel_writes_them(app, locale):
                     value, "IDR", format="¤\u00a0#,##0", locale="id_ID", currency_digits=False)
 
 
-@pytest.mark.parametrize("period", ["30h", "12b", "semua"])
-@pytest.mark.parametrize("kecamatan", [None, KEC_A])
-def test_one_pass_equals_the_breakdown_queries(app, period, kecamatan):
-    """PostgreSQL computes the public page in one pass (grouping sets, percentile_cont);
-    every figure equals what the per-breakdown queries (SQLite's way) give."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("the one-pass query is PostgreSQL's")
-    from kim_app.models import KimGroup
+def test_the_section_of_figures_is_rendered_once_per_language_and_reader_kind(
+        app_factory, petugas):
+    """Full page and htmx fragment show one rendering of the figures, kept in the cache
+    beside them; another language and an officer (who gets the CSV link) have their own."""
+    from flask import template_rendered
 
-    cat = hand_computed()["pertanian"]
-    author = make_user()
-    today = services.local_today()
-    group = db.session.scalar(select(KimGroup).where(KimGroup.slug == "bermi"))
-    for back in (0, 1, 5, 13):
-        start = services.month_start(today, back)
-        created = utc(start.year, start.month, 2, 3)
-        thread(author, cat, created=created, answered=created + timedelta(hours=5 + back),
-               status=ThreadStatus.DIJAWAB, kim=group)
-    db.session.commit()
-    chosen = StatsFilter(period=period, kecamatan=kecamatan)
-    one_pass = services.public_figures(chosen, today)
-    assert _rounded(one_pass.overall) == _rounded(figures(chosen, today)[0])
-    area = "desa" if kecamatan else "kecamatan"
-    assert _rounded(one_pass.areas) == _rounded(figures(chosen, today, area, full=False))
-    assert _rounded(one_pass.categories) == _rounded(
-        figures(chosen, today, "kategori", full=False))
-    assert _rounded(one_pass.agencies) == _rounded(
-        figures(chosen, today, "instansi", full=False))
-    assert _rounded(one_pass.months) == _rounded(services.trend(chosen, today, full=False))
-    assert one_pass.kims == services.kim_activity(chosen, today)
+    from kim_app.stats.services import public_cache
+    from tests.conftest import login
 
+    app = app_factory(STATS_CACHE_SECONDS=300)
+    public_cache.clear()
+    rendered = []
 
-def _rounded(value):
-    """Figures as plain data, durations to the millisecond (the two ways add in other
-    orders)."""
-    from dataclasses import asdict, is_dataclass
+    def record(_sender, template, context, **_extra):
+        if template.name == "stats/_figures.html":
+            rendered.append(template.name)
 
-    if is_dataclass(value):
-        return _rounded(asdict(value))
-    if isinstance(value, dict):
-        return {key: _rounded(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_rounded(item) for item in value]
-    return round(value, 3) if isinstance(value, float) else value
+    template_rendered.connect(record, app)
+    try:
+        with app.app_context():
+            hand_computed()
+            guest = app.test_client()
+            page = guest.get("/statistik?periode=semua").get_data(as_text=True)
+            fragment = guest.get("/statistik?periode=semua", headers=HX).get_data(as_text=True)
+            assert len(rendered) == 1
+            assert fragment.strip() in page
+            assert "80%" in fragment and "usaha.csv" not in fragment
+            guest.post("/bahasa", data={"lang": "en", "next": "/statistik"})
+            english = guest.get("/statistik?periode=semua", headers=HX).get_data(as_text=True)
+            assert "Not yet decided" in english and len(rendered) == 2
+            officer = app.test_client()
+            login(officer, petugas)
+            html = officer.get("/statistik?periode=semua").get_data(as_text=True)
+            assert "usaha.csv" in html and len(rendered) == 3
+            assert "usaha.csv" not in guest.get("/statistik?periode=semua").get_data(
+                as_text=True)
+    finally:
+        template_rendered.disconnect(record, app)
+        public_cache.clear()

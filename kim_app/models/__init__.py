@@ -49,6 +49,7 @@ from kim_app.models.password_reset import (
 from kim_app.models.permits import PermitKind, ProductPermit
 from kim_app.models.regions import District, Village
 from kim_app.models.sales import OrderClickDay, Sale
+from kim_app.models.stats import DayFigure, ThreadFigure
 from kim_app.models.threads import (
     Agency,
     AnswerTemplate,
@@ -84,6 +85,7 @@ __all__ = [
     "BusinessRole",
     "Category",
     "DisseminationReport",
+    "DayFigure",
     "District",
     "Document",
     "HeldPhoto",
@@ -121,6 +123,7 @@ __all__ = [
     "Role",
     "Sale",
     "Thread",
+    "ThreadFigure",
     "ThreadFollow",
     "ThreadMeToo",
     "ThreadPhoto",

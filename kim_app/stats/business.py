@@ -265,12 +265,14 @@ class PublicBusiness:
     months: list[Month]
     kims: list[Totals]
     sectors: list[Totals]
+    computed_at: str = ""  # ISO time: what was rendered from these figures is keyed by it
 
 
 def public_business(kecamatan: str | None, since: date | None, today: date) -> PublicBusiness:
     scope = Scope(kecamatan=kecamatan)
     kims, sectors = breakdowns(scope, since, today, active_kims(kecamatan))
-    return PublicBusiness(months=months(scope, today), kims=kims, sectors=sectors)
+    return PublicBusiness(months=months(scope, today), kims=kims, sectors=sectors,
+                          computed_at=utcnow().isoformat())
 
 
 def csv_header() -> list[str]:
@@ -313,7 +315,8 @@ def encode_public(data: PublicBusiness) -> dict:
     return {"months": [{"month": m.month.isoformat(), "totals": totals(m.totals)}
                        for m in data.months],
             "kims": [totals(item) for item in data.kims],
-            "sectors": [totals(item) for item in data.sectors]}
+            "sectors": [totals(item) for item in data.sectors],
+            "computed_at": data.computed_at}
 
 
 def decode_public(data: dict) -> PublicBusiness:
@@ -323,4 +326,5 @@ def decode_public(data: dict) -> PublicBusiness:
     return PublicBusiness(
         months=[Month(date.fromisoformat(m["month"]), Totals(**m["totals"]))
                 for m in data["months"]],
-        kims=[Totals(**item) for item in data["kims"]], sectors=sectors)
+        kims=[Totals(**item) for item in data["kims"]], sectors=sectors,
+        computed_at=data.get("computed_at", ""))

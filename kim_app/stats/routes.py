@@ -1,10 +1,20 @@
 """`/statistik`: the public statistics."""
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
-from flask import Response, abort, current_app, request, stream_with_context, url_for
-from flask_babel import format_date, format_percent
+from flask import (
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import format_date, format_percent, get_locale
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from kim_app.business.labels import category_label
@@ -49,12 +59,31 @@ def _trend_context(months: list[services.TrendMonth]) -> dict:
 @bp.get("")
 def index():
     f, today, context = filter_context(request.args)
-    data = services.public_cache.get_or_compute(
-        (f, today), current_app.config["STATS_CACHE_SECONDS"],
-        lambda: services.public_figures(f, today))
-    return render_page(
-        "stats/index.html",
-        "stats/_figures.html",
+    may_export = permissions.is_petugas(current_user)
+    # The section of figures is the same for every reader of a language (an officer's CSV
+    # link aside): rendered once from the cached figures and kept as long as they are (it
+    # expires with the older of them), for full pages and htmx fragments alike, in every
+    # worker (the shared cache).
+    key = ("section", f, today, str(get_locale()), may_export)
+    section = services.public_cache.get_text(key)
+    if section is None:
+        ttl = current_app.config["STATS_CACHE_SECONDS"]
+        data = services.public_cache.get_or_compute(
+            (f, today), ttl, lambda: services.public_figures(f, today))
+        business_data = _business_data(f, today)
+        section = render_template("stats/_figures.html", **_figures_context(
+            f, data, business_data, may_export, context))
+        computed = min(data.computed_at, datetime.fromisoformat(business_data.computed_at))
+        services.public_cache.put_text(
+            key, section, ttl - (datetime.now(UTC) - computed).total_seconds())
+    return render_page("stats/index.html", "stats/_figures_section.html",
+                       figures_html=Markup(section),  # noqa: S704 - our own escaped render
+                       **context)
+
+
+def _figures_context(f, data: services.PublicFigures, business_data, may_export: bool,
+                     context: dict) -> dict:
+    return dict(
         overall=data.overall,
         area=_breakdown(data.areas, _("Tidak diketahui")),
         area_is_village=bool(f.kecamatan),
@@ -66,19 +95,22 @@ def index():
             [(kim.name, kim.members, number(kim.members)) for kim in data.kims]),
         computed_at=data.computed_at,
         min_cell=services.MIN_CELL,
-        business=_business_context(f, today),
-        may_export=permissions.is_petugas(current_user),
+        business=_business_context(business_data),
+        may_export=may_export,
         **context,
     )
 
 
-def _business_context(f: services.StatsFilter, today) -> dict:
+def _business_data(f: services.StatsFilter, today) -> business.PublicBusiness:
     since = f.since(today)
-    data = services.public_cache.get_or_compute(
+    return services.public_cache.get_or_compute(
         ("business", f, today), current_app.config["STATS_CACHE_SECONDS"],
         lambda: business.public_business(f.kecamatan, local_date(since) if since else None,
                                          today),
         dump=business.encode_public, load=business.decode_public)
+
+
+def _business_context(data: business.PublicBusiness) -> dict:
     sectors = [replace(item, label=category_label(item.key)) for item in data.sectors]
 
     def amounts(items):

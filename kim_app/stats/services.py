@@ -2,7 +2,10 @@
 
 Every figure is an aggregate query (COUNT, SUM, AVG, window functions); no thread row is
 loaded into Python to compute one, and the number of queries does not depend on the amount
-of data (one aggregate and one percentile query per breakdown).
+of data. `figures` reads the thread table directly (one aggregate and one percentile query
+per breakdown: the officers' pages, and the reference the tests hold the public page to);
+`public_figures` reads the statistics' own rows (`stats.tally`), kept current by every
+write of a thread, in four queries.
 
 Definitions (the public page explains them in words too):
 
@@ -36,16 +39,17 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import (
-    ARRAY,
     Float,
+    String,
     and_,
     case,
+    cast,
     func,
+    literal,
     literal_column,
+    null,
     or_,
     select,
-    true,
-    tuple_,
     union_all,
 )
 from sqlalchemy.orm import aliased
@@ -58,6 +62,7 @@ from kim_app.models import (
     Agency,
     BusinessGroup,
     Category,
+    DayFigure,
     District,
     KimGroup,
     KimStatus,
@@ -66,11 +71,12 @@ from kim_app.models import (
     Product,
     Relay,
     Thread,
-    ThreadStatus,
+    ThreadFigure,
     User,
     Village,
 )
-from kim_app.stats.sql import local_date, local_month, seconds_between
+from kim_app.stats import tally
+from kim_app.stats.sql import local_month
 from kim_app.threads import lifecycle
 
 MIN_CELL = 3
@@ -209,24 +215,15 @@ def _from_threads(stmt, f: StatsFilter, dimension: Dimension | None):
 
 
 def _aggregates(f: StatsFilter, today: date, dimension: Dimension | None):
-    answered = Thread.answered_at.is_not(None)
-    rejected = Thread.status == ThreadStatus.DITOLAK
-    due_known = and_(
-        ~rejected,
-        Thread.answer_due_on.is_not(None),
-        or_(answered, Thread.answer_due_on < today),
-    )
-    on_time = and_(due_known, answered, local_date(Thread.answered_at) <= Thread.answer_due_on)
-
     def count_if(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     columns = [
         func.count(Thread.id).label("total"),
-        count_if(rejected).label("rejected"),
-        count_if(answered).label("answered"),
-        count_if(due_known).label("due_total"),
-        count_if(on_time).label("on_time"),
+        count_if(tally.rejected()).label("rejected"),
+        count_if(tally.answered()).label("answered"),
+        count_if(tally.due_known(today)).label("due_total"),
+        count_if(tally.on_time()).label("on_time"),
         func.avg(Thread.rating).label("rating_avg"),
         func.count(Thread.rating).label("rating_count"),
         count_if(lifecycle.waiting_clause()).label("waiting"),
@@ -251,7 +248,7 @@ def _percentiles(f: StatsFilter, today: date, dimension: Dimension | None, *, fu
         stmt = select(
             key.label("key"),
             literal_column(str(measure)).label("measure"),
-            seconds_between(Thread.created_at, end).label("seconds"),
+            tally.duration(end).label("seconds"),
         )
         return _from_threads(stmt, f, dimension).where(
             *_conditions(f, today), end.is_not(None), end >= Thread.created_at
@@ -459,145 +456,243 @@ class PublicFigures:
 
 
 def public_figures(f: StatsFilter, today: date) -> PublicFigures:
-    """The public page's figures. On PostgreSQL in one pass over the threads (grouping
-    sets, `percentile_cont`: `_one_pass`) plus the KIM activity; elsewhere one aggregate
-    and one percentile query per breakdown. Breakdowns carry only the median time to
-    answer (the figure they show)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        overall, areas, categories, agencies, by_month, asked = _one_pass(f, today)
-        months = _trend_months(by_month, today, suppress=True)
-        # With a kecamatan chosen the pass sees only its threads; a KIM may ask for others.
-        kims = kim_activity(f, today, counted=None if f.kecamatan else asked)
-    else:
-        overall = figures(f, today)[0]
-        areas = figures(f, today, "desa" if f.kecamatan else "kecamatan", full=False)
-        categories = figures(f, today, "kategori", full=False)
-        agencies = figures(f, today, "instansi", full=False)
-        months = trend(f, today, full=False)
-        kims = kim_activity(f, today)
-    return PublicFigures(
-        overall=overall, areas=areas, categories=categories, agencies=agencies,
-        months=months, kims=kims, computed_at=datetime.now(UTC),
-    )
+    """The public page's figures, from the statistics' own rows (`stats.tally`): four
+    queries whatever the amount of data.
 
+    1. The counts: for the whole regency, the sums of the day rows of the period (each
+       breakdown, the KIMs' questions, and the trend's months); for one kecamatan, its
+       thread rows (a few thousand). The KIMs' questions are every question they asked,
+       wherever the villager lives (as `kim_activity` counts them).
+    2. What depends on today: of the questions still open, those past their answer due
+       date (they count as due) and those past their current step's due date (overdue).
+    3. The times: the median (and for the whole, the 90th percentile) of each group, read
+       from the indexes that keep the durations in order (`percentile_cont`; on SQLite
+       ranks, `percentiles_of`).
+    4. The KIM activity (`kim_activity`, given the counts of 1).
 
-def _one_pass(f: StatsFilter, today: date):
-    """Everything `figures` computes for the overall row and the four breakdowns, in one
-    query: each thread of the period (or of the trend's 12 months, which the period may
-    be shorter or longer than) is read once; `GROUPING SETS` make the overall row, the
-    areas, categories, agencies (those in the period, `in_period`) and the months (those of
-    the trend window, `month` NULL outside it); `percentile_cont` gives the times."""
-    dims = _dimensions()
-    area = dims["desa" if f.kecamatan else "kecamatan"]
+    Every figure equals what `figures` computes from the threads directly (a test compares
+    them for several periods and filters on both databases). Breakdowns carry only the
+    median time to answer (the figure they show)."""
     since = f.since(today)
-    trend_since = _utc_midnight(month_start(today, TREND_MONTHS - 1))
-    lower = None if since is None else min(since, trend_since)
-    answered = Thread.answered_at.is_not(None)
-    rejected = Thread.status == ThreadStatus.DITOLAK
-    due_known = and_(~rejected, Thread.answer_due_on.is_not(None),
-                     or_(answered, Thread.answer_due_on < today))
-    on_time = and_(due_known, answered, local_date(Thread.answered_at) <= Thread.answer_due_on)
-
-    def flag(condition):
-        return case((condition, 1), else_=0)
-
-    def duration(end):
-        return case((end >= Thread.created_at, seconds_between(Thread.created_at, end)))
-
-    rows = (
-        select(
-            (true() if since is None else Thread.created_at >= since).label("in_period"),
-            case((Thread.created_at >= trend_since, local_month(Thread.created_at))).label("month"),
-            area.key.label("area"), Thread.category_id.label("category"),
-            Thread.agency_id.label("agency"), Thread.submitted_via_kim_id.label("kim"),
-            flag(rejected).label("rejected"), flag(answered).label("answered"),
-            flag(due_known).label("due_known"), flag(on_time).label("on_time"),
-            flag(lifecycle.waiting_clause()).label("waiting"),
-            flag(lifecycle.overdue_clause(today)).label("overdue"),
-            Thread.rating.label("rating"),
-            duration(Thread.first_response_at).label("first"),
-            duration(Thread.answered_at).label("answer"),
-        )
-        .select_from(Thread).join(Village, Village.code == Thread.village_code)
-        .where(*([] if lower is None else [Thread.created_at >= lower]),
-               *([Village.district_code == f.kecamatan] if f.kecamatan else []))
-        .subquery("rows")
-    )
-    c = rows.c
-    sets = func.grouping_sets(tuple_(c.in_period), tuple_(c.in_period, c.area),
-                              tuple_(c.in_period, c.category), tuple_(c.in_period, c.agency),
-                              tuple_(c.in_period, c.kim), tuple_(c.month))
-    quantiles = literal_column("ARRAY[0.5, 0.9]", ARRAY(Float))
-    groups_stmt = (
-        select(
-            func.grouping(c.area).label("g_area"), func.grouping(c.category).label("g_category"),
-            func.grouping(c.agency).label("g_agency"), func.grouping(c.month).label("g_month"),
-            func.grouping(c.kim).label("g_kim"),
-            c.in_period, c.month, c.area, c.category, c.agency, c.kim,
-            func.count().label("total"), func.sum(c.rejected).label("rejected"),
-            func.sum(c.answered).label("answered"), func.sum(c.due_known).label("due_total"),
-            func.sum(c.on_time).label("on_time"), func.avg(c.rating).label("rating_avg"),
-            func.count(c.rating).label("rating_count"), func.sum(c.waiting).label("waiting"),
-            func.sum(c.overdue).label("overdue"),
-            func.percentile_cont(quantiles).within_group(c.first).label("first"),
-            func.percentile_cont(quantiles).within_group(c.answer).label("answer"),
-        )
-        .group_by(sets)
-        .subquery("groups")
-    )
-    # Names are joined to the few result rows, not carried through the sorts.
-    area_names = aliased(Village if f.kecamatan else District, name="area_names")
-    g = groups_stmt.c
-    stmt = (
-        select(g, area_names.name.label("area_name"), Category.name.label("category_name"),
-               Agency.name.label("agency_name"))
-        .outerjoin(area_names, area_names.code == g.area)
-        .outerjoin(Category, Category.id == g.category)
-        .outerjoin(Agency, Agency.id == g.agency)
-    )
-    overall, groups = Figures(), {"area": [], "category": [], "agency": []}
-    by_month: dict[str, Figures] = {}
-    asked: dict[int, int] = {}
-    for row in db.session.execute(stmt).mappings():
+    period = _Window(local_date_of(since) if since else None,
+                     month_start(today, TREND_MONTHS - 1), today)
+    counts = _part_rows(_counts(f, period))
+    opened = _part_rows(_open_counts(f, period))
+    times = _part_rows(_times(f, period))
+    parts: dict[str, dict[object, Figures]] = {}
+    for (part, key), row in counts.items():
         item = Figures(
-            total=int(row["total"]), rejected=int(row["rejected"] or 0),
-            answered=int(row["answered"] or 0), due_total=int(row["due_total"] or 0),
-            on_time=int(row["on_time"] or 0), rating_avg=_number(row["rating_avg"]),
-            rating_count=int(row["rating_count"]), waiting=int(row["waiting"] or 0),
-            overdue=int(row["overdue"] or 0),
-            answer_median=_number((row["answer"] or [None])[0]),
+            key=key, label=row["name"] or "", total=int(row["total"] or 0),
+            rejected=int(row["rejected"] or 0), answered=int(row["answered"] or 0),
+            due_total=int(row["answered_due"] or 0), on_time=int(row["on_time"] or 0),
+            rating_count=int(row["rating_count"] or 0), waiting=int(row["waiting"] or 0),
         )
-        if not row["g_month"]:
-            if row["month"] is not None:
-                item.key = item.label = row["month"]
-                by_month[row["month"]] = item
-            continue
-        if not row["in_period"]:
-            continue
-        if not row["g_kim"]:
-            if row["kim"] is not None:
-                asked[row["kim"]] = item.total
-            continue
-        for name in ("area", "category", "agency"):
-            if not row[f"g_{name}"]:
-                item.key, item.label = row[name], row[f"{name}_name"] or ""
-                groups[name].append(item)
-                break
-        else:
-            first, answer = row["first"] or [None, None], row["answer"] or [None, None]
-            item.first_median, item.first_p90 = _number(first[0]), _number(first[1])
-            item.answer_p90 = _number(answer[1])
-            overall = item
+        if item.rating_count:
+            item.rating_avg = int(row["rating_sum"]) / item.rating_count
+        late = opened.get((part, key))
+        if late is not None:
+            item.due_total += int(late["past_due"] or 0)
+            item.overdue = int(late["overdue"] or 0)
+        answer = times.get((part, key))
+        if answer is not None:
+            item.answer_median = _number(answer["p50"])
+            if part == "overall":
+                item.answer_p90 = _number(answer["p90"])
+        parts.setdefault(part, {})[key] = item
+    overall = parts.get("overall", {}).get(None)
+    if overall is None or not overall.total:
+        overall = Figures()
+    else:
+        overall.label = ""
+        first = times.get(("first", None))
+        if first is not None:
+            overall.first_median, overall.first_p90 = _number(first["p50"]), _number(first["p90"])
     overall.suppressed = overall.total < MIN_CELL
     breakdowns = []
-    for name in ("area", "category", "agency"):
-        items = sorted(groups[name], key=lambda item: (-item.total, item.label))
+    for part in ("area", "category", "agency"):
+        items = sorted(parts.get(part, {}).values(), key=lambda item: (-item.total, item.label))
         for item in items:
             item.suppressed = item.total < MIN_CELL
         breakdowns.append(items)
-    for item in by_month.values():
+    by_month = parts.get("month", {})
+    for key, item in by_month.items():
+        item.label = key
         item.suppressed = item.total < MIN_CELL
-    return overall, *breakdowns, by_month, asked
+    asked = {key: item.total for key, item in parts.get("kim", {}).items()}
+    return PublicFigures(
+        overall=overall, areas=breakdowns[0], categories=breakdowns[1],
+        agencies=breakdowns[2], months=_trend_months(by_month, today, suppress=True),
+        kims=kim_activity(f, today, counted=asked), computed_at=datetime.now(UTC),
+    )
+
+
+@dataclass(frozen=True)
+class _Window:
+    since: date | None  # first day of the period (None: all time)
+    trend: date  # first day of the trend's twelve months
+    today: date
+
+
+# Parts whose keys are ids (the SQL hands every key over as text).
+_ID_PARTS = frozenset({"category", "agency", "kim"})
+
+
+def _part_rows(stmt) -> dict[tuple[str, object], dict]:
+    result = {}
+    for row in db.session.execute(stmt).mappings():
+        key = row["key"]
+        if key is not None and row["part"] in _ID_PARTS:
+            key = int(key)
+        result[(row["part"], key)] = row
+    return result
+
+
+def _key(column):
+    return cast(column, String) if column is not None else cast(null(), String)
+
+
+def _area(f: StatsFilter, source):
+    """The area breakdown's key: villages of the chosen kecamatan, or the kecamatan."""
+    return source.village_code if f.kecamatan else source.district_code
+
+
+def _names(part: str, f: StatsFilter):
+    """(table, its key column, its name column) naming a part's keys."""
+    if part == "area":
+        table = Village if f.kecamatan else District
+        return table, table.code, table.name
+    if part == "category":
+        return Category, Category.id, Category.name
+    if part == "agency":
+        return Agency, Agency.id, Agency.name
+    return None
+
+
+def _counts(f: StatsFilter, w: _Window):
+    """One row per part and key: the counts that do not depend on today."""
+    t = ThreadFigure
+    d = DayFigure
+    branches = []
+
+    def branch(part, source, key, where, sums):
+        grouped = select((key if key is not None else literal(None)).label("key"), *sums
+                         ).where(*where)
+        if key is not None:
+            grouped = grouped.group_by(key)
+        grouped = grouped.subquery(f"counted_{part}")
+        named = _names(part, f)
+        columns = [literal(part).label("part"), _key(grouped.c.key if key is not None else None
+                                                     ).label("key"),
+                   (named[2] if named else cast(null(), String)).label("name"),
+                   *(grouped.c[name] for name in _COUNTED)]
+        stmt = select(*columns).select_from(grouped)
+        if named:
+            stmt = stmt.outerjoin(named[0], named[1] == grouped.c.key)
+        branches.append(stmt)
+
+    day_sums = [func.sum(d.total).label("total"),
+                *(func.sum(getattr(d, name)).label(name) for name in tally.SUMMED),
+                func.sum(d.rating_sum).label("rating_sum"),
+                func.sum(d.rating_count).label("rating_count")]
+    row_sums = [func.count().label("total"),
+                *(func.sum(getattr(t, name)).label(name) for name in tally.SUMMED),
+                func.sum(t.rating).label("rating_sum"), func.count(t.rating).label("rating_count")]
+    in_period = [] if w.since is None else [d.day >= w.since]
+    # The KIMs' questions: every one they asked, from the whole regency's day rows.
+    branch("kim", d, d.kim_id, [d.dimension == "kim", *in_period], day_sums)
+    if f.kecamatan:
+        here = [t.district_code == f.kecamatan]
+        period_rows = [*here, *([] if w.since is None else [t.day >= w.since])]
+        branch("overall", t, None, period_rows, row_sums)
+        branch("area", t, _area(f, t), period_rows, row_sums)
+        branch("category", t, t.category_id, period_rows, row_sums)
+        branch("agency", t, t.agency_id, period_rows, row_sums)
+        branch("month", t, t.month, [*here, t.day >= w.trend], row_sums)
+    else:
+        areas = [d.dimension == "kecamatan"]
+        branch("overall", d, None, [*areas, *in_period], day_sums)
+        branch("area", d, d.district_code, [*areas, *in_period], day_sums)
+        branch("category", d, d.category_id, [d.dimension == "kategori", *in_period], day_sums)
+        branch("agency", d, d.agency_id, [d.dimension == "instansi", *in_period], day_sums)
+        branch("month", d, d.month, [*areas, d.day >= w.trend], day_sums)
+    return union_all(*branches)
+
+
+_COUNTED = ("total", *tally.SUMMED, "rating_sum", "rating_count")
+
+
+def _breakdowns(f: StatsFilter, w: _Window):
+    """(part, key column, conditions) of every group over the thread rows."""
+    t = ThreadFigure
+    here = [t.district_code == f.kecamatan] if f.kecamatan else []
+    period = [*here, *([] if w.since is None else [t.day >= w.since])]
+    return [("overall", None, period), ("area", _area(f, t), period),
+            ("category", t.category_id, period), ("agency", t.agency_id, period),
+            # The trend starts on a first of the month: a range of the (month, …) index.
+            ("month", t.month, [*here, t.month >= f"{w.trend:%Y-%m}"])]
+
+
+def _open_counts(f: StatsFilter, w: _Window):
+    """Of the questions still open, per part and key: those past their answer due date
+    (then due, and late) and those whose current step is overdue
+    (`lifecycle.overdue_clause`, on the stored due date). The open rows are read once
+    (a CTE), then grouped per part."""
+    t = ThreadFigure
+    lower = None if w.since is None else min(w.since, w.trend)
+    rows = select(
+        t.day, t.month, t.district_code, t.village_code, t.category_id, t.agency_id,
+        case((t.open_due_on < w.today, 1), else_=0).label("past_due"),
+        case((t.due_on < w.today, 1), else_=0).label("overdue"),
+    ).where(or_(t.open_due_on.is_not(None), t.due_on.is_not(None)),
+            *([t.district_code == f.kecamatan] if f.kecamatan else []),
+            *([] if lower is None else [t.day >= lower])).cte("open_rows")
+    in_period = [] if w.since is None else [rows.c.day >= w.since]
+    keys = {"overall": None, "area": _area(f, rows.c), "category": rows.c.category_id,
+            "agency": rows.c.agency_id, "month": rows.c.month}
+    branches = []
+    for part, key in keys.items():
+        stmt = select(literal(part).label("part"), _key(key).label("key"),
+                      func.sum(rows.c.past_due).label("past_due"),
+                      func.sum(rows.c.overdue).label("overdue")
+                      ).where(*([rows.c.day >= w.trend] if part == "month" else in_period))
+        branches.append(stmt.group_by(key) if key is not None else stmt)
+    return union_all(*branches)
+
+
+def _times(f: StatsFilter, w: _Window):
+    """Median (and 90th percentile) of the time to answer per part and key, and of the
+    time to first response for the whole ("first")."""
+    t = ThreadFigure
+    measures = [("first", None, t.first_seconds, _breakdowns(f, w)[0][2])]
+    measures += [(part, key, t.answer_seconds, where) for part, key, where in _breakdowns(f, w)]
+    if db.session.get_bind().dialect.name != "postgresql":
+        durations = union_all(*(
+            select(_key(key).label("key"), literal(part).label("measure"),
+                   value.label("seconds")).where(value.is_not(None), *where)
+            for part, key, value, where in measures)).subquery("durations")
+        ranked = percentiles_of(durations, durations.c.seconds, PERCENTILES).subquery("ranked")
+        return select(ranked.c.measure.label("part"), ranked.c.key, ranked.c.p50, ranked.c.p90)
+    branches = []
+    for part, key, value, where in measures:
+        present = [value.is_not(None), *where]
+        if key is None:
+            # percentile_cont sorts what it is given; handed over in index order, the sort
+            # finds it sorted (an aggregate without GROUP BY would read the table as it
+            # lies and sort every duration).
+            ordered = select(value.label("seconds")).where(*present).order_by(value
+                                                                              ).subquery()
+            branches.append(select(
+                literal(part).label("part"), _key(None).label("key"),
+                func.percentile_cont(0.5).within_group(ordered.c.seconds).label("p50"),
+                func.percentile_cont(0.9).within_group(ordered.c.seconds).label("p90")))
+            continue
+        # Each group is read from an index in the measure's order (`ThreadFigure`).
+        branches.append(select(
+            literal(part).label("part"), _key(key).label("key"),
+            func.percentile_cont(0.5).within_group(value).label("p50"),
+            cast(null(), Float).label("p90"),
+        ).where(*present).group_by(key))
+    return union_all(*branches)
 
 
 class FigureCache:
@@ -608,11 +703,23 @@ class FigureCache:
     def __init__(self):
         self._epoch = 0
 
+    def _name(self, key) -> str:
+        return f"stats:{self._epoch}:" + hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+
     def get_or_compute(self, key, ttl: int, compute: Callable[[], object], *,
                        dump: Callable | None = None, load: Callable | None = None):
         """`dump`/`load` turn the value into JSON and back (default: `PublicFigures`)."""
-        name = f"stats:{self._epoch}:" + hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-        return cache.remember(name, ttl, compute, dump=dump or _encode, load=load or _decode)
+        return cache.remember(self._name(key), ttl, compute, dump=dump or _encode,
+                              load=load or _decode)
+
+    def get_text(self, key) -> str | None:
+        """A text kept by `put_text` (a rendered section), or None."""
+        stored = cache.get(self._name(key))
+        return None if stored is None else stored.decode()
+
+    def put_text(self, key, text: str, ttl: float) -> None:
+        if ttl > 0:
+            cache.put(self._name(key), text.encode(), ttl)
 
     def clear(self) -> None:
         """Forget what this process computed (the tests; other processes keep theirs)."""

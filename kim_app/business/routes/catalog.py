@@ -3,13 +3,13 @@ banyak" is a plain link to the next products (`setelah=<cursor>`), which htmx ap
 the cards instead of opening a page."""
 
 from flask import redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from kim_app.business import bp
 from kim_app.business import catalog as listing
 from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
 from kim_app.common.params import to_int
+from kim_app.i18n import gettext as _
 
 
 @bp.get("/")
