@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import delete, exists, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
 from kim_app.common import permissions
 from kim_app.common.search import matches
@@ -384,10 +384,13 @@ def set_following(user, thread: Thread, follow: bool) -> None:
 
 
 def officers() -> list[User]:
-    """Active officer accounts (for assigning a thread)."""
+    """Active officer accounts (for assigning a thread): what a choice of them shows (the
+    name, the role, the agency), found by `ix_user_account_role` among all the accounts."""
     from kim_app.models import Role
 
     return list(db.session.scalars(
         select(User).where(User.role.in_((Role.PETUGAS, Role.ADMIN)), User.active.is_(True))
+        .options(load_only(User.id, User.name, User.role, User.agency_id, User.active),
+                 lazyload(User.village))
         .order_by(User.name)
     ))
