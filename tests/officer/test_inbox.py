@@ -191,6 +191,25 @@ def test_inbox_row_shows_what_it_is_about(client, db, asker, petugas, officer2):
     assert f"{thread.village.district.name} District" in row and "4 me too" in row
 
 
+def test_quick_select_writes_what_wtforms_writes(app):
+    """The officer forms' select writes its options itself: the same text as WTForms'."""
+    from flask_babel import lazy_gettext
+    from wtforms import Form
+    from wtforms.widgets import Select
+
+    from kim_app.officer.forms import Choice
+
+    class Probe(Form):
+        pick = Choice("Pilih")
+
+    with app.test_request_context():
+        for data in ("", "1", "x<y", "nothing"):
+            field = Probe(data={"pick": data}).pick
+            field.choices = [("", lazy_gettext("Semua")), ("1", 'A & "B" <c>'), ("x<y", "Lain")]
+            assert field.widget(field, aria_describedby="hint") == Select()(
+                field, aria_describedby="hint")
+
+
 @pytest.mark.parametrize("args, index", [
     ({}, "ix_thread_waiting_due"),
     ({"setelah": "cursor"}, "ix_thread_waiting_due"),
