@@ -15,6 +15,7 @@ as ORM objects.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import Row, Select, and_, false, func, literal, or_, select, tuple_
 
@@ -186,13 +187,15 @@ def waiting_counts() -> list[tuple[ThreadStatus, int]]:
     lifecycle order. Bounded: each count stops at `WAITING_COUNT_LIMIT` + 1 (read "more
     than WAITING_COUNT_LIMIT"), so one query reads at most that many index entries per
     status however large the backlog."""
-    limit = WAITING_COUNT_LIMIT
+    counts = db.session.execute(_waiting_counts_query(WAITING_COUNT_LIMIT)).one()
+    return [(status, count) for status, count in zip(lifecycle.AWAITING_OFFICER, counts,
+                                                     strict=True) if count]
 
+
+@cache
+def _waiting_counts_query(limit: int) -> Select:
     def bounded(status: ThreadStatus):
         some = select(literal(1)).where(Thread.status == status).limit(limit + 1).subquery()
         return select(func.count()).select_from(some).scalar_subquery()
 
-    counts = db.session.execute(
-        select(*(bounded(status) for status in lifecycle.AWAITING_OFFICER))).one()
-    return [(status, count) for status, count in zip(lifecycle.AWAITING_OFFICER, counts,
-                                                     strict=True) if count]
+    return select(*(bounded(status) for status in lifecycle.AWAITING_OFFICER))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import delete, exists, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from kim_app.common import permissions
 from kim_app.common.search import matches
@@ -383,14 +383,14 @@ def set_following(user, thread: Thread, follow: bool) -> None:
         ))
 
 
-def officers() -> list[User]:
-    """Active officer accounts (for assigning a thread): what a choice of them shows (the
-    name, the role, the agency), found by `ix_user_account_role` among all the accounts."""
+def officers() -> list:
+    """Active officer accounts (for assigning a thread), as rows of what a choice of them
+    shows: id, name, agency_id, is_admin (`threads.labels.officer_label`). Found by
+    `ix_user_account_role` among all the accounts."""
     from kim_app.models import Role
 
-    return list(db.session.scalars(
-        select(User).where(User.role.in_((Role.PETUGAS, Role.ADMIN)), User.active.is_(True))
-        .options(load_only(User.id, User.name, User.role, User.agency_id, User.active),
-                 lazyload(User.village))
+    return list(db.session.execute(
+        select(User.id, User.name, User.agency_id, (User.role == Role.ADMIN).label("is_admin"))
+        .where(User.role.in_((Role.PETUGAS, Role.ADMIN)), User.active.is_(True))
         .order_by(User.name)
     ))
