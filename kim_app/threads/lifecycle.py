@@ -150,12 +150,14 @@ WAITING_INDEXES = (
                    Thread.id),
     _waiting_index("ix_thread_waiting_village_due", Thread.village_code, Thread.due_on,
                    Thread.id),
+    _waiting_index("ix_thread_waiting_me_too", Thread.me_too_count, Thread.id),
 )
 """The threads waiting for an officer in due order (`waiting_clause()` is their condition,
 so the rule stays here): the officer inbox's default view, alone and filtered by agency,
 assigned officer, category or escalation level, reads its page from one of these instead
 of sorting the whole backlog; filtered by kecamatan, it reads the waiting threads of the
-kecamatan's villages only (and sorts those). Defined with the thread table's metadata when
+kecamatan's villages only (and sorts those); sorted by "saya juga", it reads
+`(me_too_count, id)` backwards. Defined with the thread table's metadata when
 this module is imported (the app always does); the migration that creates them writes the
 statuses out."""
 

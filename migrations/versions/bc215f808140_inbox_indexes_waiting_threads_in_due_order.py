@@ -6,7 +6,8 @@ The officer inbox lists the threads waiting for an officer (baru, diverifikasi, 
 cannot give that order across three statuses, so PostgreSQL sorted the whole backlog for
 every page. These partial indexes hold only the waiting threads, in (due_on, id) order,
 alone and after the agency, the assigned officer, the category, the escalation level or
-the village (a kecamatan filter) the inbox filters by; `ix_thread_due` holds every thread
+the village (a kecamatan filter) the inbox filters by, and by "saya juga" (me_too_count,
+id) for that sort; `ix_thread_due` holds every thread
 in that order ("Semua status"). `ix_user_account_role`: the officers (for the assignment
 choices on the inbox and the thread page) were read by scanning every account.
 
@@ -35,6 +36,7 @@ WAITING_INDEXES = {
     'ix_thread_waiting_category_due': ['category_id', 'due_on', 'id'],
     'ix_thread_waiting_escalation_due': ['escalation_level', 'due_on', 'id'],
     'ix_thread_waiting_village_due': ['village_code', 'due_on', 'id'],
+    'ix_thread_waiting_me_too': ['me_too_count', 'id'],
 }
 
 

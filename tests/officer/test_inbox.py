@@ -219,7 +219,8 @@ def test_quick_select_writes_what_wtforms_writes(app):
     ({"eskalasi": "1"}, "ix_thread_waiting_"),
     ({"status": "dijawab"}, "ix_thread_status_due"),
     ({"status": "semua"}, "ix_thread_due"),
-    ({"urut": "saya-juga"}, "ix_thread_me_too"),
+    ({"urut": "saya-juga"}, "ix_thread_waiting_me_too"),
+    ({"urut": "saya-juga", "status": "semua"}, "ix_thread_me_too"),
 ])
 def test_inbox_pages_are_read_in_index_order(db, asker, petugas, args, index):
     """PostgreSQL reads a page of the inbox from an index in the page's order, whatever the
