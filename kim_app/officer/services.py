@@ -109,30 +109,33 @@ def inbox_query(filters: InboxFilters, user) -> Select:
     1 ms); the subqueries are planned on their own and run for the rows on the page only."""
     order = ((Thread.me_too_count.desc(), Thread.id.desc()) if filters.sort == "saya-juga"
              else (Thread.due_on.asc().nulls_last(), Thread.id))
+    return select(*_row_columns()).where(*conditions(filters, user)).order_by(*order)
 
+
+@cache
+def _row_columns() -> tuple:
+    """What a row shows; the same expressions for every request (built once)."""
     def one(column, *where):
         return select(column).where(*where).scalar_subquery()
 
     return (
-        select(Thread.id, Thread.code, Thread.title, Thread.status, Thread.due_on,
-               Thread.escalation_level, Thread.me_too_count,
-               one(Category.name, Category.id == Thread.category_id).label("category"),
-               one(Village.name, Village.code == Thread.village_code).label("village"),
-               one(District.name, Village.code == Thread.village_code,
-                   District.code == Village.district_code).label("district"),
-               one(func.coalesce(func.nullif(Agency.short_name, ""), Agency.name),
-                   Agency.id == Thread.agency_id).label("agency"),
-               one(User.name, User.id == Thread.assignee_id).label("assignee"))
-        .where(*conditions(filters, user))
-        .order_by(*order)
+        Thread.id, Thread.code, Thread.title, Thread.status, Thread.due_on,
+        Thread.escalation_level, Thread.me_too_count,
+        one(Category.name, Category.id == Thread.category_id).label("category"),
+        one(Village.name, Village.code == Thread.village_code).label("village"),
+        one(District.name, Village.code == Thread.village_code,
+            District.code == Village.district_code).label("district"),
+        one(func.coalesce(func.nullif(Agency.short_name, ""), Agency.name),
+            Agency.id == Thread.agency_id).label("agency"),
+        one(User.name, User.id == Thread.assignee_id).label("assignee"),
     )
 
 
 def _after(filters: InboxFilters, after: int):
-    """Rows after the cursor thread: a row comparison on (due_on, id), which the index on
-    (status, due_on, id) answers. Threads without a due date sort last; there are none
-    among those waiting for an officer, only when the filter shows other statuses. Sorted by
-    "saya juga": (me_too_count, id) below the cursor's, on the index of the two."""
+    """Rows after the cursor thread: a row comparison on (due_on, id), an index condition
+    of the indexes the page is read from. Threads without a due date sort last; there are
+    none among those waiting for an officer, only when the filter shows other statuses.
+    Sorted by "saya juga": (me_too_count, id) below the cursor's, on the index of the two."""
     if filters.sort == "saya-juga":
         count = select(Thread.me_too_count).where(Thread.id == after).scalar_subquery()
         return tuple_(Thread.me_too_count, Thread.id) < tuple_(count, after)
