@@ -195,19 +195,24 @@ def test_quick_select_writes_what_wtforms_writes(app):
     """The officer forms' select writes its options itself: the same text as WTForms'."""
     from flask_babel import lazy_gettext
     from wtforms import Form
+    from wtforms.validators import InputRequired
     from wtforms.widgets import Select
 
     from kim_app.officer.forms import Choice
 
     class Probe(Form):
         pick = Choice("Pilih")
+        needed = Choice("Wajib", validators=[InputRequired()])
 
     with app.test_request_context():
         for data in ("", "1", "x<y", "nothing"):
-            field = Probe(data={"pick": data}).pick
-            field.choices = [("", lazy_gettext("Semua")), ("1", 'A & "B" <c>'), ("x<y", "Lain")]
-            assert field.widget(field, aria_describedby="hint") == Select()(
-                field, aria_describedby="hint")
+            form = Probe(data={"pick": data, "needed": data})
+            for field in (form.pick, form.needed):
+                field.choices = [("", lazy_gettext("Semua")), ("1", 'A & "B" <c>'),
+                                 ("x<y", "Lain")]
+                assert field.widget(field, aria_describedby="hint") == Select()(
+                    field, aria_describedby="hint")
+                assert field() == Select()(field)
 
 
 @pytest.mark.parametrize("args, index", [
