@@ -88,6 +88,33 @@ def test_due_date_column_is_backfilled_from_status(empty_database_url):
         _db.engine.dispose()
 
 
+def test_waiting_indexes_hold_the_statuses_the_lifecycle_says_wait(empty_database_url):
+    """The migration writes the partial indexes' condition out; it must stay what
+    `lifecycle.waiting_clause()` says (a status added to `AWAITING_OFFICER` needs a
+    migration that rebuilds them, or the inbox's default view stops using them)."""
+    import re
+
+    from kim_app.threads import lifecycle
+
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade()
+        with _db.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                rows = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes "
+                                         "WHERE tablename = 'thread'")).all()
+            else:
+                rows = conn.execute(text("SELECT name, sql FROM sqlite_master "
+                                         "WHERE type = 'index' AND tbl_name = 'thread'")).all()
+        conditions = {name: sql.split(" WHERE ", 1)[1] for name, sql in rows
+                      if name.startswith("ix_thread_waiting_")}
+        assert set(conditions) == {index.name for index in lifecycle.WAITING_INDEXES}
+        for condition in conditions.values():
+            assert set(re.findall(r"'(\w+)'", condition)) == {
+                status.value for status in lifecycle.AWAITING_OFFICER}
+        _db.engine.dispose()
+
+
 def test_statistics_rows_are_filled_from_the_threads(empty_database_url):
     """91757cc0136a creates `thread_figure` and `thread_figure_day` and fills them from the
     existing threads: the same rows the app keeps when it writes a thread."""

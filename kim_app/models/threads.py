@@ -90,6 +90,10 @@ class Thread(db.Model):
         Index("ix_thread_status_created", "status", "created_at"),
         Index("ix_thread_created", "created_at"),
         Index("ix_thread_status_due", "status", "due_on", "id"),
+        # Every thread in the inbox's order (due date, none last; then id): "Semua status".
+        # The threads waiting for an officer have partial indexes of their own
+        # (`threads.lifecycle.WAITING_INDEXES`).
+        Index("ix_thread_due", "due_on", "id"),
         Index("ix_thread_me_too", "me_too_count", "id"),
         Index("ix_thread_answered", "answered_at", "id"),
     )

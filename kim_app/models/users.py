@@ -41,7 +41,7 @@ class User(UserMixin, db.Model):
     )
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
-        default=Role.WARGA,
+        default=Role.WARGA, index=True,  # the officers are a few among thousands of warga
     )
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

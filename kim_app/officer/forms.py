@@ -2,9 +2,11 @@
 export), the inbox's bulk bar and the answer templates."""
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import Select, html_params
 
 from kim_app.extensions import db
 from kim_app.i18n import lazy_gettext as _l
@@ -14,8 +16,36 @@ from kim_app.regions import district_choices
 from kim_app.threads.labels import officer_label, status_choices
 
 
+class QuickSelect(Select):
+    """WTForms' select (without option groups: these forms have none), writing a plain
+    option (no attributes of its own) without `html_params`: the same text,
+    `<option value="…">` or `<option selected value="…">`, at a tenth of the cost (the bulk
+    bar's 60-odd officers and agencies took 1.5 ms)."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        if self.multiple:
+            kwargs["multiple"] = True
+        for flag in self.validation_attrs:
+            if flag not in kwargs and getattr(field.flags, flag, False):
+                kwargs[flag] = getattr(field.flags, flag)
+        options = "".join(self.render_option(choice) for choice in field.iter_choices())
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")  # noqa: S704  # nosec B704
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if choice.render_kw or kwargs or isinstance(choice.value, bool):
+            return super().render_option(choice, **kwargs)
+        label = escape(choice.label or choice.value)
+        selected = "selected " if choice.selected else ""
+        # Both values are escaped on this line: the same as WTForms' f-string.
+        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')  # noqa: S704  # nosec B704
+
+
 class Choice(SelectField):
     """A select whose unknown value gets our own translated message."""
+
+    widget = QuickSelect()
 
     def pre_validate(self, form):
         if (self.data or "") not in {value for value, _label in self.choices}:

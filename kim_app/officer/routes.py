@@ -12,39 +12,40 @@ from kim_app.i18n import gettext as _
 from kim_app.i18n import lazy_gettext as _l
 from kim_app.i18n import ngettext
 from kim_app.models import Agency, User, utcnow
-from kim_app.officer import bp, bulk, export, services, workload
+from kim_app.officer import bp, bulk, export, inbox_view, services, workload
 from kim_app.officer.forms import BulkForm, ThreadExportForm
 from kim_app.regions import district_choices
 from kim_app.stats import services as stats
 from kim_app.stats.filters import filter_context
-from kim_app.threads import escalation, labels, lifecycle
+from kim_app.threads import escalation, labels
 from kim_app.threads import services as thread_services
 
 
-def _bulk_form(formdata=None) -> BulkForm:
-    return BulkForm(formdata=formdata, agencies=services.active_agencies(),
+def _bulk_form(formdata=None, agencies=None) -> BulkForm:
+    return BulkForm(formdata=formdata, agencies=services.active_agencies(agencies),
                     officers=thread_services.officers())
 
 
 def _inbox(filters, bulk_form: BulkForm | None = None, status: int = 200):
     after = int_arg("setelah")
     threads, next_cursor = services.inbox_page(filters, current_user, after=after)
-    today = local_date(utcnow())
-    context = {"rows": [(thread, lifecycle.status_view(thread, today)) for thread in threads],
+    context = {"rows": inbox_view.inbox_rows(threads, local_date(utcnow())),
                "next_cursor": next_cursor, "filters": filters, "after": after,
-               "select_all": request.args.get("pilih") == "semua",
-               "escalation_labels": escalation.LEVEL_LABELS}
+               "select_all": request.args.get("pilih") == "semua"}
     if after and wants_fragment():
         return fragment_response("officer/_inbox_page.html", **context)
+    choices = services.filter_choices()
     return render_page(
         "officer/inbox.html", "officer/_inbox_list.html", status=status,
-        counts=[(status, labels.STATUS_LABELS[status], count)
+        counts=[(status, labels.STATUS_LABELS[status], count,
+                 count > services.WAITING_COUNT_LIMIT)
                 for status, count in services.waiting_counts()],
+        count_limit=services.WAITING_COUNT_LIMIT,
         status_options=labels.status_options(filters.status, ("", _l("Perlu tindakan")),
                                              ("semua", _l("Semua status"))),
         own_agency=current_user.agency if permissions.officer_agency_id(current_user) else None,
-        bulk_form=bulk_form or _bulk_form(),
-        **services.filter_choices(), **context)
+        bulk_form=bulk_form or _bulk_form(agencies=choices["agencies"]),
+        escalation_labels=escalation.LEVEL_LABELS, **choices, **context)
 
 
 @bp.get("/")

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import event, select
+from sqlalchemy import Index, bindparam, event, select
 
 from kim_app.common import audit, permissions
 from kim_app.common.workdays import add_working_days, local_date
@@ -123,8 +123,43 @@ def _keep_due_on(_mapper, _connection, thread: Thread) -> None:
 
 
 def waiting_clause():
-    """SQL: the thread waits for an officer (`AWAITING_OFFICER`)."""
-    return Thread.status.in_(AWAITING_OFFICER)
+    """SQL: the thread waits for an officer (`AWAITING_OFFICER`).
+
+    The statuses are written into the statement as literals, not sent as parameters: the
+    planner must see them to know that a query with this clause may read the partial
+    indexes below (PostgreSQL also for a prepared statement's generic plan; SQLite only
+    matches a partial index's condition written out)."""
+    return Thread.status.in_(bindparam(
+        "awaiting_officer", list(AWAITING_OFFICER), type_=Thread.__table__.c.status.type,
+        expanding=True, literal_execute=True, unique=True))
+
+
+def _waiting_index(name: str, *columns) -> Index:
+    where = waiting_clause()
+    return Index(name, *columns, postgresql_where=where, sqlite_where=where)
+
+
+WAITING_INDEXES = (
+    _waiting_index("ix_thread_waiting_due", Thread.due_on, Thread.id),
+    _waiting_index("ix_thread_waiting_agency_due", Thread.agency_id, Thread.due_on, Thread.id),
+    _waiting_index("ix_thread_waiting_assignee_due", Thread.assignee_id, Thread.due_on,
+                   Thread.id),
+    _waiting_index("ix_thread_waiting_category_due", Thread.category_id, Thread.due_on,
+                   Thread.id),
+    _waiting_index("ix_thread_waiting_escalation_due", Thread.escalation_level, Thread.due_on,
+                   Thread.id),
+    _waiting_index("ix_thread_waiting_village_due", Thread.village_code, Thread.due_on,
+                   Thread.id),
+    _waiting_index("ix_thread_waiting_me_too", Thread.me_too_count, Thread.id),
+)
+"""The threads waiting for an officer in due order (`waiting_clause()` is their condition,
+so the rule stays here): the officer inbox's default view, alone and filtered by agency,
+assigned officer, category or escalation level, reads its page from one of these instead
+of sorting the whole backlog; filtered by kecamatan, it reads the waiting threads of the
+kecamatan's villages only (and sorts those); sorted by "saya juga", it reads
+`(me_too_count, id)` backwards. Defined with the thread table's metadata when
+this module is imported (the app always does); the migration that creates them writes the
+statuses out."""
 
 
 def overdue_clause(today: date):

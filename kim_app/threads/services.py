@@ -398,11 +398,14 @@ def set_following(user, thread: Thread, follow: bool) -> None:
         ))
 
 
-def officers() -> list[User]:
-    """Active officer accounts (for assigning a thread)."""
+def officers() -> list:
+    """Active officer accounts (for assigning a thread), as rows of what a choice of them
+    shows: id, name, agency_id, is_admin (`threads.labels.officer_label`). Found by
+    `ix_user_account_role` among all the accounts."""
     from kim_app.models import Role
 
-    return list(db.session.scalars(
-        select(User).where(User.role.in_((Role.PETUGAS, Role.ADMIN)), User.active.is_(True))
+    return list(db.session.execute(
+        select(User.id, User.name, User.agency_id, (User.role == Role.ADMIN).label("is_admin"))
+        .where(User.role.in_((Role.PETUGAS, Role.ADMIN)), User.active.is_(True))
         .order_by(User.name)
     ))
