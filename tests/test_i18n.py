@@ -97,3 +97,15 @@ def test_fast_gettext_outside_a_request_returns_the_text():
 
     assert i18n.gettext("Masuk") == "Masuk"
     assert i18n.ngettext("%(num)d berkas", "%(num)d berkas", 3) == "3 berkas"
+
+
+def test_strings_are_translated_through_kim_app_i18n():
+    """Code takes gettext, ngettext and lazy_gettext from kim_app.i18n (one proxy look-up a
+    string), not from Flask-Babel (about ten): a page translates hundreds of strings."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent / "kim_app"
+    pattern = re.compile(r"from flask_babel import [^\n]*\b(gettext|ngettext|lazy_gettext)\b")
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
+                 if path.name != "i18n.py" and pattern.search(path.read_text())]
+    assert offenders == []

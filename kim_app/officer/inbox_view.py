@@ -14,10 +14,11 @@ from datetime import date
 
 from babel.dates import format_date
 from flask import url_for
-from flask_babel import get_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import get_locale
 from sqlalchemy import Row
 
+from kim_app.i18n import gettext as _
+from kim_app.i18n import ngettext
 from kim_app.threads import escalation, lifecycle
 
 _CODE = "KODE"  # stands for the thread code in the one built thread address
