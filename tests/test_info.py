@@ -560,6 +560,38 @@ def test_list_filters_by_kecamatan_and_kim(client, db, world):
     assert client.get("/info/?kecamatan=xx&kim=tidak-ada&sebelum=abc").status_code == 200
 
 
+def _kim_options(html: str) -> list[str]:
+    box = re.search(r'<div id="info-kim-filter".*?</div>', html, re.S).group(0)
+    return re.findall(r'<option value="([^"]+)"', box)
+
+
+def test_the_kim_filter_lists_the_kims_of_the_chosen_kecamatan(client, db, world):
+    """Hundreds of KIMs would outweigh the page: the KIM filter waits for a kecamatan and
+    then lists its KIMs; htmx brings them with the list when the kecamatan changes."""
+    publish(db, world["officer"], title="Untuk KIM Gulangpongge", audience=Audience.KIM,
+            groups=[world["gulang"].id])
+    every = client.get("/info/").get_data(as_text=True)
+    assert _kim_options(every) == []
+    assert "Pilih kecamatan untuk menyaring menurut KIM." in every
+    page = client.get(f"/info/?kecamatan={GUNUNGWUNGKAL}").get_data(as_text=True)
+    assert set(_kim_options(page)) == {"gulangpongge", "sumberejo", "gajihan"}
+    fragment = client.get(f"/info/?kecamatan={GUNUNGWUNGKAL}", headers=HX).get_data(as_text=True)
+    assert 'id="info-kim-filter" hx-swap-oob="true"' in fragment
+    assert set(_kim_options(fragment)) == {"gulangpongge", "sumberejo", "gajihan"}
+    assert "hx-swap-oob" not in page.split('id="info-kim-filter"')[1][:20]  # the page: in place
+    # A KIM from a link brings its own kecamatan's KIMs, chosen.
+    linked = client.get("/info/?kim=gulangpongge").get_data(as_text=True)
+    assert set(_kim_options(linked)) == {"gulangpongge", "sumberejo", "gajihan"}
+    assert '<option value="gulangpongge" selected>' in linked
+    assert "Untuk KIM Gulangpongge" in linked
+    # A KIM of another kecamatan than the one chosen is dropped: the kecamatan decides.
+    other = client.get(f"/info/?kecamatan={district_of(world['kajen'])}&kim=gulangpongge")
+    html = other.get_data(as_text=True)
+    assert other.status_code == 200 and "kajen" in _kim_options(html)
+    assert "gulangpongge" not in _kim_options(html)
+    assert "Untuk KIM Gulangpongge" not in html
+
+
 def test_list_searches_titles_and_text_by_stem(client, db, world):
     publish(db, world["officer"], title="Pemadaman listrik bergilir")
     publish(db, world["officer"], title="Jalan berlubang segera diperbaiki",

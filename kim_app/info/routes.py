@@ -44,13 +44,20 @@ _limited = account_and_ip_limits("info", "INFO_POST_LIMIT_PER_ACCOUNT", "INFO_PO
 
 
 def _filters():
+    """The list's filters from the URL. The KIM filter lists the KIMs of the chosen
+    kecamatan only (hundreds for the whole regency would weigh more than the page); a KIM
+    from a link comes with its own kecamatan's KIMs, and a KIM of another kecamatan than
+    the one chosen is dropped."""
     districts = services.district_choices()
-    groups = services.active_group_choices()
     chosen_district = request.args.get("kecamatan", "")
     if chosen_district not in {code for code, _name in districts}:
         chosen_district = ""
-    chosen = next((g for g in groups if g.slug == request.args.get("kim", "")), None)
-    chosen_group = db.session.get(KimGroup, chosen.id) if chosen else None
+    chosen_group = services.active_group(request.args.get("kim", ""))
+    group_district = chosen_group.village.district_code if chosen_group else ""
+    if chosen_group and chosen_district and group_district != chosen_district:
+        chosen_group = None
+    listed = chosen_district or (group_district if chosen_group else "")
+    groups = services.active_group_choices(listed) if listed else []
     return districts, groups, chosen_district, chosen_group
 
 
@@ -76,7 +83,7 @@ def index():
     return render_page(
         "info/index.html", "info/_list.html",
         results=results, districts=districts, groups=groups, chosen_district=chosen_district,
-        query=_query(),
+        query=_query(), refresh_kim_filter=wants_fragment(),
         chosen_group=chosen_group, may_publish=services.may_publish(current_user),
         filter_args=_filter_args(chosen_district, chosen_group),
     )

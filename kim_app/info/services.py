@@ -304,17 +304,25 @@ class GroupChoice(NamedTuple):
     district_name: str
 
 
-def active_group_choices() -> list[GroupChoice]:
-    """Active KIMs by kecamatan and name, for filters and the audience form (one query of
-    plain rows: the regency has hundreds of KIMs, and each as an object with its village
-    and kecamatan cost more than the rest of the page)."""
-    return [GroupChoice(*row) for row in db.session.execute(
-        select(KimGroup.id, KimGroup.slug, KimGroup.name, District.name)
-        .join(KimGroup.village)
-        .join(Village.district)
-        .where(KimGroup.status == KimStatus.AKTIF)
-        .order_by(District.name, KimGroup.name)
-    )]
+def active_group_choices(district_code: str | None = None) -> list[GroupChoice]:
+    """Active KIMs by kecamatan and name (of one kecamatan, when given), for filters and the
+    audience form, as plain rows in one query: the regency has hundreds of KIMs, and each as
+    an object with its village and kecamatan cost more than the rest of the page."""
+    query = (select(KimGroup.id, KimGroup.slug, KimGroup.name, District.name)
+             .join(KimGroup.village).join(Village.district)
+             .where(KimGroup.status == KimStatus.AKTIF)
+             .order_by(District.name, KimGroup.name))
+    if district_code:
+        query = query.where(Village.district_code == district_code)
+    return [GroupChoice(*row) for row in db.session.execute(query)]
+
+
+def active_group(slug: str) -> KimGroup | None:
+    """The active KIM with this slug (None for any other text)."""
+    if not slug or len(slug) > 120:
+        return None
+    return db.session.scalar(select(KimGroup).where(KimGroup.slug == slug,
+                                                    KimGroup.status == KimStatus.AKTIF))
 
 
 def district_choices() -> list[tuple[str, str]]:

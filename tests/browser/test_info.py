@@ -117,3 +117,22 @@ def test_publish_relay_notify_open_and_reach(page: Page, live_server, people, co
     expect(page.locator("#reach-gulangpongge")).to_contain_text("Ketua Gulang")
     expect(page.locator("#reach-gajihan")).to_contain_text("Belum")
     assert console_errors == []
+
+
+def test_choosing_a_kecamatan_brings_its_kims_into_the_filter(page: Page, live_server,
+                                                               console_errors):
+    """The KIM filter waits for a kecamatan; choosing one (htmx, no reload) lists its KIMs,
+    and a KIM then narrows the list."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto("/info/")
+    page.locator("#info-filters summary").click()
+    expect(page.locator("#filter-kim")).to_have_count(0)
+    page.select_option("#filter-kecamatan", "33.18.17")
+    kims = page.locator("#filter-kim option")
+    expect(kims).to_have_count(4)  # "Semua KIM" and the kecamatan's three KIMs
+    assert set(kims.evaluate_all("els => els.map(e => e.value)")) == {
+        "", "gulangpongge", "sumberejo", "gajihan"}
+    page.select_option("#filter-kim", "sumberejo")
+    expect(page).to_have_url(re.compile(r"kim=sumberejo"))
+    expect(page.locator("#info-list")).to_contain_text("Sumberejo")  # its chip
+    assert console_errors == []
