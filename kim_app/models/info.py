@@ -52,7 +52,7 @@ class Announcement(db.Model):
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id"))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     # Promoted from an answered question thread (`info.promotion`): the link back.
-    source_thread_id: Mapped[int | None] = mapped_column(ForeignKey("thread.id"))
+    source_thread_id: Mapped[int | None] = mapped_column(ForeignKey("thread.id"), index=True)
     # Corrected: the time of the latest edit (earlier versions in AnnouncementVersion).
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Withdrawn: gone from the lists, its page says so and why, its relays are hidden.
