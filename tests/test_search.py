@@ -140,3 +140,25 @@ def test_sqlite_indexes_words_and_their_stems():
     assert stem("berlubang") == "lubang"
     assert indexed_text("Jalan berlubang, petani!") == "jalan berlubang petani lubang tani"
     assert indexed_text(None) == ""
+
+
+def test_a_common_word_is_remembered_and_not_probed_again(db, threads, monkeypatch,
+                                                          query_counter):
+    """PostgreSQL: a word with more than FEW_MATCHES matches is searched along the list's
+    own index; that it is common is kept in the shared cache, so the next search for it
+    skips the probe of matching ids, and finds the same threads."""
+    from flask import current_app
+
+    from kim_app.common import cache, search
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the probe is PostgreSQL's (SQLite asks FTS5 for the ids)")
+    cache.store_for(current_app).clear()
+    monkeypatch.setattr(search, "FEW_MATCHES", 1)
+    with query_counter() as first:
+        found_first = found(db, "desa")  # in two of the four threads
+    with query_counter() as again:
+        found_again = found(db, "desa")
+    assert found_first == found_again == {threads["pupuk"].code, threads["jalan"].code}
+    assert len(again) == len(first) - 1
+    assert found(db, "keripik") == {threads["keripik"].code}  # rare: still by its ids

@@ -41,6 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
+from kim_app.common import cache as shared_cache
 from kim_app.extensions import db
 
 # Table -> the text columns searched, in order; the one place that lists them.
@@ -57,6 +58,9 @@ _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 MAX_WORDS = 8
 # Up to this many matches a search is answered from the ids the GIN index returns.
 FEW_MATCHES = 1000
+# A word found more than FEW_MATCHES times stays common: the finding is kept this long in
+# the shared cache, and searches for it skip the probe (1,001 ids read, 5 ms at 1M posts).
+COMMON_WORDS_SECONDS = 600
 
 
 def words(query: str) -> list[str]:
@@ -180,11 +184,16 @@ def matches(model, query: str):
         ids = text(f"SELECT rowid FROM fts_{table_name} WHERE fts_{table_name} "  # nosec B608
                    "MATCH :fts_query")
         return model.id.in_(ids.bindparams(fts_query=expression))
-    source = table(table_name, column("id"), column(VECTOR_COLUMN))
-    condition = source.c[VECTOR_COLUMN].op("@@")(_tsquery(terms))
-    ids = list(db.session.scalars(select(source.c.id).where(condition).limit(FEW_MATCHES + 1)))
-    if len(ids) <= FEW_MATCHES:
-        return model.id == any_(bindparam(f"fts_{table_name}_ids", ids, type_=ARRAY(Integer)))
+    common_key = f"search-common:{table_name}:{' '.join(terms)}"
+    if shared_cache.get(common_key) is None:
+        source = table(table_name, column("id"), column(VECTOR_COLUMN))
+        condition = source.c[VECTOR_COLUMN].op("@@")(_tsquery(terms))
+        ids = list(db.session.scalars(
+            select(source.c.id).where(condition).limit(FEW_MATCHES + 1)))
+        if len(ids) <= FEW_MATCHES:
+            return model.id == any_(bindparam(f"fts_{table_name}_ids", ids,
+                                              type_=ARRAY(Integer)))
+        shared_cache.put(common_key, b"1", COMMON_WORDS_SECONDS)
     # A common word: newest first along the list's own index, the stored vector tested
     # per row, finds a page after a few rows.
     return literal_column(f"{table_name}.{VECTOR_COLUMN}").op("@@")(_tsquery(terms))
