@@ -244,3 +244,21 @@ def test_public_figures_take_four_queries_at_any_size(app, kecamatan):
         data = services.public_figures(chosen, today)
     assert len(small) == len(large) == 4
     assert data.overall.total == (310 if kecamatan is None else 160)
+
+
+def test_the_cached_figures_are_the_figures_and_asdict_s_json(app):
+    """What the shared cache keeps (`_encode`) is `asdict`'s JSON without its deep copies,
+    and reads back (`_decode`) as the same figures."""
+    import json
+
+    today = services.local_today()
+    _spread(today)
+    data = services.public_figures(StatsFilter(), today)
+    assert data.areas and data.months and data.kims  # something in every list
+    old = asdict(data)
+    old["computed_at"] = data.computed_at.isoformat()
+    for month in old["months"]:
+        month["month"] = month["month"].isoformat()
+    encoded = services._encode(data)
+    assert json.loads(json.dumps(encoded)) == json.loads(json.dumps(old))
+    assert services._decode(json.loads(json.dumps(encoded))) == data
