@@ -1,18 +1,19 @@
 """Template globals and filters: static URLs with a content hash, dates for Indonesia."""
 
 import hashlib
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import jinja2
 from babel.numbers import format_currency
 from flask import Flask, current_app, has_request_context, request, session, url_for
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
 from kim_app.common.markdown import render_markdown
 from kim_app.common.urls import external_url_for
+from kim_app.i18n import formatted
 from kim_app.i18n import translations as _translations
 
 
@@ -36,23 +37,16 @@ def static_url(filename: str) -> str:
     return url
 
 
-@lru_cache(maxsize=8_192)
-def _formatted(formatter, value, fmt: str, _locale, _timezone) -> str:
-    """A date or time as Flask-Babel formats it in this locale and time zone (both in the
-    key): pages show the same dates at every request, and Babel's formatting is slow."""
-    return formatter(value, fmt)
-
-
 def date_filter(value, fmt: str = "long") -> str:
     if not value:
         return ""  # a datetime is shown as its day in the reader's time zone
-    return _formatted(format_date, value, fmt, get_locale(), get_timezone())
+    return formatted(format_date, value, fmt)
 
 
 def datetime_filter(value, fmt: str = "medium") -> str:
     if not value:
         return ""
-    return _formatted(format_datetime, value, fmt, get_locale(), get_timezone())
+    return formatted(format_datetime, value, fmt)
 
 
 class Template(jinja2.Template):

@@ -2,13 +2,13 @@
 exports (`/petugas/dasbor`) live in `officer/` and use the figures, filters and number
 formats defined here."""
 
-from functools import cache, lru_cache
+from functools import cache
 
-from babel import numbers
+from babel.numbers import get_group_symbol
 from flask import Blueprint
-from flask_babel import get_locale
+from flask_babel import format_decimal, format_percent, get_locale
 
-from kim_app.i18n import ngettext
+from kim_app.i18n import formatted, ngettext
 
 bp = Blueprint("stats", __name__)
 
@@ -26,26 +26,14 @@ def duration(seconds: float | None) -> str:
         return ngettext("%(num)d menit", "%(num)d menit", minutes)
     if seconds < 2 * DAY:
         return ngettext("%(hours)s jam", "%(hours)s jam", round(seconds / HOUR),
-                        hours=_format(numbers.format_decimal, seconds / HOUR, "#,##0.#"))
+                        hours=formatted(format_decimal, seconds / HOUR, "#,##0.#"))
     return ngettext("%(days)s hari", "%(days)s hari", round(seconds / DAY),
-                    days=_format(numbers.format_decimal, seconds / DAY, "#,##0.#"))
-
-
-def _format(formatter, value, pattern: str) -> str:
-    return _formatted(formatter, value, pattern, get_locale())
-
-
-@lru_cache(maxsize=16_384)
-def _formatted(formatter, value, pattern: str, locale) -> str:
-    """Babel's text for a number in this pattern and locale, kept: pages of figures show
-    the same few thousand numbers at every request, and Babel takes tens of microseconds
-    for each."""
-    return formatter(value, format=pattern, locale=locale)
+                    days=formatted(format_decimal, seconds / DAY, "#,##0.#"))
 
 
 @bp.app_template_filter("percent")
 def percent(share: float | None) -> str:
-    return "–" if share is None else _format(numbers.format_percent, share, "#,##0%")
+    return "–" if share is None else formatted(format_percent, share, "#,##0%")
 
 
 @bp.app_template_filter("number")
@@ -58,17 +46,17 @@ def number(value: int | None) -> str:
     if type(value) is int:
         grouped = f"{abs(value):,}".replace(",", _group_symbol(str(get_locale())))
         return f"-{grouped}" if value < 0 else grouped
-    return _format(numbers.format_decimal, value, "#,##0")
+    return formatted(format_decimal, value, "#,##0")
 
 
 @cache
 def _group_symbol(locale: str) -> str:
-    return numbers.get_group_symbol(locale)
+    return get_group_symbol(locale)
 
 
 @bp.app_template_filter("decimal")
 def decimal(value: float | None, pattern: str = "#,##0.0") -> str:
-    return "–" if value is None else _format(numbers.format_decimal, value, pattern)
+    return "–" if value is None else formatted(format_decimal, value, pattern)
 
 
 from kim_app.stats import routes  # noqa: E402,F401
