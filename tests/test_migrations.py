@@ -49,24 +49,32 @@ def test_migrations_from_empty_to_head_match_the_models(empty_database_url):
         _db.engine.dispose()
 
 
+def _an_asker_in_gulangpongge(session):
+    """On an empty, migrated database: the village, a category and a person to ask."""
+    from kim_app.models import Category, District, User, Village
+
+    session.add_all([District(code="33.18.17", name="Gunungwungkal"),
+                     Village(code="33.18.17.2003", district_code="33.18.17",
+                             name="Gulangpongge"),
+                     Category(name="Kesehatan", slug="kesehatan")])
+    user = User(name="Penanya", phone="+6281200000001", password_hash="x")
+    session.add(user)
+    session.flush()
+    return user
+
+
 def test_due_date_column_is_backfilled_from_status(empty_database_url):
     """7937d4b16148 adds `thread.due_on` and fills it: the verification date while baru,
     the answer date while diverifikasi or diproses, nothing otherwise."""
     from datetime import date
 
-    from kim_app.models import Category, District, Thread, ThreadStatus, User, Village
+    from kim_app.models import Category, Thread, ThreadStatus
 
     app = make_app(empty_database_url)
     with app.app_context():
         upgrade()
         session = _db.session
-        session.add_all([District(code="33.18.17", name="Gunungwungkal"),
-                         Village(code="33.18.17.2003", district_code="33.18.17",
-                                 name="Gulangpongge"),
-                         Category(name="Kesehatan", slug="kesehatan")])
-        user = User(name="Penanya", phone="+6281200000001", password_hash="x")
-        session.add(user)
-        session.flush()
+        user = _an_asker_in_gulangpongge(session)
         verify, answer = date(2025, 3, 3), date(2025, 3, 17)
         for number, status in enumerate(ThreadStatus):
             session.add(Thread(code=f"TNY-25-AAA{number + 2}", author_id=user.id,
@@ -123,12 +131,9 @@ def test_statistics_rows_are_filled_from_the_threads(empty_database_url):
     from kim_app.models import (
         Category,
         DayFigure,
-        District,
         Thread,
         ThreadFigure,
         ThreadStatus,
-        User,
-        Village,
     )
 
     def rows():
@@ -143,13 +148,7 @@ def test_statistics_rows_are_filled_from_the_threads(empty_database_url):
     with app.app_context():
         upgrade()
         session = _db.session
-        session.add_all([District(code="33.18.17", name="Gunungwungkal"),
-                         Village(code="33.18.17.2003", district_code="33.18.17",
-                                 name="Gulangpongge"),
-                         Category(name="Kesehatan", slug="kesehatan")])
-        user = User(name="Penanya", phone="+6281200000001", password_hash="x")
-        session.add(user)
-        session.flush()
+        user = _an_asker_in_gulangpongge(session)
         asked = datetime(2025, 3, 3, 16, 30, tzinfo=UTC)  # already 4 March in Pati
         for number, status in enumerate(ThreadStatus):
             answered = status in (ThreadStatus.DIJAWAB, ThreadStatus.SELESAI)
