@@ -7,9 +7,14 @@ the app on the large data, and `bench.hello` (Flask's hello world). For every pa
 round loads the large app, the bare app and the small app one after the other with `wrk`
 (A, B, C, A, B, C …: a neighbour's load hits all three alike); the table shows the median
 and, in brackets, the min–max over the rounds. CPU per request is the user + system time of
-the large app's gunicorn workers and of their PostgreSQL backends (read from /proc before
-and after a run) divided by the requests served. Queries are the app's own count for one
-request (the `X-Query-Count` header of `KIM_QUERY_COUNT_HEADER=1`).
+the large app's gunicorn workers, of their PostgreSQL backends and of the Redis server
+(read from /proc before and after a run) divided by the requests served. Queries are the
+app's own count for one request (the `X-Query-Count` header of `KIM_QUERY_COUNT_HEADER=1`).
+
+The apps use Redis (`--redis`, local by default) as on several workers in production: the
+response cache, the figures and the kept regions of pages (common/fragments.py, on only with
+a shared cache) live there. `KIM_FRAGMENT_CACHE_SECONDS=0` measures every page rendered
+from the database; `KIM_RESPONSE_CACHE_SECONDS=0` guests' pages without the response cache.
 
 The logged-in pages use the benchmark officer of `bench.generate`, logged in once per
 server through the real login form; its cookies are sent with every request.
@@ -47,6 +52,7 @@ CLOCK_TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 GUNICORN_SETTINGS = ("--workers", "2", "--worker-class", "sync", "--timeout", "60",
                      "--log-level", "warning")
 WORKERS = 2
+REDIS_URL = "redis://127.0.0.1:6379/0"
 # What every browser sends: guests get the compressed copy the response cache keeps.
 # `--accept-encoding ""` measures uncompressed answers (no browser asks for those).
 BROWSER_ENCODINGS = "gzip, deflate, br"
@@ -175,6 +181,7 @@ class Server:
     def __init__(self, name: str, app: str, port: int, env: dict[str, str],
                  database_url: str | None = None, accept_encoding: str = BROWSER_ENCODINGS):
         self.name, self.port, self.database_url = name, port, database_url
+        self.redis_url = env.get("REDIS_URL", "")
         self.accept_encoding = accept_encoding
         self.base = f"http://127.0.0.1:{port}"
         self.cookie = ""
@@ -216,7 +223,15 @@ class Server:
                 "AND pid <> pg_backend_pid()"), {"name": database}))
 
     def processes(self) -> list[int]:
-        return self.workers() + self.backends()
+        return self.workers() + self.backends() + self.redis_server()
+
+    def redis_server(self) -> list[int]:
+        """The Redis server the app's caches live in: its CPU is the page's too."""
+        if not self.redis_url:
+            return []
+        import redis
+
+        return [int(redis.Redis.from_url(self.redis_url).info("server")["process_id"])]
 
     def drain(self) -> None:
         """Wait until both workers are free again (a slow page may still be running)."""
@@ -398,12 +413,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8700, help="first of three ports")
     parser.add_argument("--accept-encoding", default=BROWSER_ENCODINGS,
                         help="the Accept-Encoding sent (a browser's by default; \"\" for none)")
+    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", REDIS_URL),
+                        help="the apps' REDIS_URL, as on several workers in production "
+                             "(\"\": none, each worker caching for itself)")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
     pages = [page for page in PAGES if args.only in page.name]
     paths = {"small": targets(SMALL_URL), "large": targets(LARGE_URL)}
-    common = {"KIM_QUERY_COUNT_HEADER": "1", "SECRET_KEY": secrets.token_urlsafe(32)}
+    common = {"KIM_QUERY_COUNT_HEADER": "1", "SECRET_KEY": secrets.token_urlsafe(32),
+              **({"REDIS_URL": args.redis} if args.redis else {})}
     servers = {
         "large": Server("app (large)", "wsgi:app", args.port,
                         {**common, "DATABASE_URL": LARGE_URL}, LARGE_URL, args.accept_encoding),

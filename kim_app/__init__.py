@@ -95,7 +95,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     from kim_app.account import bp as account_bp
     from kim_app.admin import moved as admin_moved
     from kim_app.admin import routes as admin_routes
-    from kim_app.common import data_saver
+    from kim_app.common import data_saver, fragments
     from kim_app.moderation.routes import bp as moderation_bp
     from kim_app.notifications.routes import bp as notifications_bp
     from kim_app.share import previews
@@ -119,6 +119,7 @@ def create_app(config: Config | type[Config] | str | None = None) -> Flask:
     static_files.register(app)
     templating.register(app)
     data_saver.register(app)
+    fragments.register(app)
     previews.register(app)
     cli.register(app)
     query_count.register(app)

@@ -143,6 +143,9 @@ class Config:
     # Guests' public pages are kept this long in the shared response cache (0: off); any
     # committed write makes every kept page stale at once (response_cache.py).
     RESPONSE_CACHE_SECONDS = _env_int("KIM_RESPONSE_CACHE_SECONDS", 30)
+    # Regions of pages kept rendered for everyone else (common/fragments.py; 0: off). Without
+    # REDIS_URL it is off unless set: workers without a shared cache miss each other's writes.
+    FRAGMENT_CACHE_SECONDS = 30
     # ... and a proxy in front may keep them this long (`Cache-Control: s-maxage`).
     PROXY_CACHE_SECONDS = _env_int("KIM_PROXY_CACHE_SECONDS", 10)
     # A guest's chosen language lives in a cookie of its own, not in a session.
@@ -239,6 +242,8 @@ class Config:
                 (self.instance_path / "kim.sqlite3").resolve()
             )
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.FRAGMENT_CACHE_SECONDS = _env_int(
+            "KIM_FRAGMENT_CACHE_SECONDS", self.FRAGMENT_CACHE_SECONDS if self.REDIS_URL else 0)
         self.RATELIMIT_STORAGE_OPTIONS = {
             "socket_connect_timeout": self.REDIS_TIMEOUT,
             "socket_timeout": self.REDIS_TIMEOUT,
@@ -298,6 +303,9 @@ class TestConfig(Config):
         self.STATS_CACHE_SECONDS = 0
         self.RESPONSE_CACHE_SECONDS = 0
         self.DASHBOARD_CACHE_SECONDS = 0
+        # The fragment tests switch it on; KIM_TEST_FRAGMENT_CACHE_SECONDS runs the whole
+        # suite with it (every page's regions then kept and served from the second GET on).
+        self.FRAGMENT_CACHE_SECONDS = _env_int("KIM_TEST_FRAGMENT_CACHE_SECONDS", 0)
 
     def _development_secret(self) -> str:
         return "test-secret-key"

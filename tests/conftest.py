@@ -442,3 +442,15 @@ def count_queries(engine) -> Iterator[list[str]]:
 @pytest.fixture
 def query_counter(app):
     return lambda: count_queries(_db.engine)
+
+
+def app_with_empty_cache(app_factory, **overrides) -> Iterator[Flask]:
+    """An app (config `overrides`) in its context, its shared cache empty before and after:
+    for the fixtures of the cache tests (`yield from app_with_empty_cache(...)`)."""
+    from kim_app.common import cache
+
+    app = app_factory(**overrides)
+    with app.app_context():
+        cache.store_for(app).clear()
+        yield app
+        cache.store_for(app).clear()

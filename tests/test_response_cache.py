@@ -6,17 +6,13 @@ import pytest
 from kim_app.common import cache
 from kim_app.extensions import db as _db
 from kim_app.models import Role, ThreadStatus
-from tests.conftest import HX, count_queries, login, make_user
+from tests.conftest import HX, app_with_empty_cache, count_queries, login, make_user
 from tests.threads.conftest import new_thread
 
 
 @pytest.fixture
 def cached_app(app_factory):
-    app = app_factory(RESPONSE_CACHE_SECONDS=30)
-    with app.app_context():
-        cache.store_for(app).clear()
-        yield app
-        cache.store_for(app).clear()
+    yield from app_with_empty_cache(app_factory, RESPONSE_CACHE_SECONDS=30)
 
 
 def test_guest_home_sets_no_cookie_and_comes_from_the_cache(cached_app):

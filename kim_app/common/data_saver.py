@@ -11,15 +11,28 @@ from flask import Flask, g, request
 from flask_login import current_user
 
 
-def saves_data() -> bool:
-    g.kim_asked_save_data = True
+def wanted() -> bool:
+    """Whether this reader gets the data-saving page (without marking the page as asking)."""
     if request.headers.get("Save-Data", "").strip().lower() == "on":
         return True
     return bool(current_user.is_authenticated and current_user.save_data)
 
 
+def saves_data() -> bool:
+    mark_asked()
+    return wanted()
+
+
+def mark_asked() -> None:
+    g.kim_asked_save_data = True
+
+
+def was_asked() -> bool:
+    return bool(g.get("kim_asked_save_data"))
+
+
 def _vary(response):
-    if g.get("kim_asked_save_data"):
+    if was_asked():
         response.vary.add("Save-Data")
     return response
 

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user, login_required
 
 from kim_app.auth.routes import safe_next
-from kim_app.common import permissions
+from kim_app.common import fragments, permissions
 from kim_app.common.htmx import (
     fragment_response,
     render_page,
@@ -77,6 +77,8 @@ def _before() -> int | None:
 
 @bp.get("/")
 def index():
+    if fragments.is_kept("info.list" if wants_fragment() else "info.index"):
+        return render_page("info/index.html", "info/_list.html")
     districts, groups, chosen_district, chosen_group = _filters()
     results = services.listing(district_code=chosen_district or None, group=chosen_group,
                                query=_query(), before=_before(), viewer=current_user)

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from kim_app.auth.routes import safe_next
 from kim_app.business.groups import groups_for_kim
-from kim_app.common import audit_sentences
+from kim_app.common import audit_sentences, fragments
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
 from kim_app.common.params import int_arg
 from kim_app.common.permissions import (
@@ -65,6 +65,8 @@ def _managing(slug: str):
 
 @bp.get("/")
 def index():
+    if fragments.is_kept("kim.list" if wants_fragment() else "kim.index"):
+        return render_page("kim/index.html", "kim/_group_list.html")
     districts = services.districts_with_groups()
     chosen = request.args.get("kecamatan", "")
     if chosen not in {code for code, _name, _count in districts}:
@@ -129,6 +131,8 @@ def _page_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
 @bp.get("/<slug>")
 def show(slug: str):
     group = _group_or_404(slug)
+    if fragments.is_kept("kim.show", "kim.head"):
+        return render_template("kim/show.html", group=group)
     return render_template("kim/show.html", **_page_context(group))
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from kim_app.auth.routes import safe_next
 from kim_app.business.catalog import newest_products
+from kim_app.common.fragments import Deferred
 from kim_app.common.uploads import preview_jpeg, read_photo
 from kim_app.extensions import db
 from kim_app.info import services as info_services
@@ -33,14 +34,13 @@ HOME_ANSWERED = 5
 
 @bp.get("/")
 def home():
-    districts = kim_services.districts_with_groups()
+    # Deferred: a page whose sections come from the fragment cache runs none of these.
     return render_template(
         "main/home.html",
-        districts=districts,
-        kim_total=sum(count for _code, _name, count in districts),
-        announcements=info_services.for_home(current_user),
-        new_products=newest_products(HOME_PRODUCTS, current_user),
-        answered=thread_services.recently_answered(HOME_ANSWERED),
+        districts=Deferred(kim_services.districts_with_groups),
+        announcements=Deferred(info_services.for_home, current_user),
+        new_products=Deferred(newest_products, HOME_PRODUCTS, current_user),
+        answered=Deferred(thread_services.recently_answered, HOME_ANSWERED),
     )
 
 

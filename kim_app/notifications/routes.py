@@ -22,7 +22,8 @@ from flask import (
 from flask_login import current_user, login_required
 
 from kim_app.auth.routes import safe_next
-from kim_app.common.htmx import fragment_response, render_page
+from kim_app.common import fragments
+from kim_app.common.htmx import fragment_response, render_page, wants_fragment
 from kim_app.common.params import int_arg
 from kim_app.extensions import db, htmx
 from kim_app.i18n import gettext as _
@@ -46,6 +47,8 @@ def _list_context() -> dict:
 @login_required
 def index():
     """Unread first, then newest; thirty a page."""
+    if fragments.is_kept("notifications.list" if wants_fragment() else "notifications.centre"):
+        return render_page("notifications/centre.html", "notifications/_list.html")
     return render_page("notifications/centre.html", "notifications/_list.html",
                        **_list_context())
 

@@ -3,7 +3,7 @@
 from flask import Response, flash, redirect, request, stream_with_context, url_for
 from flask_login import current_user
 
-from kim_app.common import permissions
+from kim_app.common import fragments, permissions
 from kim_app.common.htmx import fragment_response, render_page, wants_fragment
 from kim_app.common.params import int_arg, to_int
 from kim_app.common.workdays import local_date
@@ -28,6 +28,12 @@ def _bulk_form(formdata=None, agencies=None) -> BulkForm:
 
 def _inbox(filters, bulk_form: BulkForm | None = None, status: int = 200):
     after = int_arg("setelah")
+    if status == 200 and bulk_form is None and fragments.is_kept(
+            ("officer.inbox_page" if after else "officer.inbox_list") if wants_fragment()
+            else "officer.inbox"):
+        if after and wants_fragment():
+            return fragment_response("officer/_inbox_page.html")
+        return render_page("officer/inbox.html", "officer/_inbox_list.html")
     threads, next_cursor = services.inbox_page(filters, current_user, after=after)
     context = {"rows": inbox_view.inbox_rows(threads, local_date(utcnow())),
                "next_cursor": next_cursor, "filters": filters, "after": after,
@@ -88,6 +94,9 @@ def bulk_action():
 
 
 def _dashboard(form: ThreadExportForm | None = None, status: int = 200):
+    if form is None and status == 200 and fragments.is_kept(
+            "officer.dashboard_part" if wants_fragment() else "officer.dashboard"):
+        return render_page("officer/dashboard.html", "officer/_dashboard.html")
     f, today, context = filter_context(request.args)
     agencies = services.active_agencies()
     agency_id = to_int(request.args.get("instansi"))

@@ -18,7 +18,8 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from kim_app.common import permissions, submission
+from kim_app.common import fragments, permissions, submission
+from kim_app.common.fragments import Deferred, resolved
 from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
 from kim_app.common.params import int_arg, to_int
 from kim_app.common.ratelimit import account_and_ip_limits
@@ -66,10 +67,11 @@ def index():
     code_matches = tracking.find(code_query, current_user) if code_query else []
     if code_query and code_query.surely_a_code and len(code_matches) == 1:
         return _open_thread(code_matches[0].code)
-    threads, next_cursor = services.list_threads(filters, current_user, before=before)
+    # Deferred: a list kept in the fragment cache runs none of these queries.
+    listed = Deferred(services.list_threads, filters, current_user, before=before)
     context = {
-        "threads": threads,
-        "next_cursor": next_cursor,
+        "threads": listed.part(0),
+        "next_cursor": listed.part(1),
         "filters": filters,
         "before": before,
         "code_matches": code_matches,
@@ -79,7 +81,7 @@ def index():
         return fragment_response("threads/_page.html", **context)
     return render_page(
         "threads/index.html", "threads/_list.html",
-        categories=services.active_categories(), districts=services.districts(),
+        categories=Deferred(services.active_categories), districts=Deferred(services.districts),
         status_options=labels.status_options(filters.status, ("", _l("Semua status"))),
         **context,
     )
@@ -227,8 +229,8 @@ def check():
 
 # --- one thread -------------------------------------------------------------------------
 
-def _visible_or_404(code: str) -> Thread:
-    thread = services.get_visible(code, current_user)
+def _visible_or_404(code: str, details: bool = True) -> Thread:
+    thread = services.get_visible(code, current_user, details=details)
     if thread is None:
         abort(404)
     return thread
@@ -253,19 +255,21 @@ def _officer_forms(thread: Thread) -> dict:
 def _thread_context(thread: Thread, **overrides) -> dict:
     officer = permissions.is_petugas(current_user)
     asker = services.is_asker(current_user, thread)
-    posts, earlier = services.visible_posts(thread, current_user)
+    # Deferred: a thread kept in the fragment cache loads no posts.
+    shown = Deferred(services.visible_posts, thread, current_user)
+    posts, earlier = shown.part(0), shown.part(1)
     context = {
         "thread": thread,
         "posts": posts,
         "earlier": earlier,
-        "latest_answer": services.latest_answer(thread, current_user, shown=posts,
-                                                all_shown=earlier is None),
+        "latest_answer": Deferred(lambda: services.latest_answer(
+            thread, current_user, shown=resolved(posts), all_shown=resolved(earlier) is None)),
         "officer": officer,
         "asker": asker,
         "state": lifecycle.status_view(thread, local_date(utcnow())),
         "actions": lifecycle.allowed_actions(thread, current_user),
-        "following": services.is_following(current_user, thread),
-        "follower_count": services.follower_count(thread),
+        "following": Deferred(services.is_following, current_user, thread),
+        "follower_count": Deferred(services.follower_count, thread),
         "may_reopen": lifecycle.asker_may_reopen(thread, current_user),
         "reopen_deadline": lifecycle.reopen_deadline(thread),
         # A form object makes a CSRF token, and a token a session: guests get none.
@@ -302,10 +306,13 @@ def _offer_templates(context: dict) -> None:
 
 @bp.get("/<code>")
 def show(code: str):
-    thread = _visible_or_404(code)
+    kept = fragments.is_kept("threads.thread", "threads.head")
+    thread = _visible_or_404(code, details=not kept)
     if thread.code != code:
         return redirect(url_for("threads.show", code=thread.code), 301)
-    return render_page("threads/show.html", "threads/_thread.html", **_thread_context(thread))
+    # A thread kept in the fragment cache needs only what is around it (title, preview).
+    context = {"thread": thread} if kept else _thread_context(thread)
+    return render_page("threads/show.html", "threads/_thread.html", **context)
 
 
 @bp.get("/<code>/sebelumnya")

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from kim_app.business import bp
 from kim_app.business import catalog as listing
+from kim_app.common import fragments
 from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
 from kim_app.common.params import to_int
 from kim_app.i18n import gettext as _
@@ -33,9 +34,14 @@ def catalog():
         bad_cursor = None
     if after is not None and wants_fragment():
         # "Muat lebih banyak": the next cards and the next link only, uncounted.
+        if fragments.is_kept("business.cards"):
+            return fragment_response("business/_catalog_page.html")
         return fragment_response("business/_catalog_page.html", query=query,
                                  result=listing.catalog_page(query, current_user, after,
                                                              counted=False))
+    if not bad_cursor and fragments.is_kept(
+            "business.results" if wants_fragment() else "business.catalog"):
+        return render_page("business/catalog.html", "business/_catalog_results.html")
     return render_page(
         "business/catalog.html", "business/_catalog_results.html",
         status=400 if bad_cursor else 200, query=query, bad_cursor=bad_cursor,

@@ -14,6 +14,7 @@ from kim_app.business.forms import (
     ProductForm,
 )
 from kim_app.business.routes import access
+from kim_app.common import fragments
 from kim_app.common.htmx import fragment_response, render_page, retarget_to_flash, wants_fragment
 from kim_app.common.permissions import business_authority
 from kim_app.common.ratelimit import account_and_ip_limits, limit_reached
@@ -47,6 +48,8 @@ def product(group_slug: str, product_slug: str):
     group = access.group_or_404(group_slug)
     authority = business_authority(current_user, group)
     product = access.product_or_404(group, product_slug, authority)
+    if fragments.is_kept("business.product", "business.product_head"):
+        return render_template("business/product.html", group=group, product=product)
     page_url = external_url_for("business.product", group_slug=group.slug,
                                 product_slug=product.slug)
     return render_template(
