@@ -288,6 +288,10 @@ class Server:
                                        "password": BENCH_PASSWORD, "remember": "y"}).encode()
         with opener.open(self.base + "/auth/masuk", data=form, timeout=60) as response:
             response.read()
+        # The first page after logging in gives the new session its form token, as a
+        # browser keeps it (without it every request would start the token anew).
+        with opener.open(self.base + "/petugas/", timeout=60) as response:
+            response.read()
         self.cookie = "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
         status, _headers = self.get("/petugas/", logged_in=True)
         if status != 200:
