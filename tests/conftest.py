@@ -58,6 +58,7 @@ from sqlalchemy.engine import make_url
 from kim_app import create_app
 from kim_app.auth import services as accounts
 from kim_app.common import search
+from kim_app.common.cache import store_for
 from kim_app.common.search import FULLTEXT
 from kim_app.config import TestConfig, normalise_database_url
 from kim_app.extensions import db as _db
@@ -267,6 +268,9 @@ def _rolled_back(apps: SessionApps) -> Iterator:
 
     def build(**overrides) -> Flask:
         app = apps.get(overrides)
+        if app not in configs:
+            # The app outlives the test; its data does not: nothing kept from another test.
+            store_for(app).clear()
         configs.setdefault(app, dict(app.config))
         return app
 
