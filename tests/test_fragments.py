@@ -9,6 +9,7 @@ import pytest
 from kim_app.common import cache, fragments
 from kim_app.config import Config
 from kim_app.extensions import db as _db
+from kim_app.kim import services as kim_services
 from kim_app.models import Role, ThreadStatus, Visibility
 from tests.conftest import HX, app_with_empty_cache, count_queries, login, make_user
 from tests.threads.conftest import advance, new_thread
@@ -197,3 +198,31 @@ def test_a_boosted_page_and_an_htmx_fragment_are_kept_apart(kept_app):
     assert boosted.status_code == 200 and "hx-swap-oob" not in boosted.get_data(as_text=True)
     fragment = client.get("/info/", headers=HX)
     assert "hx-swap-oob" in fragment.get_data(as_text=True)
+
+
+def test_a_write_during_a_request_leaves_its_regions_stale(kept_app, monkeypatch):
+    """Another worker's write lands after this request read the KIM and before it looked
+    for the kept page: what it read may be older than that write, so it is kept under the
+    generation the request began with, and rendered afresh on the next request."""
+    from tests import business_factories as bf
+
+    group = bf.kim()
+    real = kim_services.get_by_slug
+    writes = []
+
+    def read_while_someone_writes(*args, **kwargs):
+        found = real(*args, **kwargs)
+        if not writes:
+            writes.append(True)
+            cache.bump_generation()
+        return found
+
+    monkeypatch.setattr(kim_services, "get_by_slug", read_while_someone_writes)
+    client = _logged_in(kept_app, make_user(name="Sri Warga"))
+    client.get(f"/kim/{group.slug}")
+    with count_queries(_db.engine) as statements:
+        client.get(f"/kim/{group.slug}")
+    assert any("membership" in statement for statement in statements)  # rendered again
+    with count_queries(_db.engine) as statements:
+        client.get(f"/kim/{group.slug}")
+    assert not any("membership" in statement for statement in statements)  # now kept

@@ -133,12 +133,25 @@ def _lookup(*names: str) -> list[tuple[str, bytes, Markup | None]]:
     wanted = [name for name in dict.fromkeys(names) if name not in looked]
     if wanted:
         keys = [key_for(name) for name in wanted]
-        *stored, generation = cache.store_for(current_app).get_many(
-            [*keys, cache.cache_key(cache.GENERATION)])
-        generation = generation or b"0"
+        stored = cache.store_for(current_app).get_many(keys)
+        generation = _generation()
         for name, key, entry in zip(wanted, keys, stored, strict=True):
             looked[name] = (key, generation, _kept_html(entry, generation))
     return [looked[name] for name in names]
+
+
+def _generation() -> bytes:
+    """The content generation when this request began (`_note_generation`): what the
+    view reads may be older than any later reading, and must not be kept as newer."""
+    generation = g.get("kim_fragment_generation")
+    if generation is None:
+        generation = g.kim_fragment_generation = cache.generation()
+    return generation
+
+
+def _note_generation() -> None:
+    if _enabled():
+        _generation()
 
 
 def _kept_html(entry: bytes | None, generation: bytes) -> Markup | None:
@@ -187,4 +200,5 @@ def _store_rendered(response):
 
 def register(app: Flask) -> None:
     app.jinja_env.globals["fragment"] = fragment
+    app.before_request(_note_generation)
     app.after_request(_store_rendered)
