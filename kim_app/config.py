@@ -143,9 +143,11 @@ class Config:
     # Guests' public pages are kept this long in the shared response cache (0: off); any
     # committed write makes every kept page stale at once (response_cache.py).
     RESPONSE_CACHE_SECONDS = _env_int("KIM_RESPONSE_CACHE_SECONDS", 30)
-    # Regions of pages kept rendered for everyone else (common/fragments.py; 0: off). Without
-    # REDIS_URL it is off unless set: workers without a shared cache miss each other's writes.
-    FRAGMENT_CACHE_SECONDS = 30
+    # Regions of pages kept rendered for everyone else (common/fragments.py; 0: off): longer
+    # than guests' pages, whose expiry then finds the regions still there (any write ends
+    # both). Without REDIS_URL it is off unless set: workers without a shared cache miss
+    # each other's writes.
+    FRAGMENT_CACHE_SECONDS = 60
     # ... and a proxy in front may keep them this long (`Cache-Control: s-maxage`).
     PROXY_CACHE_SECONDS = _env_int("KIM_PROXY_CACHE_SECONDS", 10)
     # A guest's chosen language lives in a cookie of its own, not in a session.

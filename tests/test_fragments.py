@@ -169,7 +169,7 @@ def test_without_redis_workers_keep_no_regions(monkeypatch):
     monkeypatch.setattr(Config, "REDIS_URL", None)
     assert Config().FRAGMENT_CACHE_SECONDS == 0
     monkeypatch.setattr(Config, "REDIS_URL", "redis://127.0.0.1:6379/0")
-    assert Config().FRAGMENT_CACHE_SECONDS == 30
+    assert Config().FRAGMENT_CACHE_SECONDS == 60
     monkeypatch.setenv("KIM_FRAGMENT_CACHE_SECONDS", "0")
     assert Config().FRAGMENT_CACHE_SECONDS == 0
 
