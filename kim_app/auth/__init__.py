@@ -5,6 +5,7 @@ import secrets
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import LoginManager
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from kim_app.extensions import db, htmx
 from kim_app.i18n import lazy_gettext as _l
@@ -18,7 +19,10 @@ def load_user(session_id: str):
     user_id, _sep, token = (session_id or "").partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.scalar(select(User).where(User.id == int(user_id)))
+    # Without the village and kecamatan a User brings along by default: every request of
+    # someone logged in asks for its account, the few pages that show them load them.
+    user = db.session.scalar(select(User).where(User.id == int(user_id))
+                             .options(lazyload(User.village)))
     if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
         return None
     return user
