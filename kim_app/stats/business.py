@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from flask_babel import format_date
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select
 
 from kim_app.business.labels import category_label
-from kim_app.common.workdays import local_date
+from kim_app.common.workdays import JAKARTA, local_date
 from kim_app.extensions import db
 from kim_app.i18n import gettext as _
 from kim_app.models import (
@@ -40,15 +40,32 @@ from kim_app.models import (
     utcnow,
 )
 from kim_app.stats import charts
-from kim_app.stats.sql import local_month, month_of
+from kim_app.stats.sql import month_of
 from kim_app.templating import rupiah
 
 TREND_MONTHS = 12
 
 
+# The month key of the products listed before the first month shown (they count in it).
+EARLIER = "earlier"
+
+
 def month_start(day: date, months_back: int = 0) -> date:
     index = day.year * 12 + day.month - 1 - months_back
     return date(index // 12, index % 12 + 1, 1)
+
+
+def listed_month(moment, first: date, last: date):
+    """`YYYY-MM` in Pati of a stored UTC `moment`, for the months from `first`'s to
+    `last`'s; earlier moments are `EARLIER`, later ones NULL. The moment is compared with
+    each month's first midnight in Pati, worked out here as UTC: a range test per row
+    instead of a time-zone conversion of every product."""
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    months = [month_start(first, -index) for index in range(count + 1)]
+    starts = [datetime.combine(month, time(), JAKARTA).astimezone(UTC) for month in months]
+    return case((moment < starts[0], literal(EARLIER)),
+                *((moment < start, literal(f"{month:%Y-%m}"))
+                  for month, start in zip(months[:-1], starts[1:], strict=True)))
 
 
 @dataclass(frozen=True)
@@ -86,59 +103,78 @@ class Month:
     totals: Totals = field(default_factory=Totals)
 
 
-def _groups(stmt, group_column, scope: Scope):
-    stmt = (stmt.join(BusinessGroup, BusinessGroup.id == group_column)
-            .join(KimGroup, KimGroup.id == BusinessGroup.kim_group_id))
+def _in_scope(group_column, scope: Scope):
+    """The measure's business group is one that counts (`scope`)."""
+    groups = select(BusinessGroup.id).join(KimGroup, KimGroup.id == BusinessGroup.kim_group_id)
     if scope.kecamatan:
-        stmt = stmt.join(Village, Village.code == KimGroup.village_code)
-    return stmt.where(*scope.where())
+        groups = groups.join(Village, Village.code == KimGroup.village_code)
+    return group_column.in_(groups.where(*scope.where()))
 
 
-def _keys(by: str, moment) -> list:
-    """The GROUP BY columns of a grouping; `moment` is the measure's month expression."""
-    return {
-        "month": [moment],
-        "kim": [BusinessGroup.kim_group_id],
-        "sector": [BusinessGroup.sector],
-        "kim_sector": [BusinessGroup.kim_group_id, BusinessGroup.sector],
-        "kim_month": [BusinessGroup.kim_group_id, moment],
-        "sector_month": [BusinessGroup.sector, moment],
-    }[by]
+# The GROUP BY columns of each grouping: the business group's own, and the month.
+_GROUP_KEYS = {
+    "month": (),
+    "kim": ("kim_group_id",),
+    "sector": ("sector",),
+    "kim_sector": ("kim_group_id", "sector"),
+    "kim_month": ("kim_group_id",),
+    "sector_month": ("sector",),
+}
 
 
-def _rows(stmt, keys: list) -> dict:
+def _grouped(by: str, group_column, moment, sums: list, *where) -> tuple:
+    """(statement, width of its key): the `sums` of a measure's rows per key of `by`.
+
+    The rows are added up per business group (and month) first, and only those sums are
+    joined to their business group for its KIM or sector: a few thousand rows instead of
+    every product or click. `moment` is the measure's month expression."""
+    month = [moment.label("month")] if by.endswith("month") else []
+    owned = _GROUP_KEYS[by]
+    if not owned:
+        return select(*month, *sums).where(*where).group_by(*month), len(month)
+    per_group = (select(group_column.label("group_id"), *month,
+                        *(column.label(f"sum_{index}") for index, column in enumerate(sums)))
+                 .where(*where).group_by(group_column, *month).subquery("per_group"))
+    keys = [getattr(BusinessGroup, name) for name in owned]
+    if month:
+        keys.append(per_group.c.month)
+    stmt = (select(*keys, *(func.sum(per_group.c[f"sum_{index}"])
+                            for index in range(len(sums))))
+            .join(BusinessGroup, BusinessGroup.id == per_group.c.group_id)
+            .group_by(*keys))
+    return stmt, len(keys)
+
+
+def _rows(stmt, width: int) -> dict:
     result = {}
-    width = len(keys)
-    for row in db.session.execute(stmt.group_by(*keys)):
+    for row in db.session.execute(stmt):
         key, values = tuple(row[:width]), list(row[width:])
         result[key[0] if width == 1 else key] = values
     return result
 
 
 def _measured(scope: Scope, by: str, since: date | None, until: date | None):
-    """{key: [products]}, {key: [clicks]}, {key: [sales, amount]}: three queries."""
-    product_month = local_month(Product.created_at)
-    product_keys = _keys(by, product_month)
-    products = select(*product_keys, func.count(Product.id)).select_from(Product)
-    products = _groups(products, Product.business_group_id, scope).where(
-        Product.published.is_(True), Product.hidden_at.is_(None))
-
-    click_keys = _keys(by, month_of(OrderClickDay.day))
-    clicks = select(*click_keys, func.coalesce(func.sum(OrderClickDay.clicks), 0)
-                    ).select_from(OrderClickDay)
-    clicks = _groups(clicks, OrderClickDay.business_group_id, scope)
-
-    sale_keys = _keys(by, month_of(Sale.sold_on))
-    sold = select(*sale_keys, func.count(Sale.id), func.coalesce(func.sum(Sale.amount), 0)
-                  ).select_from(Sale)
-    sold = _groups(sold, Sale.business_group_id, scope)
+    """{key: [products]}, {key: [clicks]}, {key: [sales, amount]}: three queries. A
+    grouping by month needs `since` and `until`: products are counted per month from
+    `since`'s to `until`'s, those listed before in `EARLIER`."""
+    product_month = (listed_month(Product.created_at, since, until) if by.endswith("month")
+                     else None)
+    products = _grouped(by, Product.business_group_id, product_month, [func.count()],
+                        _in_scope(Product.business_group_id, scope),
+                        Product.published.is_(True), Product.hidden_at.is_(None))
+    period = []
     if since is not None:
-        clicks = clicks.where(OrderClickDay.day >= since)
-        sold = sold.where(Sale.sold_on >= since)
+        period.append((OrderClickDay.day >= since, Sale.sold_on >= since))
     if until is not None:
-        clicks = clicks.where(OrderClickDay.day <= until)
-        sold = sold.where(Sale.sold_on <= until)
-    return _rows(products, product_keys), _rows(clicks, click_keys), _rows(sold, sale_keys)
+        period.append((OrderClickDay.day <= until, Sale.sold_on <= until))
+    clicks = _grouped(by, OrderClickDay.business_group_id, month_of(OrderClickDay.day),
+                      [func.coalesce(func.sum(OrderClickDay.clicks), 0)],
+                      _in_scope(OrderClickDay.business_group_id, scope),
+                      *(click for click, _sale in period))
+    sold = _grouped(by, Sale.business_group_id, month_of(Sale.sold_on),
+                    [func.count(Sale.id), func.coalesce(func.sum(Sale.amount), 0)],
+                    _in_scope(Sale.business_group_id, scope), *(sale for _click, sale in period))
+    return _rows(*products), _rows(*clicks), _rows(*sold)
 
 
 def _total(key, label, products, clicks, sold) -> Totals:
@@ -153,7 +189,7 @@ def months(scope: Scope, today: date, count: int = TREND_MONTHS) -> list[Month]:
     first = month_start(today, count - 1)
     products, clicks, sold = _measured(scope, "month", first, today)
     keys = [f"{month_start(today, back):%Y-%m}" for back in range(count - 1, -1, -1)]
-    listed = sum(int(n[0]) for key, n in products.items() if key and key < keys[0])
+    listed = int(products.get(EARLIER, [0])[0])
     result = []
     for key in keys:
         listed += int(products.get(key, [0])[0])
@@ -207,7 +243,7 @@ def monthly_breakdown(scope: Scope, by: str, today: date,
     owners = {key[0] for table in (products, clicks, sold) for key in table}
     before: dict = defaultdict(int)
     for (owner, month), (n,) in products.items():
-        if month and month < keys[0]:
+        if month == EARLIER:
             before[owner] += int(n)
     result = {}
     for owner in owners:

@@ -41,8 +41,8 @@ from functools import cache as remembered
 
 from sqlalchemy import (
     Float,
+    Integer,
     String,
-    and_,
     case,
     cast,
     func,
@@ -405,12 +405,18 @@ def kim_activity(f: StatsFilter, today: date,
     if since is not None:
         relayed = relayed.where(Relay.created_at >= since)
     relayed = relayed.group_by(Relay.group_id).subquery("relayed")
+    # Counted per business group first, from the index of published products alone.
+    published = (
+        select(Product.business_group_id, func.count().label("n"))
+        .where(Product.published.is_(True))
+        .group_by(Product.business_group_id)
+        .subquery("published")
+    )
     business = (
         select(BusinessGroup.kim_group_id.label("group_id"),
-               func.count(func.distinct(BusinessGroup.id)).label("groups"),
-               func.count(Product.id).label("products"))
-        .outerjoin(Product, and_(Product.business_group_id == BusinessGroup.id,
-                                 Product.published.is_(True)))
+               func.count().label("groups"),
+               cast(func.coalesce(func.sum(published.c.n), 0), Integer).label("products"))
+        .outerjoin(published, published.c.business_group_id == BusinessGroup.id)
         .group_by(BusinessGroup.kim_group_id)
         .subquery("business")
     )
