@@ -468,10 +468,12 @@ def public_figures(f: StatsFilter, today: date) -> PublicFigures:
 
     1. The counts: for the whole regency, the sums of the day rows of the period (each
        breakdown, the KIMs' questions, and the trend's months); for one kecamatan, its
-       thread rows (a few thousand). The KIMs' questions are every question they asked,
-       wherever the villager lives (as `kim_activity` counts them).
-    2. What depends on today: of the questions still open, those past their answer due
-       date (they count as due) and those past their current step's due date (overdue).
+       thread rows (a few thousand). The whole is the sum of its areas. The KIMs'
+       questions are every question they asked, wherever the villager lives (as
+       `kim_activity` counts them). Among the counts: the open questions with a due date.
+    2. What depends on today: of those open questions, the few not due yet (a due date
+       today or later); the others are past their answer due date (they count as due)
+       or past their current step's due date (overdue).
     3. The times: the median (and for the whole, the 90th percentile) of each group, read
        from the indexes that keep the durations in order (`percentile_cont`; on SQLite
        ranks, `percentiles_of`).
@@ -484,33 +486,35 @@ def public_figures(f: StatsFilter, today: date) -> PublicFigures:
     period = _Window(local_date_of(since) if since else None,
                      month_start(today, TREND_MONTHS - 1), today)
     counts = _part_rows(_counts(f, period))
-    opened = _part_rows(_open_counts(f, period))
+    ahead = _part_rows(_not_due_yet(f, period))
     times = _part_rows(_times(f, period))
+    whole = {name: sum(int(row[name] or 0) for (part, _key), row in counts.items()
+                       if part == "area") for name in _COUNTED}
+    counts[("overall", None)] = {"name": "", **whole}
     parts: dict[str, dict[object, Figures]] = {}
     for (part, key), row in counts.items():
+        later = ahead.get((part, key)) or {}
         item = Figures(
             key=key, label=row["name"] or "", total=int(row["total"] or 0),
             rejected=int(row["rejected"] or 0), answered=int(row["answered"] or 0),
-            due_total=int(row["answered_due"] or 0), on_time=int(row["on_time"] or 0),
-            rating_count=int(row["rating_count"] or 0), waiting=int(row["waiting"] or 0),
+            on_time=int(row["on_time"] or 0), rating_count=int(row["rating_count"] or 0),
+            waiting=int(row["waiting"] or 0),
+            due_total=int(row["answered_due"] or 0) + int(row["open_answer_due"] or 0)
+            - int(later.get("answer") or 0),
+            overdue=int(row["open_step_due"] or 0) - int(later.get("step") or 0),
         )
         if item.rating_count:
             item.rating_avg = int(row["rating_sum"]) / item.rating_count
-        late = opened.get((part, key))
-        if late is not None:
-            item.due_total += int(late["past_due"] or 0)
-            item.overdue = int(late["overdue"] or 0)
         answer = times.get((part, key))
         if answer is not None:
             item.answer_median = _number(answer["p50"])
             if part == "overall":
                 item.answer_p90 = _number(answer["p90"])
         parts.setdefault(part, {})[key] = item
-    overall = parts.get("overall", {}).get(None)
-    if overall is None or not overall.total:
+    overall = parts["overall"][None]
+    if not overall.total:
         overall = Figures()
     else:
-        overall.label = ""
         first = times.get(("first", None))
         if first is not None:
             overall.first_median, overall.first_p90 = _number(first["p50"]), _number(first["p90"])
@@ -575,24 +579,23 @@ def _names(part: str, f: StatsFilter):
     return None
 
 
+_COUNTED = ("total", *tally.SUMMED, "rating_sum", "rating_count")
+
+
 def _counts(f: StatsFilter, w: _Window):
-    """One row per part and key: the counts that do not depend on today."""
+    """One row per part and key: the counts that do not depend on today (no "overall":
+    the whole is the sum of its areas)."""
     t = ThreadFigure
     d = DayFigure
     branches = []
 
-    def branch(part, source, key, where, sums):
-        grouped = select((key if key is not None else literal(None)).label("key"), *sums
-                         ).where(*where)
-        if key is not None:
-            grouped = grouped.group_by(key)
-        grouped = grouped.subquery(f"counted_{part}")
+    def branch(part, key, where, sums):
+        grouped = (select(key.label("key"), *sums).where(*where).group_by(key)
+                   .subquery(f"counted_{part}"))
         named = _names(part, f)
-        columns = [literal(part).label("part"), _key(grouped.c.key if key is not None else None
-                                                     ).label("key"),
-                   (named[2] if named else cast(null(), String)).label("name"),
-                   *(grouped.c[name] for name in _COUNTED)]
-        stmt = select(*columns).select_from(grouped)
+        stmt = select(literal(part).label("part"), _key(grouped.c.key).label("key"),
+                      (named[2] if named else cast(null(), String)).label("name"),
+                      *(grouped.c[name] for name in _COUNTED)).select_from(grouped)
         if named:
             stmt = stmt.outerjoin(named[0], named[1] == grouped.c.key)
         branches.append(stmt)
@@ -606,26 +609,20 @@ def _counts(f: StatsFilter, w: _Window):
                 func.sum(t.rating).label("rating_sum"), func.count(t.rating).label("rating_count")]
     in_period = [] if w.since is None else [d.day >= w.since]
     # The KIMs' questions: every one they asked, from the whole regency's day rows.
-    branch("kim", d, d.kim_id, [d.dimension == "kim", *in_period], day_sums)
+    branch("kim", d.kim_id, [d.dimension == "kim", *in_period], day_sums)
     if f.kecamatan:
         here = [t.district_code == f.kecamatan]
         period_rows = [*here, *([] if w.since is None else [t.day >= w.since])]
-        branch("overall", t, None, period_rows, row_sums)
-        branch("area", t, _area(f, t), period_rows, row_sums)
-        branch("category", t, t.category_id, period_rows, row_sums)
-        branch("agency", t, t.agency_id, period_rows, row_sums)
-        branch("month", t, t.month, [*here, t.day >= w.trend], row_sums)
+        branch("area", _area(f, t), period_rows, row_sums)
+        branch("category", t.category_id, period_rows, row_sums)
+        branch("agency", t.agency_id, period_rows, row_sums)
+        branch("month", t.month, [*here, t.day >= w.trend], row_sums)
     else:
-        areas = [d.dimension == "kecamatan"]
-        branch("overall", d, None, [*areas, *in_period], day_sums)
-        branch("area", d, d.district_code, [*areas, *in_period], day_sums)
-        branch("category", d, d.category_id, [d.dimension == "kategori", *in_period], day_sums)
-        branch("agency", d, d.agency_id, [d.dimension == "instansi", *in_period], day_sums)
-        branch("month", d, d.month, [*areas, d.day >= w.trend], day_sums)
+        branch("area", d.district_code, [d.dimension == "kecamatan", *in_period], day_sums)
+        branch("category", d.category_id, [d.dimension == "kategori", *in_period], day_sums)
+        branch("agency", d.agency_id, [d.dimension == "instansi", *in_period], day_sums)
+        branch("month", d.month, [d.dimension == "kecamatan", d.day >= w.trend], day_sums)
     return union_all(*branches)
-
-
-_COUNTED = ("total", *tally.SUMMED, "rating_sum", "rating_count")
 
 
 def _breakdowns(f: StatsFilter, w: _Window):
@@ -639,28 +636,29 @@ def _breakdowns(f: StatsFilter, w: _Window):
             ("month", t.month, [*here, t.month >= f"{w.trend:%Y-%m}"])]
 
 
-def _open_counts(f: StatsFilter, w: _Window):
-    """Of the questions still open, per part and key: those past their answer due date
-    (then due, and late) and those whose current step is overdue
-    (`lifecycle.overdue_clause`, on the stored due date). The open rows are read once
-    (a CTE), then grouped per part."""
+def _not_due_yet(f: StatsFilter, w: _Window):
+    """Of the open questions, per part and key, those not due yet: their answer due date
+    (`answer`) or their current step's due date (`step`, `lifecycle.overdue_clause`) is
+    today or later. The counts hold every open question with a due date; the others are
+    past it. These are the questions of the last working days, read through the two
+    due-date indexes (a CTE), then grouped per part."""
     t = ThreadFigure
     lower = None if w.since is None else min(w.since, w.trend)
     rows = select(
         t.day, t.month, t.district_code, t.village_code, t.category_id, t.agency_id,
-        case((t.open_due_on < w.today, 1), else_=0).label("past_due"),
-        case((t.due_on < w.today, 1), else_=0).label("overdue"),
-    ).where(or_(t.open_due_on.is_not(None), t.due_on.is_not(None)),
+        case((t.open_due_on >= w.today, 1), else_=0).label("answer"),
+        case((t.due_on >= w.today, 1), else_=0).label("step"),
+    ).where(or_(t.open_due_on >= w.today, t.due_on >= w.today),
             *([t.district_code == f.kecamatan] if f.kecamatan else []),
-            *([] if lower is None else [t.day >= lower])).cte("open_rows")
+            *([] if lower is None else [t.day >= lower])).cte("not_due_rows")
     in_period = [] if w.since is None else [rows.c.day >= w.since]
     keys = {"overall": None, "area": _area(f, rows.c), "category": rows.c.category_id,
             "agency": rows.c.agency_id, "month": rows.c.month}
     branches = []
     for part, key in keys.items():
         stmt = select(literal(part).label("part"), _key(key).label("key"),
-                      func.sum(rows.c.past_due).label("past_due"),
-                      func.sum(rows.c.overdue).label("overdue")
+                      func.sum(rows.c.answer).label("answer"),
+                      func.sum(rows.c.step).label("step"),
                       ).where(*([rows.c.day >= w.trend] if part == "month" else in_period))
         branches.append(stmt.group_by(key) if key is not None else stmt)
     return union_all(*branches)
