@@ -41,7 +41,7 @@ from kim_app.models import (
 )
 from kim_app.stats import charts
 from kim_app.stats.sql import month_of
-from kim_app.templating import rupiah
+from kim_app.templating import date_filter, rupiah
 
 TREND_MONTHS = 12
 
@@ -217,19 +217,26 @@ def breakdown(scope: Scope, by: str, since: date | None, today: date,
 def breakdowns(scope: Scope, since: date | None, today: date,
                kim_labels: dict) -> tuple[list[Totals], list[Totals]]:
     """Both breakdowns from the same three queries (grouped by KIM and sector together,
-    a few dozen rows, added up here)."""
-    tables = _measured(scope, "kim_sector", since, today)
+    a row per KIM and sector it has, added up here)."""
+    products, clicks, sold = _measured(scope, "kim_sector", since, today)
     per_kim = {key: Totals(key=key, label=label) for key, label in kim_labels.items()}
     per_sector = {sector: Totals(key=sector, label=sector.value) for sector in ProductCategory}
-    names = ("products", "clicks", "sales")
-    for table, fields in zip(tables, (names[:1], names[1:2], ("sales", "amount")),
-                             strict=True):
-        for (kim_id, sector), numbers in table.items():
-            for item in (per_kim.get(kim_id), per_sector.get(sector)):
-                if item is None:
-                    continue
-                for name, value in zip(fields, numbers, strict=True):
-                    setattr(item, name, getattr(item, name) + int(value))
+
+    def owners(key) -> list[Totals]:
+        kim_id, sector = key
+        return [item for item in (per_kim.get(kim_id), per_sector.get(sector))
+                if item is not None]
+
+    for key, (count,) in products.items():
+        for item in owners(key):
+            item.products += int(count)
+    for key, (count,) in clicks.items():
+        for item in owners(key):
+            item.clicks += int(count)
+    for key, (count, amount) in sold.items():
+        for item in owners(key):
+            item.sales += int(count)
+            item.amount += int(amount)
     return _largest_first(list(per_kim.values())), _largest_first(list(per_sector.values()))
 
 
@@ -258,11 +265,23 @@ def monthly_breakdown(scope: Scope, by: str, today: date,
     return result
 
 
+def table(items: list[Totals]) -> dict:
+    """A table of totals as the templates show it (`figure_rows`): (label, totals) rows,
+    and their sum."""
+    return {"rows": [(item.label, item) for item in items],
+            "total": Totals(products=sum(item.products for item in items),
+                            clicks=sum(item.clicks for item in items),
+                            sales=sum(item.sales for item in items),
+                            amount=sum(item.amount for item in items))}
+
+
 def month_charts(items: list[Month]) -> dict:
-    """What the monthly section draws: order clicks as columns, rupiah as a line."""
+    """What the monthly section draws: order clicks as columns, rupiah as a line, and the
+    table's rows (the month as the reader says it)."""
     labels = [format_date(item.month, "MMM") for item in items]
     return {
         "months": items,
+        "rows": [(date_filter(item.month, "MMMM yyyy"), item.totals) for item in items],
         "clicks": charts.columns([(label, item.totals.clicks, item.totals.clicks)
                                   for label, item in zip(labels, items, strict=True)]),
         "amount": charts.line([(label, item.totals.amount, rupiah(item.totals.amount))
