@@ -11,7 +11,8 @@ cache's copies in this process, the figure cache's generation and every `functoo
 of the app (formatted numbers and dates …) — and one GET of `/statistik?periode=…` is
 timed, with a browser's `Accept-Encoding` (the page is compressed as a browser gets it):
 wall clock, the CPU of this process (Python) and of the PostgreSQL backends it used
-(`/proc`; parallel query workers come and go and are not counted), and the statements run.
+(`/proc`; parallel query workers come and go and are not counted: `--no-parallel` plans
+none), and the statements run.
 The table shows the median and, in brackets, the min–max of the runs.
 
 Then one more cold request of `--explain-period` is recorded statement by statement
@@ -43,8 +44,10 @@ PERIODS = ("30h", "90h", "12b", "semua")
 PATH = "/statistik"
 
 
-def build_app(database_url: str):
-    """The app as `wsgi` builds it, on `database_url`, with read-only connections."""
+def build_app(database_url: str, *, parallel: bool = True):
+    """The app as `wsgi` builds it, on `database_url`, with read-only connections
+    (without `parallel`, PostgreSQL plans no parallel workers: the backend's CPU is then
+    all the database's work)."""
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
     from kim_app import create_app
@@ -52,11 +55,12 @@ def build_app(database_url: str):
 
     config = config_for_environment(str(ROOT / "instance"))
     if config.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+        options = ["-c default_transaction_read_only=on",
+                   f"-c statement_timeout={config.DB_STATEMENT_TIMEOUT_MS}"]
+        if not parallel:
+            options.append("-c max_parallel_workers_per_gather=0")
         config.SQLALCHEMY_ENGINE_OPTIONS = {
-            **config.SQLALCHEMY_ENGINE_OPTIONS,
-            "connect_args": {"options": "-c default_transaction_read_only=on "
-                                        f"-c statement_timeout={config.DB_STATEMENT_TIMEOUT_MS}"},
-        }
+            **config.SQLALCHEMY_ENGINE_OPTIONS, "connect_args": {"options": " ".join(options)}}
     return create_app(config)
 
 
@@ -242,8 +246,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="the period whose statements are printed")
     parser.add_argument("--kecamatan", default="", help="a kecamatan code (default: all)")
     parser.add_argument("--json", action="store_true", help="the samples as JSON too")
+    parser.add_argument("--no-parallel", action="store_true",
+                        help="no parallel query: the PostgreSQL CPU column is all of it")
     args = parser.parse_args(argv)
-    app = build_app(LARGE_URL)
+    app = build_app(LARGE_URL, parallel=not args.no_parallel)
     load = os.getloadavg()
     print(f"cold {PATH}, {args.runs} runs per period, load average {load[0]:.1f}",
           file=sys.stderr)
@@ -251,6 +257,8 @@ def main(argv: list[str] | None = None) -> None:
                       progress=lambda line: print(line, file=sys.stderr))
     statements = statements_of(app, args.explain_period, args.kecamatan)
     scope = f"kecamatan {args.kecamatan}" if args.kecamatan else "the whole regency"
+    if args.no_parallel:
+        scope += ", no parallel query"
     print(f"Cold `{PATH}`, {scope}: median (min–max) of {args.runs} runs, in-process, "
           f"load average {load[0]:.1f} → {os.getloadavg()[0]:.1f}\n")
     print(table(samples))
