@@ -7,7 +7,8 @@ is counted, the two measured durations, and the two due dates that "today" is co
 when the page is computed (with a flag each saying it is set: the day sums count the open
 questions, and only those not due yet are read row by row). Its indexes hold the durations
 in order per breakdown, so the median and 90th percentile of a group are read in index
-order instead of sorted.
+order instead of sorted; flags saying a duration was measured let the day sums count a
+group's durations, and its percentiles are then read at their ranks in that order.
 
 `DayFigure` adds those rows up per day and breakdown (kecamatan, category, agency, KIM) for
 the whole regency: a year of figures is then a few thousand sums instead of every thread.
@@ -73,6 +74,9 @@ class ThreadFigure(db.Model):
     # 1 when the due date below is set: the open questions, due or not due yet.
     open_answer_due: Mapped[int] = mapped_column(SmallInteger)
     open_step_due: Mapped[int] = mapped_column(SmallInteger)
+    # 1 when the duration below is measured: how many a group's percentiles rank.
+    first_timed: Mapped[int] = mapped_column(SmallInteger)
+    answer_timed: Mapped[int] = mapped_column(SmallInteger)
     rating: Mapped[int | None] = mapped_column(SmallInteger)
     # Compared with today when the figures are computed: the answer due date of a question
     # not answered yet (nor rejected), and the current step's due date (`Thread.due_on`).
@@ -103,5 +107,7 @@ class DayFigure(db.Model):
     waiting: Mapped[int] = mapped_column(Integer)
     open_answer_due: Mapped[int] = mapped_column(Integer)
     open_step_due: Mapped[int] = mapped_column(Integer)
+    first_timed: Mapped[int] = mapped_column(Integer)
+    answer_timed: Mapped[int] = mapped_column(Integer)
     rating_sum: Mapped[int] = mapped_column(Integer)
     rating_count: Mapped[int] = mapped_column(Integer)

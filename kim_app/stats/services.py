@@ -34,12 +34,14 @@ hidden, because with so few questions they could describe one person's private q
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache as remembered
 
 from sqlalchemy import (
+    ARRAY,
     Float,
     Integer,
     String,
@@ -51,6 +53,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.orm import aliased
@@ -487,7 +490,7 @@ def public_figures(f: StatsFilter, today: date) -> PublicFigures:
                      month_start(today, TREND_MONTHS - 1), today)
     counts = _part_rows(_counts(f, period))
     ahead = _part_rows(_not_due_yet(f, period))
-    times = _part_rows(_times(f, period))
+    times = _times(f, period, counts)
     whole = {name: sum(int(row[name] or 0) for (part, _key), row in counts.items()
                        if part == "area") for name in _COUNTED}
     counts[("overall", None)] = {"name": "", **whole}
@@ -664,9 +667,23 @@ def _not_due_yet(f: StatsFilter, w: _Window):
     return union_all(*branches)
 
 
-def _times(f: StatsFilter, w: _Window):
-    """Median (and 90th percentile) of the time to answer per part and key, and of the
-    time to first response for the whole ("first")."""
+# Periods whose whole-regency percentiles are read at their ranks (`_at_ranks`): most of
+# each group's durations are in them. Shorter ones sort their few durations.
+_RANKED_PERIODS = frozenset({"12b", "semua"})
+
+
+def _times(f: StatsFilter, w: _Window, counts: dict) -> dict[tuple[str, object], dict]:
+    """{(part, key): {"p50": …, "p90": …}}: the median (and for the whole, the 90th
+    percentile) of the time to answer per part and key, and of the time to first response
+    for the whole ("first"), in one query.
+
+    For the whole regency the day sums count each group's durations (`counts`), so a
+    percentile's ranks are known before any duration is read: its value is read at that
+    rank of the index that holds the group's durations in order, walking half of them (a
+    tenth, from the top, for the 90th percentile) and sorting none (`_at_ranks`), for the
+    trend's months and for the long periods. Otherwise each group's durations are handed
+    to `percentile_cont` in index order; on SQLite they are ranked (`percentiles_of`). The
+    values are the same: `percentile_cont`'s linear interpolation between two ranks."""
     t = ThreadFigure
     measures = [("first", None, t.first_seconds, _breakdowns(f, w)[0][2])]
     measures += [(part, key, t.answer_seconds, where) for part, key, where in _breakdowns(f, w)]
@@ -676,28 +693,117 @@ def _times(f: StatsFilter, w: _Window):
                    value.label("seconds")).where(value.is_not(None), *where)
             for part, key, value, where in measures)).subquery("durations")
         ranked = percentiles_of(durations, durations.c.seconds, PERCENTILES).subquery("ranked")
-        return select(ranked.c.measure.label("part"), ranked.c.key, ranked.c.p50, ranked.c.p90)
-    branches = []
+        return _part_rows(select(ranked.c.measure.label("part"), ranked.c.key,
+                                 ranked.c.p50, ranked.c.p90))
+    branches, wanted = [], {}
     for part, key, value, where in measures:
         present = [value.is_not(None), *where]
-        if key is None:
+        if not f.kecamatan and (part == "month" or f.period in _RANKED_PERIODS):
+            branches += _at_ranks(part, key, value, present, counts, wanted)
+        elif key is None:
             # percentile_cont sorts what it is given; handed over in index order, the sort
             # finds it sorted (an aggregate without GROUP BY would read the table as it
             # lies and sort every duration).
             ordered = select(value.label("seconds")).where(*present).order_by(value
                                                                               ).subquery()
-            branches.append(select(
-                literal(part).label("part"), _key(None).label("key"),
-                func.percentile_cont(0.5).within_group(ordered.c.seconds).label("p50"),
-                func.percentile_cont(0.9).within_group(ordered.c.seconds).label("p90")))
+            branches.append(_time_row(
+                part, None,
+                func.percentile_cont(0.5).within_group(ordered.c.seconds),
+                func.percentile_cont(0.9).within_group(ordered.c.seconds)))
+        else:
+            # Each group is read from an index in the measure's order (`ThreadFigure`).
+            branches.append(_time_row(
+                part, key, func.percentile_cont(0.5).within_group(value)).where(
+                *present).group_by(key))
+    result: dict[tuple[str, object], dict] = {}
+    found: dict[tuple, list[float]] = {}
+    rows = db.session.execute(union_all(*branches)).mappings() if branches else ()
+    for row in rows:
+        key = row["key"]
+        if key is not None and row["part"] in _ID_PARTS:
+            key = int(key)
+        if row["wanted"] is None:
+            result[(row["part"], key)] = {"p50": row["p50"], "p90": row["p90"]}
+        else:
+            found.setdefault((row["part"], key, row["wanted"]), []).append(row["seconds"])
+    for (part, key, name), position in wanted.items():
+        result.setdefault((part, key), {"p50": None, "p90": None})[name] = _between(
+            sorted(found.get((part, key, name), ())), position)
+    return result
+
+
+def _time_row(part: str, key, p50=None, p90=None, *, wanted=None, seconds=None):
+    """A row of the times' union: (part, key, p50, p90) from `percentile_cont`, or
+    (part, key, the percentile wanted, a duration at one of its ranks)."""
+    def number(value):
+        return cast(null(), Float) if value is None else value
+
+    return select(literal(part).label("part"), _key(key).label("key"),
+                  number(p50).label("p50"), number(p90).label("p90"),
+                  (literal(wanted) if wanted else cast(null(), String)).label("wanted"),
+                  number(seconds).label("seconds"))
+
+
+def _at_ranks(part: str, key, value, where: list, counts: dict, wanted: dict) -> list:
+    """The durations at the ranks a group's percentiles lie between (`wanted` notes each
+    group's position), read in the order of the index on (key, measure): for each group
+    (an `unnest` of the keys with their offsets, a LATERAL walk of the index) the two
+    values from the lower rank on; for the 90th percentile of the whole, from the top."""
+    measure = "first_timed" if part == "first" else "answer_timed"
+    counted = "area" if part in ("first", "overall") else part
+    sizes = {group: int(row[measure] or 0) for (name, group), row in counts.items()
+             if name == counted}
+    if key is None:
+        sizes = {None: sum(sizes.values())}
+    percentiles = (50, 90) if key is None else (50,)
+    branches = []
+    for pct in percentiles:
+        offsets = {}
+        for group, size in sizes.items():
+            if size:
+                position = pct / 100 * (size - 1)  # as percentile_cont computes it
+                wanted[(part, group, f"p{pct}")] = position
+                offsets[group] = math.floor(position)
+        if not offsets:
             continue
-        # Each group is read from an index in the measure's order (`ThreadFigure`).
-        branches.append(select(
-            literal(part).label("part"), _key(key).label("key"),
-            func.percentile_cont(0.5).within_group(value).label("p50"),
-            cast(null(), Float).label("p90"),
-        ).where(*present).group_by(key))
-    return union_all(*branches)
+        name = f"p{pct}"
+        if key is None:
+            (lower,) = offsets.values()
+            size = sizes[None]
+            ordered = select(value.label("seconds")).where(*where)
+            if pct > 50:  # from the top: the two values below and at the rank above
+                ordered = ordered.order_by(value.desc()).offset(max(size - 2 - lower, 0))
+            else:
+                ordered = ordered.order_by(value).offset(lower)
+            ordered = ordered.limit(2).subquery(f"{part}_{name}")
+            branches.append(_time_row(part, None, wanted=name, seconds=ordered.c.seconds))
+            continue
+        if None in offsets:  # no agency yet: the index's NULL group, on its own
+            ordered = (select(value.label("seconds")).where(key.is_(None), *where)
+                       .order_by(value).offset(offsets.pop(None)).limit(2)
+                       .subquery(f"{part}_unassigned"))
+            branches.append(_time_row(part, None, wanted=name, seconds=ordered.c.seconds))
+        if not offsets:
+            continue
+        keys = func.unnest(literal(list(offsets), ARRAY(key.type)),
+                           literal(list(offsets.values()), ARRAY(Integer))
+                           ).table_valued("key", "skip").render_derived(name=f"{part}_groups")
+        ordered = (select(value.label("seconds")).where(key == keys.c.key, *where)
+                   .order_by(value).offset(keys.c.skip).limit(2).lateral(f"{part}_ranks"))
+        branches.append(_time_row(part, keys.c.key, wanted=name, seconds=ordered.c.seconds)
+                        .select_from(keys).join(ordered, true()))
+    return branches
+
+
+def _between(values: list[float], position: float) -> float | None:
+    """`percentile_cont` from the values at the ranks `position` lies between (rows
+    counted from 0): the lower one, plus the fraction of the way to the upper one."""
+    if not values:
+        return None
+    lower = math.floor(position)
+    if math.ceil(position) == lower or len(values) == 1:
+        return values[0]
+    return values[0] + (position - lower) * (values[1] - values[0])
 
 
 class FigureCache:

@@ -1,12 +1,16 @@
-"""statistics: the open questions with a due date counted in the day sums
+"""statistics: the open questions with a due date, and the measured durations, counted in
+the day sums
 
 `/statistik` read every open question's row (24,930 of 100,000 threads at the benchmark's
 large data) to compare its due dates with today. The rows now say whether a question is
 open with an answer due date (`open_answer_due`) and with a step due date
 (`open_step_due`), the day sums add them up, and only the questions not due yet (a due
 date today or later: 454 rows there) are read, through an index on each due date, instead
-of the covering index of every open question. The day sums are added up again from the
-thread rows, with the SQL of `kim_app/stats/tally.py` as it stands at this revision.
+of the covering index of every open question. They also say whether the time to the first
+response and to the answer were measured (`first_timed`, `answer_timed`): the day sums
+then give the number of durations of every group, and its percentiles are read at their
+ranks in index order. The day sums are added up again from the thread rows, with the SQL
+of `kim_app/stats/tally.py` as it stands at this revision.
 
 Revision ID: f6c1d2e3b4a5
 Revises: e5b0c1d2a3f4
@@ -23,9 +27,10 @@ down_revision = 'e5b0c1d2a3f4'
 branch_labels = None
 depends_on = None
 
-_FLAGS = ('open_answer_due', 'open_step_due')
+_FLAGS = ('open_answer_due', 'open_step_due', 'first_timed', 'answer_timed')
 _OPEN = 'open_due_on IS NOT NULL OR due_on IS NOT NULL'
-_SUMMED = "rejected, answered, answered_due, on_time, waiting, open_answer_due, open_step_due"
+_SUMMED = ("rejected, answered, answered_due, on_time, waiting, open_answer_due, open_step_due, "
+           "first_timed, answer_timed")
 
 
 def upgrade():
@@ -45,7 +50,9 @@ def upgrade():
     op.execute("""
         UPDATE thread_figure
         SET open_answer_due = CASE WHEN open_due_on IS NOT NULL THEN 1 ELSE 0 END,
-            open_step_due = CASE WHEN due_on IS NOT NULL THEN 1 ELSE 0 END
+            open_step_due = CASE WHEN due_on IS NOT NULL THEN 1 ELSE 0 END,
+            first_timed = CASE WHEN first_seconds IS NOT NULL THEN 1 ELSE 0 END,
+            answer_timed = CASE WHEN answer_seconds IS NOT NULL THEN 1 ELSE 0 END
     """)
     op.execute("DELETE FROM thread_figure_day")
     for dimension, key in (("kecamatan", "district_code"), ("kategori", "category_id"),
@@ -56,8 +63,8 @@ def upgrade():
                 rating_sum, rating_count)
             SELECT day, month, '{dimension}', {key}, count(*), sum(rejected),
                 sum(answered), sum(answered_due), sum(on_time), sum(waiting),
-                sum(open_answer_due), sum(open_step_due), coalesce(sum(rating), 0),
-                count(rating)
+                sum(open_answer_due), sum(open_step_due), sum(first_timed),
+                sum(answer_timed), coalesce(sum(rating), 0), count(rating)
             FROM thread_figure {only}
             GROUP BY day, month, {key}
         """)
