@@ -598,7 +598,9 @@ def _counts(f: StatsFilter, w: _Window):
         named = _names(part, f)
         stmt = select(literal(part).label("part"), _key(grouped.c.key).label("key"),
                       (named[2] if named else cast(null(), String)).label("name"),
-                      *(grouped.c[name] for name in _COUNTED)).select_from(grouped)
+                      *(grouped.c[name] if name in grouped.c else cast(null(), Integer
+                                                                        ).label(name)
+                        for name in _COUNTED)).select_from(grouped)
         if named:
             stmt = stmt.outerjoin(named[0], named[1] == grouped.c.key)
         branches.append(stmt)
@@ -611,8 +613,9 @@ def _counts(f: StatsFilter, w: _Window):
                 *(func.sum(getattr(t, name)).label(name) for name in tally.SUMMED),
                 func.sum(t.rating).label("rating_sum"), func.count(t.rating).label("rating_count")]
     in_period = [] if w.since is None else [d.day >= w.since]
-    # The KIMs' questions: every one they asked, from the whole regency's day rows.
-    branch("kim", d.kim_id, [d.dimension == "kim", *in_period], day_sums)
+    # The KIMs' questions: every one they asked, from the whole regency's day rows (only
+    # how many: the KIM activity shows no more).
+    branch("kim", d.kim_id, [d.dimension == "kim", *in_period], day_sums[:1])
     if f.kecamatan:
         here = [t.district_code == f.kecamatan]
         period_rows = [*here, *([] if w.since is None else [t.day >= w.since])]
