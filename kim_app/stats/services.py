@@ -684,9 +684,10 @@ def _times(f: StatsFilter, w: _Window, counts: dict) -> dict[tuple[str, object],
     percentile's ranks are known before any duration is read: its value is read at that
     rank of the index that holds the group's durations in order, walking half of them (a
     tenth, from the top, for the 90th percentile) and sorting none (`_at_ranks`), for the
-    trend's months and for the long periods. Otherwise each group's durations are handed
-    to `percentile_cont` in index order; on SQLite they are ranked (`percentiles_of`). The
-    values are the same: `percentile_cont`'s linear interpolation between two ranks."""
+    trend's months and for the long periods. Otherwise (a short period, a kecamatan) the
+    period's durations are read once and each group's are sorted by `percentile_cont`; on
+    SQLite they are ranked (`percentiles_of`). The values are the same:
+    `percentile_cont`'s linear interpolation between two ranks."""
     t = ThreadFigure
     measures = [("first", None, t.first_seconds, _breakdowns(f, w)[0][2])]
     measures += [(part, key, t.answer_seconds, where) for part, key, where in _breakdowns(f, w)]
@@ -699,25 +700,31 @@ def _times(f: StatsFilter, w: _Window, counts: dict) -> dict[tuple[str, object],
         return _part_rows(select(ranked.c.measure.label("part"), ranked.c.key,
                                  ranked.c.p50, ranked.c.p90))
     branches, wanted = [], {}
+    # The period's durations read once, for the groups that sort theirs.
+    timed = select(t.district_code, t.village_code, t.category_id, t.agency_id,
+                   t.first_seconds, t.answer_seconds).where(
+        *measures[0][3], or_(t.first_seconds.is_not(None), t.answer_seconds.is_not(None))
+    ).cte("timed")
     for part, key, value, where in measures:
-        present = [value.is_not(None), *where]
         if not f.kecamatan and (part == "month" or f.period in _RANKED_PERIODS):
-            branches += _at_ranks(part, key, value, present, counts, wanted)
-        elif key is None:
-            # percentile_cont sorts what it is given; handed over in index order, the sort
-            # finds it sorted (an aggregate without GROUP BY would read the table as it
-            # lies and sort every duration).
-            ordered = select(value.label("seconds")).where(*present).order_by(value
-                                                                              ).subquery()
-            branches.append(_time_row(
-                part, None,
-                func.percentile_cont(0.5).within_group(ordered.c.seconds),
-                func.percentile_cont(0.9).within_group(ordered.c.seconds)))
-        else:
-            # Each group is read from an index in the measure's order (`ThreadFigure`).
+            branches += _at_ranks(part, key, value, [value.is_not(None), *where], counts,
+                                  wanted)
+        elif part == "month":
+            # A kecamatan's months, each read from the (month, measure) index in order.
             branches.append(_time_row(
                 part, key, func.percentile_cont(0.5).within_group(value)).where(
-                *present).group_by(key))
+                value.is_not(None), *where).group_by(key))
+        else:
+            seconds = timed.c[value.name]
+            middle = func.percentile_cont(0.5).within_group(seconds)
+            if key is None:
+                branches.append(_time_row(
+                    part, None, middle, func.percentile_cont(0.9).within_group(seconds)
+                ).where(seconds.is_not(None)))
+            else:
+                group = timed.c[key.name]
+                branches.append(_time_row(part, group, middle).where(
+                    seconds.is_not(None)).group_by(group))
     result: dict[tuple[str, object], dict] = {}
     found: dict[tuple, list[float]] = {}
     rows = db.session.execute(union_all(*branches)).mappings() if branches else ()
