@@ -689,8 +689,10 @@ def _times(f: StatsFilter, w: _Window, counts: dict) -> dict[tuple[str, object],
     SQLite they are ranked (`percentiles_of`). The values are the same:
     `percentile_cont`'s linear interpolation between two ranks."""
     t = ThreadFigure
-    measures = [("first", None, t.first_seconds, _breakdowns(f, w)[0][2])]
-    measures += [(part, key, t.answer_seconds, where) for part, key, where in _breakdowns(f, w)]
+    groups = _breakdowns(f, w)
+    period = groups[0][2]  # the whole's conditions: the period (and kecamatan)
+    measures = [("first", None, t.first_seconds, period)]
+    measures += [(part, key, t.answer_seconds, where) for part, key, where in groups]
     if db.session.get_bind().dialect.name != "postgresql":
         durations = union_all(*(
             select(_key(key).label("key"), literal(part).label("measure"),
@@ -703,7 +705,7 @@ def _times(f: StatsFilter, w: _Window, counts: dict) -> dict[tuple[str, object],
     # The period's durations read once, for the groups that sort theirs.
     timed = select(t.district_code, t.village_code, t.category_id, t.agency_id,
                    t.first_seconds, t.answer_seconds).where(
-        *measures[0][3], or_(t.first_seconds.is_not(None), t.answer_seconds.is_not(None))
+        *period, or_(t.first_seconds.is_not(None), t.answer_seconds.is_not(None))
     ).cte("timed")
     for part, key, value, where in measures:
         if not f.kecamatan and (part == "month" or f.period in _RANKED_PERIODS):
@@ -781,7 +783,7 @@ def _at_ranks(part: str, key, value, where: list, counts: dict, wanted: dict) ->
             (lower,) = offsets.values()
             size = sizes[None]
             ordered = select(value.label("seconds")).where(*where)
-            if pct > 50:  # from the top: the two values below and at the rank above
+            if pct > 50:  # from the top, down to the two values around the position
                 ordered = ordered.order_by(value.desc()).offset(max(size - 2 - lower, 0))
             else:
                 ordered = ordered.order_by(value).offset(lower)
