@@ -1,6 +1,6 @@
 """What the KIM business groups do, per month: products listed, order clicks, sales
-recorded and their total in rupiah. Computed in the database (GROUP BY), three queries for
-a scope and a grouping whatever the amount of data.
+recorded and their total in rupiah. Computed in the database (GROUP BY), one query for a
+scope and a grouping whatever the amount of data.
 
 Definitions (the pages say them in words too):
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from flask_babel import format_date
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import Integer, case, cast, func, literal, null, select, union_all
 
 from kim_app.business.labels import category_label
 from kim_app.common.workdays import JAKARTA, local_date
@@ -122,59 +122,66 @@ _GROUP_KEYS = {
 }
 
 
-def _grouped(by: str, group_column, moment, sums: list, *where) -> tuple:
-    """(statement, width of its key): the `sums` of a measure's rows per key of `by`.
+# The measures of `_measured`, and how many values each has per key.
+_MEASURES = (("products", 1), ("clicks", 1), ("sold", 2))
+_VALUES = 2
+
+
+def _grouped(kind: str, by: str, group_column, moment, sums: list, *where):
+    """SELECT `kind`, the key of `by`, the `sums` of a measure's rows (padded to `_VALUES`
+    columns, for the union of `_measured`).
 
     The rows are added up per business group (and month) first, and only those sums are
     joined to their business group for its KIM or sector: a few thousand rows instead of
     every product or click. `moment` is the measure's month expression."""
     month = [moment.label("month")] if by.endswith("month") else []
+    padding = [cast(null(), Integer)] * (_VALUES - len(sums))
     owned = _GROUP_KEYS[by]
     if not owned:
-        return select(*month, *sums).where(*where).group_by(*month), len(month)
+        return select(literal(kind), *month, *sums, *padding).where(*where).group_by(*month)
     per_group = (select(group_column.label("group_id"), *month,
                         *(column.label(f"sum_{index}") for index, column in enumerate(sums)))
                  .where(*where).group_by(group_column, *month).subquery("per_group"))
     keys = [getattr(BusinessGroup, name) for name in owned]
     if month:
         keys.append(per_group.c.month)
-    stmt = (select(*keys, *(func.sum(per_group.c[f"sum_{index}"])
-                            for index in range(len(sums))))
+    return (select(literal(kind), *keys,
+                   *(func.sum(per_group.c[f"sum_{index}"]) for index in range(len(sums))),
+                   *padding)
             .join(BusinessGroup, BusinessGroup.id == per_group.c.group_id)
             .group_by(*keys))
-    return stmt, len(keys)
-
-
-def _rows(stmt, width: int) -> dict:
-    result = {}
-    for row in db.session.execute(stmt):
-        key, values = tuple(row[:width]), list(row[width:])
-        result[key[0] if width == 1 else key] = values
-    return result
 
 
 def _measured(scope: Scope, by: str, since: date | None, until: date | None):
-    """{key: [products]}, {key: [clicks]}, {key: [sales, amount]}: three queries. A
-    grouping by month needs `since` and `until`: products are counted per month from
-    `since`'s to `until`'s, those listed before in `EARLIER`."""
+    """{key: [products]}, {key: [clicks]}, {key: [sales, amount]}: one query. A grouping
+    by month needs `since` and `until`: products are counted per month from `since`'s to
+    `until`'s, those listed before in `EARLIER`."""
     product_month = (listed_month(Product.created_at, since, until) if by.endswith("month")
                      else None)
-    products = _grouped(by, Product.business_group_id, product_month, [func.count()],
-                        _in_scope(Product.business_group_id, scope),
-                        Product.published.is_(True), Product.hidden_at.is_(None))
     period = []
     if since is not None:
         period.append((OrderClickDay.day >= since, Sale.sold_on >= since))
     if until is not None:
         period.append((OrderClickDay.day <= until, Sale.sold_on <= until))
-    clicks = _grouped(by, OrderClickDay.business_group_id, month_of(OrderClickDay.day),
-                      [func.coalesce(func.sum(OrderClickDay.clicks), 0)],
-                      _in_scope(OrderClickDay.business_group_id, scope),
-                      *(click for click, _sale in period))
-    sold = _grouped(by, Sale.business_group_id, month_of(Sale.sold_on),
-                    [func.count(Sale.id), func.coalesce(func.sum(Sale.amount), 0)],
-                    _in_scope(Sale.business_group_id, scope), *(sale for _click, sale in period))
-    return _rows(*products), _rows(*clicks), _rows(*sold)
+    measures = union_all(
+        _grouped("products", by, Product.business_group_id, product_month, [func.count()],
+                 _in_scope(Product.business_group_id, scope),
+                 Product.published.is_(True), Product.hidden_at.is_(None)),
+        _grouped("clicks", by, OrderClickDay.business_group_id, month_of(OrderClickDay.day),
+                 [func.coalesce(func.sum(OrderClickDay.clicks), 0)],
+                 _in_scope(OrderClickDay.business_group_id, scope),
+                 *(click for click, _sale in period)),
+        _grouped("sold", by, Sale.business_group_id, month_of(Sale.sold_on),
+                 [func.count(Sale.id), func.coalesce(func.sum(Sale.amount), 0)],
+                 _in_scope(Sale.business_group_id, scope), *(sale for _click, sale in period)))
+    width = len(_GROUP_KEYS[by]) + by.endswith("month")
+    tables: dict[str, dict] = {kind: {} for kind, _count in _MEASURES}
+    counts = dict(_MEASURES)
+    for row in db.session.execute(measures):
+        kind, key = row[0], tuple(row[1:width + 1])
+        tables[kind][key[0] if width == 1 else key] = list(
+            row[width + 1:width + 1 + counts[kind]])
+    return tables["products"], tables["clicks"], tables["sold"]
 
 
 def _total(key, label, products, clicks, sold) -> Totals:
@@ -216,7 +223,7 @@ def breakdown(scope: Scope, by: str, since: date | None, today: date,
 
 def breakdowns(scope: Scope, since: date | None, today: date,
                kim_labels: dict) -> tuple[list[Totals], list[Totals]]:
-    """Both breakdowns from the same three queries (grouped by KIM and sector together,
+    """Both breakdowns from the same query (grouped by KIM and sector together,
     a row per KIM and sector it has, added up here)."""
     products, clicks, sold = _measured(scope, "kim_sector", since, today)
     per_kim = {key: Totals(key=key, label=label) for key, label in kim_labels.items()}
@@ -314,7 +321,7 @@ def active_kims(kecamatan: str | None = None) -> dict[int, str]:
 
 @dataclass
 class PublicBusiness:
-    """The business part of `/statistik`, computed (and cached) together: 7 queries.
+    """The business part of `/statistik`, computed (and cached) together: 3 queries.
     Sector labels are the sector values; pages name them in the reader's language."""
 
     months: list[Month]
@@ -337,7 +344,7 @@ def csv_header() -> list[str]:
 
 def csv_rows(kecamatan: str | None, today: date):
     """Every month of the last 12: all KIMs together, then each KIM, then each sector
-    (those with something to count). 7 queries."""
+    (those with something to count). 4 queries."""
     scope = Scope(kecamatan=kecamatan)
 
     def rows(section: str, name: str, items: list[Totals]):
