@@ -177,7 +177,7 @@ def _measured(scope: Scope, by: str, since: date | None, until: date | None):
     width = len(_GROUP_KEYS[by]) + by.endswith("month")
     tables: dict[str, dict] = {kind: {} for kind, _count in _MEASURES}
     counts = dict(_MEASURES)
-    for row in db.session.execute(measures):
+    for row in db.session.execute(measures).all():
         kind, key = row[0], tuple(row[1:width + 1])
         tables[kind][key[0] if width == 1 else key] = list(
             row[width + 1:width + 1 + counts[kind]])

@@ -444,7 +444,7 @@ def kim_activity(f: StatsFilter, today: date,
     if f.kecamatan:
         stmt = stmt.where(Village.district_code == f.kecamatan)
     kims = []
-    for row in db.session.execute(stmt).mappings():
+    for row in db.session.execute(stmt).mappings().all():
         values = {key: value for key, value in row.items() if key != "id"}
         if counted is not None:
             values["questions"] = counted.get(row["id"], 0)
@@ -553,7 +553,7 @@ _ID_PARTS = frozenset({"category", "agency", "kim"})
 
 def _part_rows(stmt) -> dict[tuple[str, object], dict]:
     result = {}
-    for row in db.session.execute(stmt).mappings():
+    for row in db.session.execute(stmt).mappings().all():
         key = row["key"]
         if key is not None and row["part"] in _ID_PARTS:
             key = int(key)
@@ -729,7 +729,7 @@ def _times(f: StatsFilter, w: _Window, counts: dict) -> dict[tuple[str, object],
                     seconds.is_not(None)).group_by(group))
     result: dict[tuple[str, object], dict] = {}
     found: dict[tuple, list[float]] = {}
-    rows = db.session.execute(union_all(*branches)).mappings() if branches else ()
+    rows = db.session.execute(union_all(*branches)).mappings().all() if branches else ()
     for row in rows:
         key = row["key"]
         if key is not None and row["part"] in _ID_PARTS:
