@@ -127,29 +127,34 @@ _MEASURES = (("products", 1), ("clicks", 1), ("sold", 2))
 _VALUES = 2
 
 
-def _grouped(kind: str, by: str, group_column, moment, sums: list, *where):
+def _grouped(kind: str, by: str, scope: Scope, group_column, moment, sums: list, *where):
     """SELECT `kind`, the key of `by`, the `sums` of a measure's rows (padded to `_VALUES`
-    columns, for the union of `_measured`).
+    columns, for the union of `_measured`), over the business groups of `scope`.
 
-    The rows are added up per business group (and month) first, and only those sums are
-    joined to their business group for its KIM or sector: a few thousand rows instead of
-    every product or click. `moment` is the measure's month expression."""
+    For a KIM or sector the rows are added up per business group (and month) first, and
+    only those sums are joined to their business group, where the scope is applied and
+    the KIM or sector read: a few thousand rows instead of every product or click.
+    `moment` is the measure's month expression."""
     month = [moment.label("month")] if by.endswith("month") else []
     padding = [cast(null(), Integer)] * (_VALUES - len(sums))
     owned = _GROUP_KEYS[by]
     if not owned:
-        return select(literal(kind), *month, *sums, *padding).where(*where).group_by(*month)
+        return (select(literal(kind), *month, *sums, *padding)
+                .where(_in_scope(group_column, scope), *where).group_by(*month))
     per_group = (select(group_column.label("group_id"), *month,
                         *(column.label(f"sum_{index}") for index, column in enumerate(sums)))
                  .where(*where).group_by(group_column, *month).subquery("per_group"))
     keys = [getattr(BusinessGroup, name) for name in owned]
     if month:
         keys.append(per_group.c.month)
-    return (select(literal(kind), *keys,
+    stmt = (select(literal(kind), *keys,
                    *(func.sum(per_group.c[f"sum_{index}"]) for index in range(len(sums))),
                    *padding)
             .join(BusinessGroup, BusinessGroup.id == per_group.c.group_id)
-            .group_by(*keys))
+            .join(KimGroup, KimGroup.id == BusinessGroup.kim_group_id))
+    if scope.kecamatan:
+        stmt = stmt.join(Village, Village.code == KimGroup.village_code)
+    return stmt.where(*scope.where()).group_by(*keys)
 
 
 def _measured(scope: Scope, by: str, since: date | None, until: date | None):
@@ -164,16 +169,15 @@ def _measured(scope: Scope, by: str, since: date | None, until: date | None):
     if until is not None:
         period.append((OrderClickDay.day <= until, Sale.sold_on <= until))
     measures = union_all(
-        _grouped("products", by, Product.business_group_id, product_month, [func.count()],
-                 _in_scope(Product.business_group_id, scope),
-                 Product.published.is_(True), Product.hidden_at.is_(None)),
-        _grouped("clicks", by, OrderClickDay.business_group_id, month_of(OrderClickDay.day),
+        _grouped("products", by, scope, Product.business_group_id, product_month,
+                 [func.count()], Product.published.is_(True), Product.hidden_at.is_(None)),
+        _grouped("clicks", by, scope, OrderClickDay.business_group_id,
+                 month_of(OrderClickDay.day),
                  [func.coalesce(func.sum(OrderClickDay.clicks), 0)],
-                 _in_scope(OrderClickDay.business_group_id, scope),
                  *(click for click, _sale in period)),
-        _grouped("sold", by, Sale.business_group_id, month_of(Sale.sold_on),
+        _grouped("sold", by, scope, Sale.business_group_id, month_of(Sale.sold_on),
                  [func.count(Sale.id), func.coalesce(func.sum(Sale.amount), 0)],
-                 _in_scope(Sale.business_group_id, scope), *(sale for _click, sale in period)))
+                 *(sale for _click, sale in period)))
     width = len(_GROUP_KEYS[by]) + by.endswith("month")
     tables: dict[str, dict] = {kind: {} for kind, _count in _MEASURES}
     counts = dict(_MEASURES)
