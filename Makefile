@@ -49,6 +49,7 @@ bench: install
 	$(BIN)/python -m bench.generate --if-missing large $(BENCH_LARGE_URL)
 	BENCH_SMALL_URL=$(BENCH_SMALL_URL) BENCH_LARGE_URL=$(BENCH_LARGE_URL) \
 		$(BIN)/python -m bench.run $(BENCH_ARGS)
+	BENCH_LARGE_URL=$(BENCH_LARGE_URL) $(BIN)/python -m bench.stats_cold
 	$(BIN)/python -m bench.photo
 
 # Re-extract the translatable strings and update the English catalogue.

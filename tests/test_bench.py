@@ -8,7 +8,7 @@ runner loads answers on it, and that the runner reads wrk and prints its table.
 import pytest
 from sqlalchemy import func, select
 
-from bench import generate
+from bench import generate, stats_cold
 from bench.run import PAGES, PageResult, Run, find_targets, parse_wrk, table
 from kim_app.models import Notification, Post, Product, Thread, User
 
@@ -79,6 +79,24 @@ def test_the_runner_reads_wrk_and_prints_one_table():
     assert lines[2] == ("| /tanya/ | 110.0 (100.0–120.0) | 2000 (2000–2000) | 5.5 % "
                         "| 11.0 (10.0–12.0) | 13.0 (12.0–15.0) | 1.18 | 8.0 (8.0–8.0) | 3 |")
     assert lines[3] == "| /never-loaded | – | – | – | – | – | – | – | – |"
+
+
+def test_cold_statistics_are_computed_afresh_at_every_request(app_factory, db):
+    _build_tiny(db)
+    app = app_factory(RESPONSE_CACHE_SECONDS=30, STATS_CACHE_SECONDS=300)
+
+    samples = stats_cold.measure(app, runs=2)
+
+    assert list(samples) == list(stats_cold.PERIODS)
+    # Every request ran the figures' queries: nothing came from a cache.
+    assert min(sample.queries for items in samples.values() for sample in items) > 5
+    lines = stats_cold.table(samples).splitlines()
+    assert lines[0] == "| period | wall ms | Python CPU ms | PostgreSQL CPU ms | queries |"
+    assert [line.split(" | ")[0] for line in lines[2:]] == [
+        f"| {period}" for period in stats_cold.PERIODS]
+    statements = stats_cold.statements_of(app, "semua")
+    assert any(item.caller.startswith("stats.services: public_figures") for item in statements)
+    assert "slowest" in stats_cold.statement_table(statements, 3)
 
 
 @pytest.mark.real_db  # the counter listens on the app's own engine, not the tests' shared one

@@ -96,7 +96,7 @@ def test_figures_take_the_same_queries_whatever_the_data(app):
 
     before = queries()
     impact_fixtures.build()
-    assert queries() == before == 6
+    assert queries() == before == 2
 
 
 # --- recording sales -----------------------------------------------------------------

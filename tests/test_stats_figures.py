@@ -445,6 +445,34 @@ def test_whole_numbers_and_rupiah_read_as_babel_writes_them(app, locale):
                     value, "IDR", format="¤\u00a0#,##0", locale="id_ID", currency_digits=False)
 
 
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_shares_ratings_and_durations_read_as_babel_writes_them(app, locale):
+    """`percent`, `decimal` and the hours and days of `duration` write the figures'
+    patterns themselves (a page of figures, computed afresh, asks for hundreds); the text
+    is Babel's in both languages, halves rounded as Babel rounds them, and negative
+    numbers still go to Babel."""
+    import random
+
+    from flask_babel import force_locale, format_decimal, format_percent
+
+    from kim_app.stats import DAY, HOUR, decimal, duration, percent
+
+    generator = random.Random(7)
+    values = [0, 1e-7, 0.005, 0.125, 0.135, 0.5, 2 / 3, 1, 1.25, 1.35, 2.05, 2.45, 12.5,
+              999.95, 1234.56, 99999.95, 123456.789, -0.125, -2.45, -1234.5]
+    values += [generator.uniform(0, 2) for _ in range(300)]
+    values += [generator.uniform(0, 50_000) for _ in range(300)]
+    values += [round(generator.uniform(0, 100), 2) + 0.005 for _ in range(100)]
+    with app.test_request_context("/statistik"), force_locale(locale):
+        for value in values:
+            assert percent(value) == format_percent(value, "#,##0%"), value
+            assert decimal(value) == format_decimal(value, "#,##0.0"), value
+            hours = HOUR + abs(value) % (2 * DAY - HOUR)
+            assert duration(hours).split()[0] == format_decimal(hours / HOUR, "#,##0.#")
+            days = 2 * DAY + abs(value) * DAY
+            assert duration(days).split()[0] == format_decimal(days / DAY, "#,##0.#")
+
+
 def test_the_section_of_figures_is_rendered_once_per_language_and_reader_kind(
         app_factory, petugas):
     """Full page and htmx fragment show one rendering of the figures, kept in the cache

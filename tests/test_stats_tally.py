@@ -226,6 +226,39 @@ def test_rebuild_from_the_shell(app, runner):
     assert_page_equals_direct(today, filters=((None,), (KEC_A,)))
 
 
+def test_percentiles_read_at_their_ranks_are_the_interpolated_ones(app):
+    """For the whole regency the page reads each group's percentiles at the ranks the day
+    sums give (the long periods, the trend's months); the values are exactly those of the
+    direct computation, for groups of one, two and many durations, an agency's and the
+    unassigned ones, the medians and the whole's 90th percentiles."""
+    today = services.local_today()
+    author = make_user()
+    health, farming = category(), category("Pertanian")
+    month_ago = utcnow() - timedelta(days=40)
+    bulk_threads(author, health, 1, start=month_ago)  # one answered question
+    bulk_threads(author, farming, 4, start=month_ago - timedelta(days=3), village=VILLAGE_B,
+                 agency_id=agency().id)  # two answered
+    bulk_threads(author, health, 31, start=month_ago - timedelta(days=200))
+    bulk_threads(author, farming, 40, start=month_ago - timedelta(days=500),
+                 village=VILLAGE_B, agency_id=agency().id)
+    for period in ("12b", "semua"):
+        chosen = StatsFilter(period=period)
+        page = services.public_figures(chosen, today)
+        (whole,) = figures(chosen, today)
+        assert (page.overall.first_median, page.overall.first_p90, page.overall.answer_median,
+                page.overall.answer_p90) == (whole.first_median, whole.first_p90,
+                                             whole.answer_median, whole.answer_p90)
+        for items, dimension in ((page.areas, "kecamatan"), (page.categories, "kategori"),
+                                 (page.agencies, "instansi")):
+            direct_medians = {item.key: item.answer_median
+                              for item in figures(chosen, today, dimension, full=False)}
+            assert {item.key: item.answer_median for item in items} == direct_medians
+        trend = services.trend(chosen, today, full=False)
+        assert [month.figures.answer_median for month in page.months] == [
+            month.figures.answer_median for month in trend]
+        assert len({month.figures.answer_median for month in page.months}) > 2
+
+
 @pytest.mark.parametrize("kecamatan", [None, KEC_A])
 def test_public_figures_take_four_queries_at_any_size(app, kecamatan):
     """Counts, what depends on today, the times, the KIM activity: four queries whatever

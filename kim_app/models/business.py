@@ -137,6 +137,11 @@ class Product(db.Model):
         Index("ix_product_published_created_id", "published", "created_at", "id"),
         Index("ix_product_published_price_id", "published", "price", "id"),
         Index("ix_product_group_created", "business_group_id", "created_at"),
+        # The statistics count the published products per business group (and month
+        # listed) from this index alone, never reading the products' rows.
+        Index("ix_product_published_group", "business_group_id", "created_at",
+              postgresql_include=["hidden_at"], postgresql_where=text("published IS TRUE"),
+              sqlite_where=text("published IS 1")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,8 +4,11 @@
 table carries the question's text and its search vector: twelve times the pages to read):
 its day and month in Pati, where it was asked, its category, agency and KIM, flags for what
 is counted, the two measured durations, and the two due dates that "today" is compared with
-when the page is computed. Its indexes hold the durations in order per breakdown, so the
-median and 90th percentile of a group are read in index order instead of sorted.
+when the page is computed (with a flag each saying it is set: the day sums count the open
+questions, and only those not due yet are read row by row). Its indexes hold the durations
+in order per breakdown, so the median and 90th percentile of a group are read in index
+order instead of sorted; flags saying a duration was measured let the day sums count a
+group's durations, and its percentiles are then read at their ranks in that order.
 
 `DayFigure` adds those rows up per day and breakdown (kecamatan, category, agency, KIM) for
 the whole regency: a year of figures is then a few thousand sums instead of every thread.
@@ -21,8 +24,6 @@ from sqlalchemy import Date, Float, ForeignKey, Index, Integer, SmallInteger, St
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kim_app.extensions import db
-
-OPEN = "open_due_on IS NOT NULL OR due_on IS NOT NULL"
 
 
 def _ordered(name: str, *columns: str) -> Index:
@@ -46,11 +47,13 @@ class ThreadFigure(db.Model):
         _ordered("ix_thread_figure_category_answer", "category_id", "answer_seconds"),
         _ordered("ix_thread_figure_agency_answer", "agency_id", "answer_seconds"),
         _ordered("ix_thread_figure_month_answer", "month", "answer_seconds"),
-        # The open questions, whose figures depend on today, read on their own.
-        Index("ix_thread_figure_open", "day",
-              postgresql_include=["month", "district_code", "village_code", "category_id",
-                                  "agency_id", "open_due_on", "due_on"],
-              postgresql_where=text(OPEN), sqlite_where=text(OPEN)),
+        # The open questions not due yet (a due date today or later): the few whose
+        # figures depend on today, read on their own.
+        Index("ix_thread_figure_open_due_on", "open_due_on",
+              postgresql_where=text("open_due_on IS NOT NULL"),
+              sqlite_where=text("open_due_on IS NOT NULL")),
+        Index("ix_thread_figure_due_on", "due_on", postgresql_where=text("due_on IS NOT NULL"),
+              sqlite_where=text("due_on IS NOT NULL")),
     )
 
     thread_id: Mapped[int] = mapped_column(
@@ -68,6 +71,12 @@ class ThreadFigure(db.Model):
     answered_due: Mapped[int] = mapped_column(SmallInteger)  # answered, with a due date
     on_time: Mapped[int] = mapped_column(SmallInteger)
     waiting: Mapped[int] = mapped_column(SmallInteger)
+    # 1 when the due date below is set: the open questions, due or not due yet.
+    open_answer_due: Mapped[int] = mapped_column(SmallInteger)
+    open_step_due: Mapped[int] = mapped_column(SmallInteger)
+    # 1 when the duration below is measured: how many a group's percentiles rank.
+    first_timed: Mapped[int] = mapped_column(SmallInteger)
+    answer_timed: Mapped[int] = mapped_column(SmallInteger)
     rating: Mapped[int | None] = mapped_column(SmallInteger)
     # Compared with today when the figures are computed: the answer due date of a question
     # not answered yet (nor rejected), and the current step's due date (`Thread.due_on`).
@@ -96,5 +105,9 @@ class DayFigure(db.Model):
     answered_due: Mapped[int] = mapped_column(Integer)
     on_time: Mapped[int] = mapped_column(Integer)
     waiting: Mapped[int] = mapped_column(Integer)
+    open_answer_due: Mapped[int] = mapped_column(Integer)
+    open_step_due: Mapped[int] = mapped_column(Integer)
+    first_timed: Mapped[int] = mapped_column(Integer)
+    answer_timed: Mapped[int] = mapped_column(Integer)
     rating_sum: Mapped[int] = mapped_column(Integer)
     rating_count: Mapped[int] = mapped_column(Integer)

@@ -1,6 +1,6 @@
 """What the KIM business groups do, per month: products listed, order clicks, sales
-recorded and their total in rupiah. Computed in the database (GROUP BY), three queries for
-a scope and a grouping whatever the amount of data.
+recorded and their total in rupiah. Computed in the database (GROUP BY), one query for a
+scope and a grouping whatever the amount of data.
 
 Definitions (the pages say them in words too):
 
@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from flask_babel import format_date
-from sqlalchemy import func, select
+from sqlalchemy import Integer, case, cast, func, literal, null, select, union_all
 
 from kim_app.business.labels import category_label
-from kim_app.common.workdays import local_date
+from kim_app.common.workdays import JAKARTA, local_date
 from kim_app.extensions import db
 from kim_app.i18n import gettext as _
 from kim_app.models import (
@@ -40,15 +40,32 @@ from kim_app.models import (
     utcnow,
 )
 from kim_app.stats import charts
-from kim_app.stats.sql import local_month, month_of
-from kim_app.templating import rupiah
+from kim_app.stats.sql import month_of
+from kim_app.templating import date_filter, rupiah
 
 TREND_MONTHS = 12
+
+
+# The month key of the products listed before the first month shown (they count in it).
+EARLIER = "earlier"
 
 
 def month_start(day: date, months_back: int = 0) -> date:
     index = day.year * 12 + day.month - 1 - months_back
     return date(index // 12, index % 12 + 1, 1)
+
+
+def listed_month(moment, first: date, last: date):
+    """`YYYY-MM` in Pati of a stored UTC `moment`, for the months from `first`'s to
+    `last`'s; earlier moments are `EARLIER`, later ones NULL. The moment is compared with
+    each month's first midnight in Pati, worked out here as UTC: a range test per row
+    instead of a time-zone conversion of every product."""
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    months = [month_start(first, -index) for index in range(count + 1)]
+    starts = [datetime.combine(month, time(), JAKARTA).astimezone(UTC) for month in months]
+    return case((moment < starts[0], literal(EARLIER)),
+                *((moment < start, literal(f"{month:%Y-%m}"))
+                  for month, start in zip(months[:-1], starts[1:], strict=True)))
 
 
 @dataclass(frozen=True)
@@ -86,59 +103,89 @@ class Month:
     totals: Totals = field(default_factory=Totals)
 
 
-def _groups(stmt, group_column, scope: Scope):
-    stmt = (stmt.join(BusinessGroup, BusinessGroup.id == group_column)
+def _in_scope(group_column, scope: Scope):
+    """The measure's business group is one that counts (`scope`)."""
+    groups = select(BusinessGroup.id).join(KimGroup, KimGroup.id == BusinessGroup.kim_group_id)
+    if scope.kecamatan:
+        groups = groups.join(Village, Village.code == KimGroup.village_code)
+    return group_column.in_(groups.where(*scope.where()))
+
+
+# The GROUP BY columns of each grouping: the business group's own, and the month.
+_GROUP_KEYS = {
+    "month": (),
+    "kim": ("kim_group_id",),
+    "sector": ("sector",),
+    "kim_sector": ("kim_group_id", "sector"),
+    "kim_month": ("kim_group_id",),
+    "sector_month": ("sector",),
+}
+
+
+# The measures of `_measured`, and how many values each has per key.
+_MEASURES = (("products", 1), ("clicks", 1), ("sold", 2))
+_VALUES = 2
+
+
+def _grouped(kind: str, by: str, scope: Scope, group_column, moment, sums: list, *where):
+    """SELECT `kind`, the key of `by`, the `sums` of a measure's rows (padded to `_VALUES`
+    columns, for the union of `_measured`), over the business groups of `scope`.
+
+    For a KIM or sector the rows are added up per business group (and month) first, and
+    only those sums are joined to their business group, where the scope is applied and
+    the KIM or sector read: a few thousand rows instead of every product or click.
+    `moment` is the measure's month expression."""
+    month = [moment.label("month")] if by.endswith("month") else []
+    padding = [cast(null(), Integer)] * (_VALUES - len(sums))
+    owned = _GROUP_KEYS[by]
+    if not owned:
+        return (select(literal(kind), *month, *sums, *padding)
+                .where(_in_scope(group_column, scope), *where).group_by(*month))
+    per_group = (select(group_column.label("group_id"), *month,
+                        *(column.label(f"sum_{index}") for index, column in enumerate(sums)))
+                 .where(*where).group_by(group_column, *month).subquery("per_group"))
+    keys = [getattr(BusinessGroup, name) for name in owned]
+    if month:
+        keys.append(per_group.c.month)
+    stmt = (select(literal(kind), *keys,
+                   *(func.sum(per_group.c[f"sum_{index}"]) for index in range(len(sums))),
+                   *padding)
+            .join(BusinessGroup, BusinessGroup.id == per_group.c.group_id)
             .join(KimGroup, KimGroup.id == BusinessGroup.kim_group_id))
     if scope.kecamatan:
         stmt = stmt.join(Village, Village.code == KimGroup.village_code)
-    return stmt.where(*scope.where())
-
-
-def _keys(by: str, moment) -> list:
-    """The GROUP BY columns of a grouping; `moment` is the measure's month expression."""
-    return {
-        "month": [moment],
-        "kim": [BusinessGroup.kim_group_id],
-        "sector": [BusinessGroup.sector],
-        "kim_sector": [BusinessGroup.kim_group_id, BusinessGroup.sector],
-        "kim_month": [BusinessGroup.kim_group_id, moment],
-        "sector_month": [BusinessGroup.sector, moment],
-    }[by]
-
-
-def _rows(stmt, keys: list) -> dict:
-    result = {}
-    width = len(keys)
-    for row in db.session.execute(stmt.group_by(*keys)):
-        key, values = tuple(row[:width]), list(row[width:])
-        result[key[0] if width == 1 else key] = values
-    return result
+    return stmt.where(*scope.where()).group_by(*keys)
 
 
 def _measured(scope: Scope, by: str, since: date | None, until: date | None):
-    """{key: [products]}, {key: [clicks]}, {key: [sales, amount]}: three queries."""
-    product_month = local_month(Product.created_at)
-    product_keys = _keys(by, product_month)
-    products = select(*product_keys, func.count(Product.id)).select_from(Product)
-    products = _groups(products, Product.business_group_id, scope).where(
-        Product.published.is_(True), Product.hidden_at.is_(None))
-
-    click_keys = _keys(by, month_of(OrderClickDay.day))
-    clicks = select(*click_keys, func.coalesce(func.sum(OrderClickDay.clicks), 0)
-                    ).select_from(OrderClickDay)
-    clicks = _groups(clicks, OrderClickDay.business_group_id, scope)
-
-    sale_keys = _keys(by, month_of(Sale.sold_on))
-    sold = select(*sale_keys, func.count(Sale.id), func.coalesce(func.sum(Sale.amount), 0)
-                  ).select_from(Sale)
-    sold = _groups(sold, Sale.business_group_id, scope)
+    """{key: [products]}, {key: [clicks]}, {key: [sales, amount]}: one query. A grouping
+    by month needs `since` and `until`: products are counted per month from `since`'s to
+    `until`'s, those listed before in `EARLIER`."""
+    product_month = (listed_month(Product.created_at, since, until) if by.endswith("month")
+                     else None)
+    period = []
     if since is not None:
-        clicks = clicks.where(OrderClickDay.day >= since)
-        sold = sold.where(Sale.sold_on >= since)
+        period.append((OrderClickDay.day >= since, Sale.sold_on >= since))
     if until is not None:
-        clicks = clicks.where(OrderClickDay.day <= until)
-        sold = sold.where(Sale.sold_on <= until)
-    return _rows(products, product_keys), _rows(clicks, click_keys), _rows(sold, sale_keys)
+        period.append((OrderClickDay.day <= until, Sale.sold_on <= until))
+    measures = union_all(
+        _grouped("products", by, scope, Product.business_group_id, product_month,
+                 [func.count()], Product.published.is_(True), Product.hidden_at.is_(None)),
+        _grouped("clicks", by, scope, OrderClickDay.business_group_id,
+                 month_of(OrderClickDay.day),
+                 [func.coalesce(func.sum(OrderClickDay.clicks), 0)],
+                 *(click for click, _sale in period)),
+        _grouped("sold", by, scope, Sale.business_group_id, month_of(Sale.sold_on),
+                 [func.count(Sale.id), func.coalesce(func.sum(Sale.amount), 0)],
+                 *(sale for _click, sale in period)))
+    width = len(_GROUP_KEYS[by]) + by.endswith("month")
+    tables: dict[str, dict] = {kind: {} for kind, _count in _MEASURES}
+    counts = dict(_MEASURES)
+    for row in db.session.execute(measures).all():
+        kind, key = row[0], tuple(row[1:width + 1])
+        tables[kind][key[0] if width == 1 else key] = list(
+            row[width + 1:width + 1 + counts[kind]])
+    return tables["products"], tables["clicks"], tables["sold"]
 
 
 def _total(key, label, products, clicks, sold) -> Totals:
@@ -153,7 +200,7 @@ def months(scope: Scope, today: date, count: int = TREND_MONTHS) -> list[Month]:
     first = month_start(today, count - 1)
     products, clicks, sold = _measured(scope, "month", first, today)
     keys = [f"{month_start(today, back):%Y-%m}" for back in range(count - 1, -1, -1)]
-    listed = sum(int(n[0]) for key, n in products.items() if key and key < keys[0])
+    listed = int(products.get(EARLIER, [0])[0])
     result = []
     for key in keys:
         listed += int(products.get(key, [0])[0])
@@ -180,20 +227,27 @@ def breakdown(scope: Scope, by: str, since: date | None, today: date,
 
 def breakdowns(scope: Scope, since: date | None, today: date,
                kim_labels: dict) -> tuple[list[Totals], list[Totals]]:
-    """Both breakdowns from the same three queries (grouped by KIM and sector together,
-    a few dozen rows, added up here)."""
-    tables = _measured(scope, "kim_sector", since, today)
+    """Both breakdowns from the same query (grouped by KIM and sector together,
+    a row per KIM and sector it has, added up here)."""
+    products, clicks, sold = _measured(scope, "kim_sector", since, today)
     per_kim = {key: Totals(key=key, label=label) for key, label in kim_labels.items()}
     per_sector = {sector: Totals(key=sector, label=sector.value) for sector in ProductCategory}
-    names = ("products", "clicks", "sales")
-    for table, fields in zip(tables, (names[:1], names[1:2], ("sales", "amount")),
-                             strict=True):
-        for (kim_id, sector), numbers in table.items():
-            for item in (per_kim.get(kim_id), per_sector.get(sector)):
-                if item is None:
-                    continue
-                for name, value in zip(fields, numbers, strict=True):
-                    setattr(item, name, getattr(item, name) + int(value))
+
+    def owners(key) -> list[Totals]:
+        kim_id, sector = key
+        return [item for item in (per_kim.get(kim_id), per_sector.get(sector))
+                if item is not None]
+
+    for key, (count,) in products.items():
+        for item in owners(key):
+            item.products += int(count)
+    for key, (count,) in clicks.items():
+        for item in owners(key):
+            item.clicks += int(count)
+    for key, (count, amount) in sold.items():
+        for item in owners(key):
+            item.sales += int(count)
+            item.amount += int(amount)
     return _largest_first(list(per_kim.values())), _largest_first(list(per_sector.values()))
 
 
@@ -207,7 +261,7 @@ def monthly_breakdown(scope: Scope, by: str, today: date,
     owners = {key[0] for table in (products, clicks, sold) for key in table}
     before: dict = defaultdict(int)
     for (owner, month), (n,) in products.items():
-        if month and month < keys[0]:
+        if month == EARLIER:
             before[owner] += int(n)
     result = {}
     for owner in owners:
@@ -222,11 +276,23 @@ def monthly_breakdown(scope: Scope, by: str, today: date,
     return result
 
 
+def table(items: list[Totals]) -> dict:
+    """A table of totals as the templates show it (`figure_rows`): (label, totals) rows,
+    and their sum."""
+    return {"rows": [(item.label, item) for item in items],
+            "total": Totals(products=sum(item.products for item in items),
+                            clicks=sum(item.clicks for item in items),
+                            sales=sum(item.sales for item in items),
+                            amount=sum(item.amount for item in items))}
+
+
 def month_charts(items: list[Month]) -> dict:
-    """What the monthly section draws: order clicks as columns, rupiah as a line."""
+    """What the monthly section draws: order clicks as columns, rupiah as a line, and the
+    table's rows (the month as the reader says it)."""
     labels = [format_date(item.month, "MMM") for item in items]
     return {
         "months": items,
+        "rows": [(date_filter(item.month, "MMMM yyyy"), item.totals) for item in items],
         "clicks": charts.columns([(label, item.totals.clicks, item.totals.clicks)
                                   for label, item in zip(labels, items, strict=True)]),
         "amount": charts.line([(label, item.totals.amount, rupiah(item.totals.amount))
@@ -259,7 +325,7 @@ def active_kims(kecamatan: str | None = None) -> dict[int, str]:
 
 @dataclass
 class PublicBusiness:
-    """The business part of `/statistik`, computed (and cached) together: 7 queries.
+    """The business part of `/statistik`, computed (and cached) together: 3 queries.
     Sector labels are the sector values; pages name them in the reader's language."""
 
     months: list[Month]
@@ -282,7 +348,7 @@ def csv_header() -> list[str]:
 
 def csv_rows(kecamatan: str | None, today: date):
     """Every month of the last 12: all KIMs together, then each KIM, then each sector
-    (those with something to count). 7 queries."""
+    (those with something to count). 4 queries."""
     scope = Scope(kecamatan=kecamatan)
 
     def rows(section: str, name: str, items: list[Totals]):

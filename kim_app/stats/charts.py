@@ -22,6 +22,14 @@ class Bar:
     text: str
     y: float
     width: float
+    # Where the template puts the texts' baseline, the track and bar, and the value text.
+    text_y: float = 0
+    bar_y: float = 0
+    value_x: float = 0
+
+    def __post_init__(self):
+        self.text_y, self.bar_y = self.y + 18, self.y + 6
+        self.value_x = LABEL_WIDTH + self.width + 4
 
 
 def _short(label: str) -> str:
@@ -37,7 +45,7 @@ def horizontal_bars(items: list[tuple[str, float | None, str]]) -> dict:
         for index, (label, value, text) in enumerate(items)
     ]
     return {"bars": bars, "height": max(len(bars), 1) * ROW, "width": WIDTH,
-            "bar_x": LABEL_WIDTH, "row": ROW}
+            "bar_x": LABEL_WIDTH, "track_width": BAR_SPACE, "row": ROW}
 
 
 PLOT_TOP = 16

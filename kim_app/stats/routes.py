@@ -93,6 +93,8 @@ def _figures_context(f, data: services.PublicFigures, business_data, may_export:
         kims=data.kims,
         kim_chart=charts.horizontal_bars(
             [(kim.name, kim.members, number(kim.members)) for kim in data.kims]),
+        kim_totals={name: sum(getattr(kim, name) for kim in data.kims) for name in (
+            "members", "questions", "relays", "business_groups", "products")},
         computed_at=data.computed_at,
         min_cell=services.MIN_CELL,
         business=_business_context(business_data),
@@ -118,8 +120,9 @@ def _business_context(data: business.PublicBusiness) -> dict:
                                        for item in items])
 
     return {"view": business.month_charts(data.months), "kims": data.kims,
-            "kim_chart": amounts(data.kims), "sectors": sectors,
-            "sector_chart": amounts(sectors)}
+            "kim_chart": amounts(data.kims), "kim_table": business.table(data.kims),
+            "sectors": sectors, "sector_chart": amounts(sectors),
+            "sector_table": business.table(sectors)}
 
 
 @bp.get("/usaha.csv")

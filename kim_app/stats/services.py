@@ -34,15 +34,17 @@ hidden, because with so few questions they could describe one person's private q
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache as remembered
 
 from sqlalchemy import (
+    ARRAY,
     Float,
+    Integer,
     String,
-    and_,
     case,
     cast,
     func,
@@ -51,6 +53,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.orm import aliased
@@ -405,12 +408,18 @@ def kim_activity(f: StatsFilter, today: date,
     if since is not None:
         relayed = relayed.where(Relay.created_at >= since)
     relayed = relayed.group_by(Relay.group_id).subquery("relayed")
+    # Counted per business group first, from the index of published products alone.
+    published = (
+        select(Product.business_group_id, func.count().label("n"))
+        .where(Product.published.is_(True))
+        .group_by(Product.business_group_id)
+        .subquery("published")
+    )
     business = (
         select(BusinessGroup.kim_group_id.label("group_id"),
-               func.count(func.distinct(BusinessGroup.id)).label("groups"),
-               func.count(Product.id).label("products"))
-        .outerjoin(Product, and_(Product.business_group_id == BusinessGroup.id,
-                                 Product.published.is_(True)))
+               func.count().label("groups"),
+               cast(func.coalesce(func.sum(published.c.n), 0), Integer).label("products"))
+        .outerjoin(published, published.c.business_group_id == BusinessGroup.id)
         .group_by(BusinessGroup.kim_group_id)
         .subquery("business")
     )
@@ -435,7 +444,7 @@ def kim_activity(f: StatsFilter, today: date,
     if f.kecamatan:
         stmt = stmt.where(Village.district_code == f.kecamatan)
     kims = []
-    for row in db.session.execute(stmt).mappings():
+    for row in db.session.execute(stmt).mappings().all():
         values = {key: value for key, value in row.items() if key != "id"}
         if counted is not None:
             values["questions"] = counted.get(row["id"], 0)
@@ -462,10 +471,12 @@ def public_figures(f: StatsFilter, today: date) -> PublicFigures:
 
     1. The counts: for the whole regency, the sums of the day rows of the period (each
        breakdown, the KIMs' questions, and the trend's months); for one kecamatan, its
-       thread rows (a few thousand). The KIMs' questions are every question they asked,
-       wherever the villager lives (as `kim_activity` counts them).
-    2. What depends on today: of the questions still open, those past their answer due
-       date (they count as due) and those past their current step's due date (overdue).
+       thread rows (a few thousand). The whole is the sum of its areas. The KIMs'
+       questions are every question they asked, wherever the villager lives (as
+       `kim_activity` counts them). Among the counts: the open questions with a due date.
+    2. What depends on today: of those open questions, the few not due yet (a due date
+       today or later); the others are past their answer due date (they count as due)
+       or past their current step's due date (overdue).
     3. The times: the median (and for the whole, the 90th percentile) of each group, read
        from the indexes that keep the durations in order (`percentile_cont`; on SQLite
        ranks, `percentiles_of`).
@@ -478,33 +489,35 @@ def public_figures(f: StatsFilter, today: date) -> PublicFigures:
     period = _Window(local_date_of(since) if since else None,
                      month_start(today, TREND_MONTHS - 1), today)
     counts = _part_rows(_counts(f, period))
-    opened = _part_rows(_open_counts(f, period))
-    times = _part_rows(_times(f, period))
+    ahead = _part_rows(_not_due_yet(f, period))
+    times = _times(f, period, counts)
+    whole = {name: sum(int(row[name] or 0) for (part, _key), row in counts.items()
+                       if part == "area") for name in _COUNTED}
+    counts[("overall", None)] = {"name": "", **whole}
     parts: dict[str, dict[object, Figures]] = {}
     for (part, key), row in counts.items():
+        later = ahead.get((part, key)) or {}
         item = Figures(
             key=key, label=row["name"] or "", total=int(row["total"] or 0),
             rejected=int(row["rejected"] or 0), answered=int(row["answered"] or 0),
-            due_total=int(row["answered_due"] or 0), on_time=int(row["on_time"] or 0),
-            rating_count=int(row["rating_count"] or 0), waiting=int(row["waiting"] or 0),
+            on_time=int(row["on_time"] or 0), rating_count=int(row["rating_count"] or 0),
+            waiting=int(row["waiting"] or 0),
+            due_total=int(row["answered_due"] or 0) + int(row["open_answer_due"] or 0)
+            - int(later.get("answer") or 0),
+            overdue=int(row["open_step_due"] or 0) - int(later.get("step") or 0),
         )
         if item.rating_count:
             item.rating_avg = int(row["rating_sum"]) / item.rating_count
-        late = opened.get((part, key))
-        if late is not None:
-            item.due_total += int(late["past_due"] or 0)
-            item.overdue = int(late["overdue"] or 0)
         answer = times.get((part, key))
         if answer is not None:
             item.answer_median = _number(answer["p50"])
             if part == "overall":
                 item.answer_p90 = _number(answer["p90"])
         parts.setdefault(part, {})[key] = item
-    overall = parts.get("overall", {}).get(None)
-    if overall is None or not overall.total:
+    overall = parts["overall"][None]
+    if not overall.total:
         overall = Figures()
     else:
-        overall.label = ""
         first = times.get(("first", None))
         if first is not None:
             overall.first_median, overall.first_p90 = _number(first["p50"]), _number(first["p90"])
@@ -540,7 +553,7 @@ _ID_PARTS = frozenset({"category", "agency", "kim"})
 
 def _part_rows(stmt) -> dict[tuple[str, object], dict]:
     result = {}
-    for row in db.session.execute(stmt).mappings():
+    for row in db.session.execute(stmt).mappings().all():
         key = row["key"]
         if key is not None and row["part"] in _ID_PARTS:
             key = int(key)
@@ -569,24 +582,25 @@ def _names(part: str, f: StatsFilter):
     return None
 
 
+_COUNTED = ("total", *tally.SUMMED, "rating_sum", "rating_count")
+
+
 def _counts(f: StatsFilter, w: _Window):
-    """One row per part and key: the counts that do not depend on today."""
+    """One row per part and key: the counts that do not depend on today (no "overall":
+    the whole is the sum of its areas)."""
     t = ThreadFigure
     d = DayFigure
     branches = []
 
-    def branch(part, source, key, where, sums):
-        grouped = select((key if key is not None else literal(None)).label("key"), *sums
-                         ).where(*where)
-        if key is not None:
-            grouped = grouped.group_by(key)
-        grouped = grouped.subquery(f"counted_{part}")
+    def branch(part, key, where, sums):
+        grouped = (select(key.label("key"), *sums).where(*where).group_by(key)
+                   .subquery(f"counted_{part}"))
         named = _names(part, f)
-        columns = [literal(part).label("part"), _key(grouped.c.key if key is not None else None
-                                                     ).label("key"),
-                   (named[2] if named else cast(null(), String)).label("name"),
-                   *(grouped.c[name] for name in _COUNTED)]
-        stmt = select(*columns).select_from(grouped)
+        stmt = select(literal(part).label("part"), _key(grouped.c.key).label("key"),
+                      (named[2] if named else cast(null(), String)).label("name"),
+                      *(grouped.c[name] if name in grouped.c else cast(null(), Integer
+                                                                        ).label(name)
+                        for name in _COUNTED)).select_from(grouped)
         if named:
             stmt = stmt.outerjoin(named[0], named[1] == grouped.c.key)
         branches.append(stmt)
@@ -599,27 +613,22 @@ def _counts(f: StatsFilter, w: _Window):
                 *(func.sum(getattr(t, name)).label(name) for name in tally.SUMMED),
                 func.sum(t.rating).label("rating_sum"), func.count(t.rating).label("rating_count")]
     in_period = [] if w.since is None else [d.day >= w.since]
-    # The KIMs' questions: every one they asked, from the whole regency's day rows.
-    branch("kim", d, d.kim_id, [d.dimension == "kim", *in_period], day_sums)
+    # The KIMs' questions: every one they asked, from the whole regency's day rows (only
+    # how many: the KIM activity shows no more).
+    branch("kim", d.kim_id, [d.dimension == "kim", *in_period], day_sums[:1])
     if f.kecamatan:
         here = [t.district_code == f.kecamatan]
         period_rows = [*here, *([] if w.since is None else [t.day >= w.since])]
-        branch("overall", t, None, period_rows, row_sums)
-        branch("area", t, _area(f, t), period_rows, row_sums)
-        branch("category", t, t.category_id, period_rows, row_sums)
-        branch("agency", t, t.agency_id, period_rows, row_sums)
-        branch("month", t, t.month, [*here, t.day >= w.trend], row_sums)
+        branch("area", _area(f, t), period_rows, row_sums)
+        branch("category", t.category_id, period_rows, row_sums)
+        branch("agency", t.agency_id, period_rows, row_sums)
+        branch("month", t.month, [*here, t.day >= w.trend], row_sums)
     else:
-        areas = [d.dimension == "kecamatan"]
-        branch("overall", d, None, [*areas, *in_period], day_sums)
-        branch("area", d, d.district_code, [*areas, *in_period], day_sums)
-        branch("category", d, d.category_id, [d.dimension == "kategori", *in_period], day_sums)
-        branch("agency", d, d.agency_id, [d.dimension == "instansi", *in_period], day_sums)
-        branch("month", d, d.month, [*areas, d.day >= w.trend], day_sums)
+        branch("area", d.district_code, [d.dimension == "kecamatan", *in_period], day_sums)
+        branch("category", d.category_id, [d.dimension == "kategori", *in_period], day_sums)
+        branch("agency", d.agency_id, [d.dimension == "instansi", *in_period], day_sums)
+        branch("month", d.month, [d.dimension == "kecamatan", d.day >= w.trend], day_sums)
     return union_all(*branches)
-
-
-_COUNTED = ("total", *tally.SUMMED, "rating_sum", "rating_count")
 
 
 def _breakdowns(f: StatsFilter, w: _Window):
@@ -633,67 +642,180 @@ def _breakdowns(f: StatsFilter, w: _Window):
             ("month", t.month, [*here, t.month >= f"{w.trend:%Y-%m}"])]
 
 
-def _open_counts(f: StatsFilter, w: _Window):
-    """Of the questions still open, per part and key: those past their answer due date
-    (then due, and late) and those whose current step is overdue
-    (`lifecycle.overdue_clause`, on the stored due date). The open rows are read once
-    (a CTE), then grouped per part."""
+def _not_due_yet(f: StatsFilter, w: _Window):
+    """Of the open questions, per part and key, those not due yet: their answer due date
+    (`answer`) or their current step's due date (`step`, `lifecycle.overdue_clause`) is
+    today or later. The counts hold every open question with a due date; the others are
+    past it. These are the questions of the last working days, read through the two
+    due-date indexes (a CTE), then grouped per part."""
     t = ThreadFigure
     lower = None if w.since is None else min(w.since, w.trend)
     rows = select(
         t.day, t.month, t.district_code, t.village_code, t.category_id, t.agency_id,
-        case((t.open_due_on < w.today, 1), else_=0).label("past_due"),
-        case((t.due_on < w.today, 1), else_=0).label("overdue"),
-    ).where(or_(t.open_due_on.is_not(None), t.due_on.is_not(None)),
+        case((t.open_due_on >= w.today, 1), else_=0).label("answer"),
+        case((t.due_on >= w.today, 1), else_=0).label("step"),
+    ).where(or_(t.open_due_on >= w.today, t.due_on >= w.today),
             *([t.district_code == f.kecamatan] if f.kecamatan else []),
-            *([] if lower is None else [t.day >= lower])).cte("open_rows")
+            *([] if lower is None else [t.day >= lower])).cte("not_due_rows")
     in_period = [] if w.since is None else [rows.c.day >= w.since]
     keys = {"overall": None, "area": _area(f, rows.c), "category": rows.c.category_id,
             "agency": rows.c.agency_id, "month": rows.c.month}
     branches = []
     for part, key in keys.items():
         stmt = select(literal(part).label("part"), _key(key).label("key"),
-                      func.sum(rows.c.past_due).label("past_due"),
-                      func.sum(rows.c.overdue).label("overdue")
+                      func.sum(rows.c.answer).label("answer"),
+                      func.sum(rows.c.step).label("step"),
                       ).where(*([rows.c.day >= w.trend] if part == "month" else in_period))
         branches.append(stmt.group_by(key) if key is not None else stmt)
     return union_all(*branches)
 
 
-def _times(f: StatsFilter, w: _Window):
-    """Median (and 90th percentile) of the time to answer per part and key, and of the
-    time to first response for the whole ("first")."""
+# Periods whose whole-regency percentiles are read at their ranks (`_at_ranks`): most of
+# each group's durations are in them. Shorter ones sort their few durations.
+_RANKED_PERIODS = frozenset({"12b", "semua"})
+
+
+def _times(f: StatsFilter, w: _Window, counts: dict) -> dict[tuple[str, object], dict]:
+    """{(part, key): {"p50": …, "p90": …}}: the median (and for the whole, the 90th
+    percentile) of the time to answer per part and key, and of the time to first response
+    for the whole ("first"), in one query.
+
+    For the whole regency the day sums count each group's durations (`counts`), so a
+    percentile's ranks are known before any duration is read: its value is read at that
+    rank of the index that holds the group's durations in order, walking half of them (a
+    tenth, from the top, for the 90th percentile) and sorting none (`_at_ranks`), for the
+    trend's months and for the long periods. Otherwise (a short period, a kecamatan) the
+    period's durations are read once and each group's are sorted by `percentile_cont`; on
+    SQLite they are ranked (`percentiles_of`). The values are the same:
+    `percentile_cont`'s linear interpolation between two ranks."""
     t = ThreadFigure
-    measures = [("first", None, t.first_seconds, _breakdowns(f, w)[0][2])]
-    measures += [(part, key, t.answer_seconds, where) for part, key, where in _breakdowns(f, w)]
+    groups = _breakdowns(f, w)
+    period = groups[0][2]  # the whole's conditions: the period (and kecamatan)
+    measures = [("first", None, t.first_seconds, period)]
+    measures += [(part, key, t.answer_seconds, where) for part, key, where in groups]
     if db.session.get_bind().dialect.name != "postgresql":
         durations = union_all(*(
             select(_key(key).label("key"), literal(part).label("measure"),
                    value.label("seconds")).where(value.is_not(None), *where)
             for part, key, value, where in measures)).subquery("durations")
         ranked = percentiles_of(durations, durations.c.seconds, PERCENTILES).subquery("ranked")
-        return select(ranked.c.measure.label("part"), ranked.c.key, ranked.c.p50, ranked.c.p90)
-    branches = []
+        return _part_rows(select(ranked.c.measure.label("part"), ranked.c.key,
+                                 ranked.c.p50, ranked.c.p90))
+    branches, wanted = [], {}
+    # The period's durations read once, for the groups that sort theirs.
+    timed = select(t.district_code, t.village_code, t.category_id, t.agency_id,
+                   t.first_seconds, t.answer_seconds).where(
+        *period, or_(t.first_seconds.is_not(None), t.answer_seconds.is_not(None))
+    ).cte("timed")
     for part, key, value, where in measures:
-        present = [value.is_not(None), *where]
-        if key is None:
-            # percentile_cont sorts what it is given; handed over in index order, the sort
-            # finds it sorted (an aggregate without GROUP BY would read the table as it
-            # lies and sort every duration).
-            ordered = select(value.label("seconds")).where(*present).order_by(value
-                                                                              ).subquery()
-            branches.append(select(
-                literal(part).label("part"), _key(None).label("key"),
-                func.percentile_cont(0.5).within_group(ordered.c.seconds).label("p50"),
-                func.percentile_cont(0.9).within_group(ordered.c.seconds).label("p90")))
+        if not f.kecamatan and (part == "month" or f.period in _RANKED_PERIODS):
+            branches += _at_ranks(part, key, value, [value.is_not(None), *where], counts,
+                                  wanted)
+        elif part == "month":
+            # A kecamatan's months, each read from the (month, measure) index in order.
+            branches.append(_time_row(
+                part, key, func.percentile_cont(0.5).within_group(value)).where(
+                value.is_not(None), *where).group_by(key))
+        else:
+            seconds = timed.c[value.name]
+            middle = func.percentile_cont(0.5).within_group(seconds)
+            if key is None:
+                branches.append(_time_row(
+                    part, None, middle, func.percentile_cont(0.9).within_group(seconds)
+                ).where(seconds.is_not(None)))
+            else:
+                group = timed.c[key.name]
+                branches.append(_time_row(part, group, middle).where(
+                    seconds.is_not(None)).group_by(group))
+    result: dict[tuple[str, object], dict] = {}
+    found: dict[tuple, list[float]] = {}
+    rows = db.session.execute(union_all(*branches)).mappings().all() if branches else ()
+    for row in rows:
+        key = row["key"]
+        if key is not None and row["part"] in _ID_PARTS:
+            key = int(key)
+        if row["wanted"] is None:
+            result[(row["part"], key)] = {"p50": row["p50"], "p90": row["p90"]}
+        else:
+            found.setdefault((row["part"], key, row["wanted"]), []).append(row["seconds"])
+    for (part, key, name), position in wanted.items():
+        result.setdefault((part, key), {"p50": None, "p90": None})[name] = _between(
+            sorted(found.get((part, key, name), ())), position)
+    return result
+
+
+def _time_row(part: str, key, p50=None, p90=None, *, wanted=None, seconds=None):
+    """A row of the times' union: (part, key, p50, p90) from `percentile_cont`, or
+    (part, key, the percentile wanted, a duration at one of its ranks)."""
+    def number(value):
+        return cast(null(), Float) if value is None else value
+
+    return select(literal(part).label("part"), _key(key).label("key"),
+                  number(p50).label("p50"), number(p90).label("p90"),
+                  (literal(wanted) if wanted else cast(null(), String)).label("wanted"),
+                  number(seconds).label("seconds"))
+
+
+def _at_ranks(part: str, key, value, where: list, counts: dict, wanted: dict) -> list:
+    """The durations at the ranks a group's percentiles lie between (`wanted` notes each
+    group's position), read in the order of the index on (key, measure): for each group
+    (an `unnest` of the keys with their offsets, a LATERAL walk of the index) the two
+    values from the lower rank on; for the 90th percentile of the whole, from the top."""
+    measure = "first_timed" if part == "first" else "answer_timed"
+    counted = "area" if part in ("first", "overall") else part
+    sizes = {group: int(row[measure] or 0) for (name, group), row in counts.items()
+             if name == counted}
+    if key is None:
+        sizes = {None: sum(sizes.values())}
+    percentiles = (50, 90) if key is None else (50,)
+    branches = []
+    for pct in percentiles:
+        offsets = {}
+        for group, size in sizes.items():
+            if size:
+                position = pct / 100 * (size - 1)  # as percentile_cont computes it
+                wanted[(part, group, f"p{pct}")] = position
+                offsets[group] = math.floor(position)
+        if not offsets:
             continue
-        # Each group is read from an index in the measure's order (`ThreadFigure`).
-        branches.append(select(
-            literal(part).label("part"), _key(key).label("key"),
-            func.percentile_cont(0.5).within_group(value).label("p50"),
-            cast(null(), Float).label("p90"),
-        ).where(*present).group_by(key))
-    return union_all(*branches)
+        name = f"p{pct}"
+        if key is None:
+            (lower,) = offsets.values()
+            size = sizes[None]
+            ordered = select(value.label("seconds")).where(*where)
+            if pct > 50:  # from the top, down to the two values around the position
+                ordered = ordered.order_by(value.desc()).offset(max(size - 2 - lower, 0))
+            else:
+                ordered = ordered.order_by(value).offset(lower)
+            ordered = ordered.limit(2).subquery(f"{part}_{name}")
+            branches.append(_time_row(part, None, wanted=name, seconds=ordered.c.seconds))
+            continue
+        if None in offsets:  # no agency yet: the index's NULL group, on its own
+            ordered = (select(value.label("seconds")).where(key.is_(None), *where)
+                       .order_by(value).offset(offsets.pop(None)).limit(2)
+                       .subquery(f"{part}_unassigned"))
+            branches.append(_time_row(part, None, wanted=name, seconds=ordered.c.seconds))
+        if not offsets:
+            continue
+        keys = func.unnest(literal(list(offsets), ARRAY(key.type)),
+                           literal(list(offsets.values()), ARRAY(Integer))
+                           ).table_valued("key", "skip").render_derived(name=f"{part}_groups")
+        ordered = (select(value.label("seconds")).where(key == keys.c.key, *where)
+                   .order_by(value).offset(keys.c.skip).limit(2).lateral(f"{part}_ranks"))
+        branches.append(_time_row(part, keys.c.key, wanted=name, seconds=ordered.c.seconds)
+                        .select_from(keys).join(ordered, true()))
+    return branches
+
+
+def _between(values: list[float], position: float) -> float | None:
+    """`percentile_cont` from the values at the ranks `position` lies between (rows
+    counted from 0): the lower one, plus the fraction of the way to the upper one."""
+    if not values:
+        return None
+    lower = math.floor(position)
+    if math.ceil(position) == lower or len(values) == 1:
+        return values[0]
+    return values[0] + (position - lower) * (values[1] - values[0])
 
 
 class FigureCache:

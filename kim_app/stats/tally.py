@@ -95,7 +95,8 @@ def _flag(condition):
 THREAD_COLUMNS = (
     "thread_id", "day", "month", "district_code", "village_code", "category_id",
     "agency_id", "kim_id", "rejected", "answered", "answered_due", "on_time", "waiting",
-    "rating", "open_due_on", "due_on", "first_seconds", "answer_seconds",
+    "open_answer_due", "open_step_due", "first_timed", "answer_timed", "rating",
+    "open_due_on", "due_on", "first_seconds", "answer_seconds",
 )
 
 
@@ -107,6 +108,9 @@ def _thread_rows(*where):
             Village.district_code, Thread.village_code, Thread.category_id, Thread.agency_id,
             Thread.submitted_via_kim_id, _flag(rejected()), _flag(answered()),
             _flag(answered_due()), _flag(on_time()), _flag(lifecycle.waiting_clause()),
+            _flag(open_due_on().is_not(None)), _flag(Thread.due_on.is_not(None)),
+            _flag(duration(Thread.first_response_at).is_not(None)),
+            _flag(duration(Thread.answered_at).is_not(None)),
             Thread.rating, open_due_on(), Thread.due_on,
             duration(Thread.first_response_at), duration(Thread.answered_at),
         )
@@ -121,7 +125,8 @@ DAY_KEYS = {
     "instansi": "agency_id",
     "kim": "kim_id",
 }
-SUMMED = ("rejected", "answered", "answered_due", "on_time", "waiting")
+SUMMED = ("rejected", "answered", "answered_due", "on_time", "waiting", "open_answer_due",
+          "open_step_due", "first_timed", "answer_timed")
 
 
 def _day_rows(dimension: str, *where):
