@@ -26,7 +26,7 @@ def _answered_thread(asker=None, title="Lampu jalan Desa Sukoharjo mati"):
                    ThreadStatus.DIJAWAB)
 
 
-PAGES = ["/", "/tanya/", "/kim/", "/usaha/", "/info/"]
+PAGES = ["/", "/tanya/", "/kim/", "/usaha/", "/info/", "/statistik"]
 TOKENS = re.compile(r'("X-CSRFToken": "|name="csrf_token" value=")[^"]+')
 
 

@@ -18,8 +18,8 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from kim_app.business.labels import category_label
-from kim_app.common import permissions
-from kim_app.common.htmx import render_page
+from kim_app.common import fragments, permissions
+from kim_app.common.htmx import render_page, wants_fragment
 from kim_app.common.workdays import local_date
 from kim_app.extensions import db, login_manager
 from kim_app.i18n import gettext as _
@@ -58,6 +58,8 @@ def _trend_context(months: list[services.TrendMonth]) -> dict:
 
 @bp.get("")
 def index():
+    if fragments.is_kept("stats.section" if wants_fragment() else "stats.index"):
+        return render_page("stats/index.html", "stats/_figures_section.html")
     f, today, context = filter_context(request.args)
     may_export = permissions.is_petugas(current_user)
     # The section of figures is the same for every reader of a language (an officer's CSV
