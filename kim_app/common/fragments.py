@@ -34,6 +34,7 @@ from markupsafe import Markup
 from kim_app.common import cache, data_saver
 
 GUEST = "guest"
+LAYOUT = ("layout.header", "layout.footer")  # base.html's regions
 ASKED_SAVE_DATA = b"s"
 _UNSET = object()
 
@@ -130,7 +131,8 @@ def _lookup(*names: str) -> list[tuple[str, bytes, Markup | None]]:
     """(key, generation, the kept HTML or None) of each region, asked of the cache once per
     request (the regions not yet asked in one round trip)."""
     looked = g.setdefault("kim_fragments", {})
-    wanted = [name for name in dict.fromkeys(names) if name not in looked]
+    # The layout's regions come along with the first look-up: one round trip for a page.
+    wanted = [name for name in dict.fromkeys((*names, *LAYOUT)) if name not in looked]
     if wanted:
         keys = [key_for(name) for name in wanted]
         stored = cache.store_for(current_app).get_many(keys)
