@@ -31,6 +31,11 @@ def was_asked() -> bool:
     return bool(g.get("kim_asked_save_data"))
 
 
+def forget_asked() -> None:
+    """Start counting anew (a kept region notes whether it asked itself)."""
+    g.kim_asked_save_data = False
+
+
 def _vary(response):
     if was_asked():
         response.vary.add("Save-Data")

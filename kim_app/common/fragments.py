@@ -1,9 +1,9 @@
 """Regions of a page kept rendered in the shared cache, for readers the response cache
-does not serve (someone logged in, or a guest's page just after a write).
+does not serve (someone logged in, or a guest whose kept page has expired).
 
 A template marks a region it may keep:
 
-    {% call fragment("home.answered") %}{% include "threads/_home_answered.html" %}{% endcall %}
+    {% call fragment("threads.list") %}<section id="thread-list">…</section>{% endcall %}
 
 and the view hands it what the region shows as `Deferred` values, which run their query
 only when the region is rendered. A kept region is served as it was rendered for
@@ -182,8 +182,11 @@ def fragment(name: str, caller) -> Markup:
     if html is not None:
         return html
     asked_before = data_saver.was_asked()
+    data_saver.forget_asked()  # did this region ask? (kept with it, for when it is served)
     html = caller()
-    flags = ASKED_SAVE_DATA if data_saver.was_asked() and not asked_before else b""
+    flags = ASKED_SAVE_DATA if data_saver.was_asked() else b""
+    if asked_before:
+        data_saver.mark_asked()
     # Kept once the response is known to be a 200 (`_store_rendered`): a region of an
     # error page must not come back on the page the view serves from the cache.
     g.setdefault("kim_fragments_rendered", []).append(
