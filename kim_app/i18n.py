@@ -58,14 +58,19 @@ def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyStri
     return LazyString(ngettext, singular, plural, num, **variables)
 
 
-def locale():
-    """This request's locale, as Flask-Babel's `get_locale` gives it: read from its
-    per-request state in one proxy look-up once chosen (a page of figures asks for it at
-    every number)."""
+def _babel_chosen() -> tuple:
+    """(locale, time zone) as Flask-Babel has chosen them for this request, in one proxy
+    look-up (None where not chosen yet): a page of figures asks at every number."""
     try:
-        chosen = g._flask_babel.babel_locale
+        state = g._flask_babel
+        return state.babel_locale, state.babel_tzinfo
     except (AttributeError, RuntimeError):  # not chosen yet, or no app context
-        return get_locale()
+        return None, None
+
+
+def locale():
+    """This request's locale, as Flask-Babel's `get_locale` gives it."""
+    chosen, _zone = _babel_chosen()
     return chosen if chosen is not None else get_locale()
 
 
@@ -74,14 +79,9 @@ def formatted(formatter, value, pattern: str) -> str:
     `format_datetime`, `format_decimal`, `format_percent`), kept per value, pattern, locale
     and time zone: pages show the same dates and figures at every request, and Babel takes
     tens of microseconds for each."""
-    try:
-        state = g._flask_babel
-        chosen, zone = state.babel_locale, state.babel_tzinfo
-    except (AttributeError, RuntimeError):
-        chosen = zone = None
-    if chosen is None or zone is None:
-        chosen, zone = get_locale(), get_timezone()
-    return _kept(formatter, value, pattern, chosen, zone)
+    chosen, zone = _babel_chosen()
+    return _kept(formatter, value, pattern, chosen if chosen is not None else get_locale(),
+                 zone if zone is not None else get_timezone())
 
 
 @lru_cache(maxsize=16_384)
