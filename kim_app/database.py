@@ -12,6 +12,12 @@ database being unreachable.
   thread's status, a join request still pending) cannot change before the write, as a row
   lock (`SELECT … FOR UPDATE`) guarantees on PostgreSQL. Writers queue; readers do not.
 
+A pooled connection is pinged before use only when it has been idle for
+`DB_PING_AFTER_IDLE_SECONDS` (`_ping_idle_connections`), not on every checkout as
+`pool_pre_ping` does: on a busy worker that round trip was one of the five of a page
+served from kept regions. A connection that dies while in use (a restart under load) fails
+that request with 503, and SQLAlchemy then replaces every connection the pool holds.
+
 A request whose transaction wrote nothing ends it with COMMIT rather than the ROLLBACK of
 closing the session (`_end_reads_with_commit`): the same for a read, but psycopg forgets the
 connection's prepared statements at every ROLLBACK, so PostgreSQL would plan each query of
@@ -28,12 +34,13 @@ timed out, cancelled): they are answered 503 with Retry-After (see `errors.py`),
 programming errors, which stay 500.
 """
 
+import time
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.selectable import _OffsetLimitParam
@@ -70,10 +77,32 @@ def install(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     app.teardown_request(_end_reads_with_commit)
+    _ping_idle_connections(engine, float(app.config["DB_PING_AFTER_IDLE_SECONDS"]))
     if engine.dialect.name == "sqlite":
         busy_ms = int(app.config["DB_BUSY_TIMEOUT_MS"])
         event.listen(engine, "connect", lambda dbapi, _record: _sqlite_connect(dbapi, busy_ms))
         event.listen(engine, "begin", _sqlite_begin)
+
+
+def _ping_idle_connections(engine: Engine, idle_seconds: float) -> None:
+    """Ping a connection coming out of the pool after `idle_seconds` or more of rest; one
+    that does not answer is replaced (the pool tries a fresh one, see PoolEvents.checkout)."""
+    idle_since = "kim_idle_since"
+
+    def checked_in(_dbapi_connection, record) -> None:
+        record.info[idle_since] = time.monotonic()
+
+    def checked_out(dbapi_connection, record, _proxy) -> None:
+        since = record.info.pop(idle_since, None)
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # any failure: this connection cannot serve the request
+            raise DisconnectionError(str(error)) from error
+
+    event.listen(engine, "checkin", checked_in)
+    event.listen(engine, "checkout", checked_out)
 
 
 def _sqlite_connect(dbapi_connection, busy_ms: int) -> None:

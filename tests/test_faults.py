@@ -3,8 +3,10 @@ checkout. Each fault is simulated (a closed port, a server that never answers). 
 that build apps of their own (other databases, other rate-limit storage) are `real_db`: their
 apps use ordinary connections, not the test's rolled-back one."""
 
+import time
+
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from kim_app import create_app
@@ -118,6 +120,44 @@ def test_a_slow_statement_is_cancelled_and_answered_503(database_url):
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert seconds < 2
     assert app.test_client().get("/healthz").status_code == 200  # the pool recovered
+    dispose(app)
+
+
+def _terminate_app_connections(database_url: str) -> int:
+    """What a database restart does to the app's pooled connections: each is cut."""
+    other = create_engine(database_url)
+    try:
+        with other.connect() as connection:
+            return len(connection.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = 'kim-fault-test'")).all())
+    finally:
+        other.dispose()
+
+
+@pytest.mark.real_db
+@pytest.mark.parametrize("idle", [True, False], ids=["idle", "busy"])
+def test_a_connection_cut_by_a_restart_is_replaced(_schema, idle):
+    """Idle past `DB_PING_AFTER_IDLE_SECONDS`, a pooled connection is pinged and, cut off,
+    replaced before the request uses it: the reader sees nothing. Used more recently, it
+    is not pinged (a round trip saved per request): the request it fails is answered 503,
+    never 500, and the next one is served on a fresh connection."""
+    database_url = _schema
+    if make_url(database_url).get_backend_name() != "postgresql":
+        pytest.skip("connections to cut are PostgreSQL's")
+    app = fault_app(database_url, DB_PING_AFTER_IDLE_SECONDS=0.3 if idle else 60,
+                    SQLALCHEMY_ENGINE_OPTIONS={
+                        "connect_args": {"application_name": "kim-fault-test"}})
+    client = app.test_client()
+    assert client.get("/tanya/").status_code == 200
+    assert _terminate_app_connections(database_url) >= 1
+    if idle:
+        time.sleep(0.4)
+        assert client.get("/tanya/").status_code == 200
+    else:
+        response = client.get("/tanya/")
+        assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+        assert client.get("/tanya/").status_code == 200
     dispose(app)
 
 
