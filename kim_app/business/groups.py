@@ -14,13 +14,11 @@ from kim_app.models import BusinessGroup, KimGroup, KimStatus, Product, ProductC
 from kim_app.moderation import visibility
 
 
-def get_group(slug: str, details: bool = True) -> BusinessGroup | None:
-    """A group by slug; groups of an inactive KIM are hidden like the KIM itself.
-    `details=False`: without the KIM's village and kecamatan (a page kept in the cache)."""
-    kim_group = contains_eager(BusinessGroup.kim_group)
+def get_group(slug: str) -> BusinessGroup | None:
+    """A group by slug; groups of an inactive KIM are hidden like the KIM itself."""
     return db.session.scalar(
         select(BusinessGroup).join(BusinessGroup.kim_group)
-        .options(kim_group if details else kim_group.lazyload(KimGroup.village))
+        .options(contains_eager(BusinessGroup.kim_group))
         .where(BusinessGroup.slug == slug, KimGroup.status == KimStatus.AKTIF)
     )
 

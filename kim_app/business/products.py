@@ -79,10 +79,11 @@ def parse_price(raw: str | int | None) -> int:
 # Reading
 
 
-def get_product(group: BusinessGroup, slug: str, details: bool = True) -> Product | None:
-    """The group's product; `details=False` without its photos (a page kept in the cache)."""
-    query = select(Product).where(Product.business_group_id == group.id, Product.slug == slug)
-    return db.session.scalar(query.options(selectinload(Product.photos)) if details else query)
+def get_product(group: BusinessGroup, slug: str) -> Product | None:
+    """The group's product, with its photos."""
+    return db.session.scalar(
+        select(Product).options(selectinload(Product.photos))
+        .where(Product.business_group_id == group.id, Product.slug == slug))
 
 
 def group_products(group: BusinessGroup, *, include_unpublished: bool = False,

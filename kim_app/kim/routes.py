@@ -130,9 +130,11 @@ def _page_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
 
 @bp.get("/<slug>")
 def show(slug: str):
-    group = _group_or_404(slug)
     if fragments.is_kept("kim.show", "kim.head"):
-        return render_template("kim/show.html", group=group)
+        # Kept for this reader at this URL under the current content generation: the
+        # group was there and visible to them, unchanged; it is not looked up.
+        return render_template("kim/show.html")
+    group = _group_or_404(slug)
     return render_template("kim/show.html", **_page_context(group))
 
 

@@ -229,8 +229,8 @@ def check():
 
 # --- one thread -------------------------------------------------------------------------
 
-def _visible_or_404(code: str, details: bool = True) -> Thread:
-    thread = services.get_visible(code, current_user, details=details)
+def _visible_or_404(code: str) -> Thread:
+    thread = services.get_visible(code, current_user)
     if thread is None:
         abort(404)
     return thread
@@ -260,6 +260,7 @@ def _thread_context(thread: Thread, **overrides) -> dict:
     posts, earlier = shown.part(0), shown.part(1)
     context = {
         "thread": thread,
+        "code": thread.code,
         "posts": posts,
         "earlier": earlier,
         "latest_answer": Deferred(lambda: services.latest_answer(
@@ -306,13 +307,16 @@ def _offer_templates(context: dict) -> None:
 
 @bp.get("/<code>")
 def show(code: str):
-    kept = fragments.is_kept("threads.thread", "threads.head")
-    thread = _visible_or_404(code, details=not kept)
+    regions = ("threads.thread",) if wants_fragment() else ("threads.thread", "threads.head")
+    if fragments.is_kept(*regions):
+        # Kept for this reader at this URL under the current content generation: the
+        # thread was there, visible to them and unchanged, and `code` is its own (the
+        # regions are kept from 200 answers only), so it is not even looked up.
+        return render_page("threads/show.html", "threads/_thread.html", code=code)
+    thread = _visible_or_404(code)
     if thread.code != code:
         return redirect(url_for("threads.show", code=thread.code), 301)
-    # A thread kept in the fragment cache needs only what is around it (title, preview).
-    context = {"thread": thread} if kept else _thread_context(thread)
-    return render_page("threads/show.html", "threads/_thread.html", **context)
+    return render_page("threads/show.html", "threads/_thread.html", **_thread_context(thread))
 
 
 @bp.get("/<code>/sebelumnya")

@@ -102,22 +102,19 @@ def _person(relationship):
     return joinedload(relationship).lazyload(User.village)
 
 
-def get_visible(code: str, user, details: bool = True) -> Thread | None:
-    """The thread with this code if the person may see it, with what its page shows
-    (`details=False`: the thread alone, for a page whose thread comes from the cache)."""
+def get_visible(code: str, user) -> Thread | None:
+    """The thread with this code if the person may see it, with what its page shows."""
     code = normalise_code(code)
     if not code:
         return None
-    statement = select(Thread).where(Thread.code == code)
-    if details:
-        statement = statement.options(
+    thread = db.session.scalar(
+        select(Thread).where(Thread.code == code).options(
             _person(Thread.author), _person(Thread.assignee),
             joinedload(Thread.category), joinedload(Thread.agency),
             joinedload(Thread.village), joinedload(Thread.submitted_via_kim),
             joinedload(Thread.duplicate_of),
             selectinload(Thread.photos),
-        )
-    thread = db.session.scalar(statement)
+        ))
     if thread is None or not can_view(user, thread):
         return None
     return thread

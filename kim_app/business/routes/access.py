@@ -12,8 +12,8 @@ from kim_app.models import BusinessGroup, BusinessMember, Product
 from kim_app.moderation import visibility
 
 
-def group_or_404(slug: str, details: bool = True) -> BusinessGroup:
-    group = groups.get_group(slug, details)
+def group_or_404(slug: str) -> BusinessGroup:
+    group = groups.get_group(slug)
     if group is None or not visibility.may_see(current_user, group):
         abort(404)
     return group
@@ -37,9 +37,8 @@ def managing_products(slug: str):
     return authorised(slug, "manages_products")
 
 
-def product_or_404(group: BusinessGroup, slug: str, authority,
-                   details: bool = True) -> Product:
-    product = products.get_product(group, slug, details)
+def product_or_404(group: BusinessGroup, slug: str, authority) -> Product:
+    product = products.get_product(group, slug)
     # An unpublished product is private: only its managers learn that it exists.
     if product is None or not (product.published or authority.manages_products):
         abort(404)

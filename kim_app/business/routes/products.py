@@ -45,12 +45,13 @@ upload_limits = account_and_ip_limits("product-uploads", "PRODUCT_LIMIT_PER_ACCO
 
 @bp.get("/<group_slug>/<product_slug>")
 def product(group_slug: str, product_slug: str):
-    kept = fragments.is_kept("business.product", "business.product_head")
-    group = access.group_or_404(group_slug, details=not kept)
+    if fragments.is_kept("business.product", "business.product_head"):
+        # Kept for this reader at this URL under the current content generation: the
+        # product was there and visible to them, unchanged; it is not looked up.
+        return render_template("business/product.html")
+    group = access.group_or_404(group_slug)
     authority = business_authority(current_user, group)
-    product = access.product_or_404(group, product_slug, authority, details=not kept)
-    if kept:  # only the title and description around the kept page
-        return render_template("business/product.html", group=group, product=product)
+    product = access.product_or_404(group, product_slug, authority)
     page_url = external_url_for("business.product", group_slug=group.slug,
                                 product_slug=product.slug)
     return render_template(
