@@ -116,14 +116,23 @@ def _reader() -> str:
     return f"u{current_user.id}:" + hashlib.sha256(token.encode()).hexdigest()[:12]
 
 
+def _request_part() -> bytes:
+    """What every region's key on this request shares (see the module's docstring)."""
+    part = request.environ.get("kim.fragment_request")
+    if part is None:
+        headers = request.headers
+        parts = (request.path, request.query_string.decode("latin-1"),
+                 headers.get("HX-Request", ""), headers.get("HX-Boosted", ""),
+                 headers.get("HX-History-Restore-Request", ""), str(get_locale()),
+                 str(get_timezone()), "save-data" if data_saver.wanted() else "", _reader())
+        part = "\x00".join(parts).encode("utf-8", "replace")
+        request.environ["kim.fragment_request"] = part
+    return part
+
+
 def key_for(name: str) -> str:
     """The cache key of region `name` on this request, for this reader."""
-    headers = request.headers
-    parts = (name, request.path, request.query_string.decode("latin-1"),
-             headers.get("HX-Request", ""), headers.get("HX-Boosted", ""),
-             headers.get("HX-History-Restore-Request", ""), str(get_locale()), str(get_timezone()),
-             "save-data" if data_saver.wanted() else "", _reader())
-    digest = hashlib.sha256("\x00".join(parts).encode("utf-8", "replace")).hexdigest()
+    digest = hashlib.sha256(name.encode() + b"\x00" + _request_part()).hexdigest()
     return cache.cache_key("fragment:" + digest[:32])
 
 
