@@ -19,6 +19,11 @@ only when the region is rendered. A kept region is served as it was rendered for
 for at most `FRAGMENT_CACHE_SECONDS` (what depends on the clock, "due today" and the like,
 is at most that late). Only GET and HEAD requests that have written nothing use it.
 
+So a page whose every region is kept needs nothing from the database: a thread, product
+or KIM page (`page_head` in base.html keeps its title and description with its preview)
+does not look its object up, since under the current generation it is as it was, and as
+visible to this reader, when the page answered 200 at this URL.
+
 The regions live where every worker reads the same generation: Redis. Without `REDIS_URL`
 the setting defaults to 0 (off), since one worker would not see another's writes; a single
 process (the development server) may switch it on.
