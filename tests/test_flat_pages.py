@@ -209,3 +209,47 @@ def test_unread_count_is_bounded_and_asked_once(client, app, query_counter, unre
         assert "99+" in html and f"Lebih dari {centre.UNREAD_COUNTED - 1} belum dibaca" in html
     else:
         assert f"{unread} belum dibaca" in html
+
+
+def _section(html: str, heading: str) -> str:
+    start = html.index(f'aria-labelledby="{heading}"')
+    return html[start:html.index("</section>", start)]
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_statistics_show_the_first_kims_and_link_to_all(client, app, htmx):
+    """The per-KIM chart and tables of /statistik show the first KIMS_SHOWN KIMs (the
+    chart: most members, or largest sales), with the totals of all and a link to every row."""
+    from kim_app.stats.routes import KIMS_SHOWN
+
+    add_kims(KIMS_SHOWN + 5)
+    active = _db.session.query(KimGroup).filter_by(status=KimStatus.AKTIF).count()
+    assert active > KIMS_SHOWN
+    html = client.get("/statistik", headers=HX if htmx else {}).get_data(as_text=True)
+    for heading in ("kim-heading", "business-kim-heading"):
+        part = _section(html, heading)
+        rows = part[part.index("<tbody>"):part.index("</tbody>")]
+        assert rows.count('<th scope="row">') == KIMS_SHOWN, heading
+        assert part.count('class="chart-bar"') == KIMS_SHOWN, heading
+        assert f"{KIMS_SHOWN} dari {active} KIM" in part
+        link = re.search(r'<a href="([^"]+)">Tampilkan semua KIM</a>', part).group(1)
+        assert "semua=1" in link and link.endswith(f"#{heading}")
+
+    everything = client.get(unescape(link)).get_data(as_text=True)
+    for heading in ("kim-heading", "business-kim-heading"):
+        part = _section(everything, heading)
+        rows = part[part.index("<tbody>"):part.index("</tbody>")]
+        assert rows.count('<th scope="row">') == active, heading
+        assert part.count('class="chart-bar"') == KIMS_SHOWN  # a chart stays readable
+        assert "Tampilkan semua KIM" not in part
+    names = re.compile(r'scope="row"><a href="[^"]*">([^<]*)')
+    shown = names.findall(_section(html, "kim-heading"))
+    every = names.findall(_section(everything, "kim-heading"))
+    assert shown == every[:KIMS_SHOWN] and len(every) == active
+
+
+def test_statistics_with_few_kims_show_them_all_without_a_link(client, app):
+    html = client.get("/statistik").get_data(as_text=True)
+    part = _section(html, "kim-heading")
+    assert "Tampilkan semua KIM" not in part
+    assert "Anggota aktif per KIM</title>" in part

@@ -29,6 +29,26 @@ from kim_app.stats import agencies, bp, business, charts, duration, number, serv
 from kim_app.stats.filters import filter_context
 from kim_app.templating import rupiah
 
+# The per-KIM lists grow with the KIMs (18 today, hundreds one day): their charts show the
+# first KIMS_SHOWN by the value drawn, their tables the first KIMS_SHOWN rows, with a link
+# to the page with every row (`?semua=1`); the totals are always of every KIM.
+KIMS_SHOWN = 20
+
+
+def _top(items: list, value) -> list:
+    """The first KIMS_SHOWN of `items` by `value`, largest first (the list's own order
+    among equals)."""
+    return sorted(items, key=lambda item: -(value(item) or 0))[:KIMS_SHOWN]
+
+
+def _kim_rows(items: list, show_all: bool) -> list:
+    return items if show_all else items[:KIMS_SHOWN]
+
+
+def _all_kims_url(f: services.StatsFilter, anchor: str) -> str:
+    return url_for("stats.index", periode=f.period, kecamatan=f.kecamatan or None, semua=1,
+                   _anchor=anchor)
+
 
 def _breakdown(items: list[services.Figures], unnamed: str) -> dict:
     # Copies: the cached figures are shared between requests in other languages.
@@ -66,7 +86,8 @@ def index():
     # link aside): rendered once from the cached figures and kept as long as they are (it
     # expires with the older of them), for full pages and htmx fragments alike, in every
     # worker (the shared cache).
-    key = ("section", f, today, str(get_locale()), may_export)
+    show_all = request.args.get("semua") == "1"
+    key = ("section", f, today, str(get_locale()), may_export, show_all)
     section = services.public_cache.get_text(key)
     if section is None:
         ttl = current_app.config["STATS_CACHE_SECONDS"]
@@ -74,7 +95,7 @@ def index():
             (f, today), ttl, lambda: services.public_figures(f, today))
         business_data = _business_data(f, today)
         section = render_template("stats/_figures.html", **_figures_context(
-            f, data, business_data, may_export, context))
+            f, data, business_data, may_export, show_all, context))
         computed = min(data.computed_at, datetime.fromisoformat(business_data.computed_at))
         services.public_cache.put_text(
             key, section, ttl - (datetime.now(UTC) - computed).total_seconds())
@@ -84,7 +105,7 @@ def index():
 
 
 def _figures_context(f, data: services.PublicFigures, business_data, may_export: bool,
-                     context: dict) -> dict:
+                     show_all: bool, context: dict) -> dict:
     return dict(
         overall=data.overall,
         area=_breakdown(data.areas, _("Tidak diketahui")),
@@ -93,13 +114,17 @@ def _figures_context(f, data: services.PublicFigures, business_data, may_export:
         agencies=_breakdown(data.agencies, _("Belum ditentukan")),
         trend=_trend_context(data.months),
         kims=data.kims,
+        kims_shown=_kim_rows(data.kims, show_all),
+        kims_charted=min(len(data.kims), KIMS_SHOWN),
+        all_kims_url=_all_kims_url(f, "kim-heading"),
         kim_chart=charts.horizontal_bars(
-            [(kim.name, kim.members, number(kim.members)) for kim in data.kims]),
+            [(kim.name, kim.members, number(kim.members))
+             for kim in _top(data.kims, lambda kim: kim.members)]),
         kim_totals={name: sum(getattr(kim, name) for kim in data.kims) for name in (
             "members", "questions", "relays", "business_groups", "products")},
         computed_at=data.computed_at,
         min_cell=services.MIN_CELL,
-        business=_business_context(business_data),
+        business=_business_context(business_data, show_all, f),
         may_export=may_export,
         **context,
     )
@@ -114,15 +139,20 @@ def _business_data(f: services.StatsFilter, today) -> business.PublicBusiness:
         dump=business.encode_public, load=business.decode_public)
 
 
-def _business_context(data: business.PublicBusiness) -> dict:
+def _business_context(data: business.PublicBusiness, show_all: bool,
+                      f: services.StatsFilter) -> dict:
     sectors = [replace(item, label=category_label(item.key)) for item in data.sectors]
 
     def amounts(items):
         return charts.horizontal_bars([(item.label, item.amount, rupiah(item.amount))
                                        for item in items])
 
+    kim_table = business.table(data.kims)  # the total of every KIM, the first rows shown
+    kim_table["rows"] = _kim_rows(kim_table["rows"], show_all)
     return {"view": business.month_charts(data.months), "kims": data.kims,
-            "kim_chart": amounts(data.kims), "kim_table": business.table(data.kims),
+            "kim_chart": amounts(_top(data.kims, lambda item: item.amount)),
+            "kims_charted": min(len(data.kims), KIMS_SHOWN), "kim_table": kim_table,
+            "all_kims_url": _all_kims_url(f, "business-kim-heading"),
             "sectors": sectors, "sector_chart": amounts(sectors),
             "sector_table": business.table(sectors)}
 
