@@ -71,11 +71,15 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def install(app: Flask) -> None:
-    """Per-connection settings that engine options cannot express (SQLite)."""
+    """Per-connection settings that engine options cannot express (SQLite); the tables
+    each statement reads or writes (common/tables.py)."""
+    from kim_app.common import tables
+    from kim_app.common.search import FULLTEXT
     from kim_app.extensions import db
 
     with app.app_context():
         engine = db.engine
+    tables.install(engine, db.metadata, {f"fts_{table}": table for table in FULLTEXT})
     app.teardown_request(_end_reads_with_commit)
     _ping_idle_connections(engine, float(app.config["DB_PING_AFTER_IDLE_SECONDS"]))
     if engine.dialect.name == "sqlite":

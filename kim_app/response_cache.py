@@ -9,11 +9,12 @@ finished response (compressed, with its headers) is kept in the shared cache
 there without entering Flask.
 
 What may be kept is decided when the page is rendered: status 200, HTML, a guest, the
-session untouched by the view, no cookie set. Invalidation is generic: every committed
-write through `db.session` bumps the content generation (`cache.bump_generation`), and an
-entry stored under an older generation is not served. Nothing a new feature writes needs
-to know about this cache. Guests' full pages also say `Cache-Control: public, s-maxage=…`
-so a proxy in front may micro-cache them (fragments stay `no-store` for browsers).
+session untouched by the view, no cookie set. Invalidation is generic: a page records the
+generations of the tables its request read (`common/tables.py`), every committed write
+bumps those of the tables it wrote, and a page that read a table written since is not
+served. Nothing a new feature writes needs to know about this cache. Guests' full pages
+also say `Cache-Control: public, s-maxage=…` so a proxy in front may micro-cache them
+(fragments stay `no-store` for browsers).
 
 `RESPONSE_CACHE_SECONDS=0` switches the server cache off (the header stays).
 """
@@ -22,12 +23,12 @@ import hashlib
 import json
 import time
 
-from flask import Flask, current_app, has_app_context, request, session
+from flask import Flask, current_app, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from kim_app.common import cache
+from kim_app.common import cache, tables
 
 CACHED_BLUEPRINTS = frozenset({"main", "kim", "threads", "business", "info", "stats"})
 NOT_CACHED = frozenset({"main.media", "main.healthz", "static"})
@@ -39,6 +40,8 @@ LOCAL_SECONDS = 1.0
 LOCAL_ENTRIES = 500
 CANDIDATE = "kim.response_cache.candidate"
 KEEP = "kim.response_cache.keep"
+GENERATIONS = "kim.table_generations"  # read by the middleware, before the app reads
+READ_TABLES = "kim.response_cache.read"
 WROTE = "kim_wrote"
 
 
@@ -88,15 +91,13 @@ class ResponseCacheMiddleware:
         if local is not None and local[0] > now and local[1] == cache.local_writes():
             start_response(local[2], local[3])
             return [local[4]]
-        generation_key = cache.cache_key(cache.GENERATION, self.app)
         store = cache.store_for(self.app)
         writes = cache.local_writes()
-        stored, generation = store.get_many([key, generation_key])
-        generation = generation or b"0"
+        [stored], generations = cache.get_with_generations([key], self.app)
         if stored is not None:
             head, _, body = stored.partition(b"\n")
             entry = json.loads(head)
-            if entry["generation"] == generation.decode():
+            if cache.is_current(entry["tables"].encode(), generations):
                 headers = [*map(tuple, entry["headers"]), (STATUS_HEADER, "hit")]
                 if isinstance(store, cache.RedisStore):
                     self._keep_locally(key, (now + LOCAL_SECONDS, writes, entry["status"],
@@ -104,6 +105,7 @@ class ResponseCacheMiddleware:
                 start_response(entry["status"], headers)
                 return [body]
         environ[CANDIDATE] = True
+        environ[GENERATIONS] = generations
         captured: dict = {}
 
         def start(status, headers, exc_info=None):
@@ -121,7 +123,8 @@ class ResponseCacheMiddleware:
                 app_iter.close()
         headers = [(name, value) for name, value in captured["headers"]
                    if name.lower() not in NOT_STORED_HEADERS]
-        head = json.dumps({"generation": generation.decode(), "status": captured["status"],
+        read = cache.snapshot(environ.get(READ_TABLES, ()), generations)
+        head = json.dumps({"tables": read.decode(), "status": captured["status"],
                            "headers": headers}).encode()
         cache.store_for(self.app).set(key, head + b"\n" + body, seconds)
         return [body]
@@ -149,6 +152,8 @@ def mark_response(response):
             f"public, max-age=0, s-maxage={current_app.config['PROXY_CACHE_SECONDS']}")
     if seconds and request.environ.get(CANDIDATE):
         request.environ[KEEP] = seconds
+        # The set itself: what the teardown still reads is recorded too.
+        request.environ[READ_TABLES] = tables.read_set()
     return response
 
 
@@ -163,16 +168,16 @@ def _note_execute(state):
 
 
 def _after_commit(session):
-    wrote = session.info.pop(WROTE, False)
-    if wrote and has_app_context() and "kim_cache" in current_app.extensions:
-        cache.bump_generation()
+    # The tables written are bumped by common/tables.py.
+    session.info.pop(WROTE, None)
 
 
 def leave_pages_fresh(session) -> None:
-    """The writes of this transaction so far change no guest page at once (the order-click
+    """The writes of this transaction so far change no page at once (the order-click
     counter: the figures it feeds are shown from their own caches, a little later), so its
-    commit does not make every cached page stale."""
+    commit leaves what was kept of those tables current."""
     session.info.pop(WROTE, None)
+    tables.forget_writes()
 
 
 def _after_rollback(session):

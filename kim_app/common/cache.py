@@ -7,8 +7,10 @@ apps on one Redis (the benchmark's two datasets, a staging copy) never read each
 entries. Redis failing is a miss, never an error: the cache then stays out of the way for
 `RETRY_SECONDS` instead of making every request wait for its timeout.
 
-The *content generation* is a counter bumped after every committed write (see
-`response_cache`): an entry stored under an older generation is stale.
+The *table generations* are counters, one per table, each bumped after every committed
+write to that table (`common/tables.py`). A kept page or region records the generations of
+the tables its request read (`snapshot`); it is stale once any of them moved on
+(`is_current`), and only then: a write to the notifications leaves the thread lists kept.
 """
 
 import hashlib
@@ -23,7 +25,7 @@ from flask import Flask, current_app
 
 RETRY_SECONDS = 5.0
 MEMORY_ENTRIES = 2_000
-GENERATION = "generation"
+TABLES = "tables"  # the hash of table generations
 T = TypeVar("T")
 
 
@@ -32,7 +34,7 @@ class MemoryStore:
 
     def __init__(self):
         self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
-        self._counters: dict[str, int] = {}
+        self._counters: dict[str, dict[str, int]] = {}
         self._lock = threading.Lock()
 
     def get_many(self, keys: list[str]) -> list[bytes | None]:
@@ -40,9 +42,6 @@ class MemoryStore:
         found: list[bytes | None] = []
         with self._lock:
             for key in keys:
-                if key in self._counters:
-                    found.append(str(self._counters[key]).encode())
-                    continue
                 entry = self._entries.get(key)
                 if entry is None or entry[0] < now:
                     found.append(None)
@@ -58,9 +57,18 @@ class MemoryStore:
             while len(self._entries) > MEMORY_ENTRIES:
                 self._entries.popitem(last=False)
 
-    def incr(self, key: str) -> None:
+    def get_with_counters(self, keys: list[str], name: str):
+        """The entries under `keys` and the counters of the hash `name`, at one moment."""
         with self._lock:
-            self._counters[key] = self._counters.get(key, 0) + 1
+            counters = {field.encode(): str(value).encode()
+                        for field, value in self._counters.get(name, {}).items()}
+        return self.get_many(keys), counters
+
+    def incr_counters(self, name: str, fields) -> None:
+        with self._lock:
+            counters = self._counters.setdefault(name, {})
+            for field in fields:
+                counters[field] = counters.get(field, 0) + 1
 
     def clear(self) -> None:
         with self._lock:
@@ -92,8 +100,31 @@ class RedisStore:
     def set(self, key: str, value: bytes, seconds: float) -> None:
         self._call("set", key, value, px=max(1, int(seconds * 1000)))
 
-    def incr(self, key: str) -> None:
-        self._call("incr", key)
+    def get_with_counters(self, keys: list[str], name: str):
+        """The entries under `keys` and the counters of the hash `name`: one round trip."""
+        if time.monotonic() < self._down_until:
+            return [None] * len(keys), {}
+        try:
+            pipe = self._redis.pipeline(transaction=False)
+            if keys:
+                pipe.mget(keys)
+            pipe.hgetall(name)
+            answers = pipe.execute()
+        except self._errors:
+            self._down_until = time.monotonic() + RETRY_SECONDS
+            return [None] * len(keys), {}
+        return (answers[0] if keys else []), answers[-1]
+
+    def incr_counters(self, name: str, fields) -> None:
+        if time.monotonic() < self._down_until:
+            return
+        try:
+            pipe = self._redis.pipeline(transaction=False)
+            for field in fields:
+                pipe.hincrby(name, field, 1)
+            pipe.execute()
+        except self._errors:
+            self._down_until = time.monotonic() + RETRY_SECONDS
 
     def clear(self) -> None:
         """Only this app's keys."""
@@ -140,10 +171,32 @@ def remember(name: str, seconds: float, compute: Callable[[], T], *,
     return value
 
 
-def generation(app: Flask | None = None) -> bytes:
-    """The current content generation (`b"0"` before the first write)."""
+def get_with_generations(keys: list[str], app: Flask | None = None):
+    """The entries under `keys` (already `cache_key`s) and the table generations now
+    ({table: counter}, as bytes; a table never written is absent): one round trip."""
     app = app or current_app
-    return store_for(app).get_many([cache_key(GENERATION, app)])[0] or b"0"
+    return store_for(app).get_with_counters(keys, cache_key(TABLES, app))
+
+
+def generations(app: Flask | None = None) -> dict[bytes, bytes]:
+    return get_with_generations([], app)[1]
+
+
+def snapshot(tables, generations: dict[bytes, bytes]) -> bytes:
+    """What an entry records of the tables its request read: `table=counter,…`."""
+    return b",".join(table.encode() + b"=" + generations.get(table.encode(), b"0")
+                     for table in sorted(tables))
+
+
+def is_current(recorded: bytes, generations: dict[bytes, bytes]) -> bool:
+    """Whether no table `snapshot` recorded has been written since."""
+    if not recorded:
+        return True
+    for item in recorded.split(b","):
+        table, _, counter = item.partition(b"=")
+        if generations.get(table, b"0") != counter:
+            return False
+    return True
 
 
 _writes = 0
@@ -154,8 +207,9 @@ def local_writes() -> int:
     return _writes
 
 
-def bump_generation(app: Flask | None = None) -> None:
+def bump_tables(tables, app: Flask | None = None) -> None:
+    """After a committed write to `tables`: what was kept from them is stale."""
     global _writes
     _writes += 1
     app = app or current_app
-    store_for(app).incr(cache_key(GENERATION, app))
+    store_for(app).incr_counters(cache_key(TABLES, app), sorted(tables))

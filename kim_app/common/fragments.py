@@ -13,18 +13,21 @@ only when the region is rendered. A kept region is served as it was rendered for
 - the same language, time zone and data-saver choice,
 - the same reader: every guest alike; someone logged in alone, and per session (a region
   may hold a form whose CSRF token belongs to that session),
-- the same content generation: any committed write makes every kept region stale at once
-  (`response_cache`; nothing a feature writes needs to know about this cache),
+- the same data: a region records the generations of the tables its request read
+  (`common/tables.py`), and a committed write to any of them makes it stale (nothing a
+  feature writes needs to know about this cache; a write elsewhere leaves it kept). The
+  layout's regions (the header, the footer) count their own queries for themselves alone:
+  the bell's unread count does not make a page's list stale,
 
 for at most `FRAGMENT_CACHE_SECONDS` (what depends on the clock, "due today" and the like,
 is at most that late). Only GET and HEAD requests that have written nothing use it.
 
 So a page whose every region is kept needs nothing from the database: a thread, product
 or KIM page (`page_head` in base.html keeps its title and description with its preview)
-does not look its object up, since under the current generation it is as it was, and as
+does not look its object up, since with no write to what it read it is as it was, and as
 visible to this reader, when the page answered 200 at this URL.
 
-The regions live where every worker reads the same generation: Redis. Without `REDIS_URL`
+The regions live where every worker reads the same generations: Redis. Without `REDIS_URL`
 the setting defaults to 0 (off), since one worker would not see another's writes; a single
 process (the development server) may switch it on.
 """
@@ -36,7 +39,7 @@ from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from markupsafe import Markup
 
-from kim_app.common import cache, data_saver
+from kim_app.common import cache, data_saver, tables
 
 GUEST = "guest"
 LAYOUT = ("layout.header", "layout.footer")  # base.html's regions
@@ -141,41 +144,47 @@ def key_for(name: str) -> str:
     return cache.cache_key("fragment:" + digest[:32])
 
 
-def _lookup(*names: str) -> list[tuple[str, bytes, Markup | None]]:
-    """(key, generation, the kept HTML or None) of each region, asked of the cache once per
-    request (the regions not yet asked in one round trip)."""
+def _lookup(*names: str) -> list[tuple[str, Markup | None]]:
+    """(key, the kept HTML or None) of each region, asked of the cache once per request
+    (the regions not yet asked in one round trip)."""
     looked = g.setdefault("kim_fragments", {})
     # The layout's regions come along with the first look-up: one round trip for a page.
     wanted = [name for name in dict.fromkeys((*names, *LAYOUT)) if name not in looked]
     if wanted:
         keys = [key_for(name) for name in wanted]
         stored = cache.store_for(current_app).get_many(keys)
-        generation = _generation()
+        generations = _generations()
         for name, key, entry in zip(wanted, keys, stored, strict=True):
-            looked[name] = (key, generation, _kept_html(entry, generation))
+            looked[name] = (key, _kept_html(entry, generations))
     return [looked[name] for name in names]
 
 
-def _generation() -> bytes:
-    """The content generation when this request began (`_note_generation`): what the
-    view reads may be older than any later reading, and must not be kept as newer."""
-    generation = g.get("kim_fragment_generation")
-    if generation is None:
-        generation = g.kim_fragment_generation = cache.generation()
-    return generation
+def _generations() -> dict[bytes, bytes]:
+    """The table generations when this request began (`_note_generations`, or the response
+    cache's reading before the app ran): what the view reads may be older than any later
+    reading, and must not be kept as newer."""
+    generations = g.get("kim_fragment_generations")
+    if generations is None:
+        from kim_app.response_cache import GENERATIONS
+
+        generations = request.environ.get(GENERATIONS)
+        if generations is None:
+            generations = cache.generations()
+        g.kim_fragment_generations = generations
+    return generations
 
 
-def _note_generation() -> None:
+def _note_generations() -> None:
     if _enabled():
-        _generation()
+        _generations()
 
 
-def _kept_html(entry: bytes | None, generation: bytes) -> Markup | None:
+def _kept_html(entry: bytes | None, generations: dict[bytes, bytes]) -> Markup | None:
     if entry is None:
         return None
     head, _, body = entry.partition(b"\n")
-    kept_generation, _, flags = head.partition(b" ")
-    if kept_generation != generation:
+    recorded, _, flags = head.partition(b" ")
+    if not cache.is_current(recorded, generations):
         return None
     if flags == ASKED_SAVE_DATA:
         data_saver.mark_asked()  # the page still says `Vary: Save-Data`
@@ -185,26 +194,30 @@ def _kept_html(entry: bytes | None, generation: bytes) -> Markup | None:
 def is_kept(*names: str) -> bool:
     """Whether all these regions of this page will come from the cache: a view may then
     skip loading what only they show."""
-    return _enabled() and all(html is not None for _key, _generation, html in _lookup(*names))
+    return _enabled() and all(html is not None for _key, html in _lookup(*names))
 
 
 def fragment(name: str, caller) -> Markup:
     """The region's HTML: kept, or rendered now by `caller` (Jinja's `{% call %}` body)."""
     if not _enabled():
         return caller()
-    [(key, generation, html)] = _lookup(name)
+    [(key, html)] = _lookup(name)
     if html is not None:
         return html
     asked_before = data_saver.was_asked()
     data_saver.forget_asked()  # did this region ask? (kept with it, for when it is served)
+    log = tables.read_log()
+    start = len(log)
     html = caller()
+    if name in LAYOUT:
+        g.setdefault("kim_fragment_layout_reads", []).append((start, len(log)))
     flags = ASKED_SAVE_DATA if data_saver.was_asked() else b""
     if asked_before:
         data_saver.mark_asked()
     # Kept once the response is known to be a 200 (`_store_rendered`): a region of an
     # error page must not come back on the page the view serves from the cache.
     g.setdefault("kim_fragments_rendered", []).append(
-        (key, generation + b" " + flags + b"\n" + str(html).encode()))
+        (key, name in LAYOUT, len(log), flags, str(html).encode()))
     return html
 
 
@@ -212,12 +225,23 @@ def _store_rendered(response):
     rendered = g.pop("kim_fragments_rendered", None)
     if rendered and response.status_code == 200:
         store = cache.store_for(current_app)
-        for key, value in rendered:
-            store.set(key, value, current_app.config["FRAGMENT_CACHE_SECONDS"])
+        generations = _generations()
+        log = tables.read_log()
+        layout = [range(start, end) for start, end in g.get("kim_fragment_layout_reads", ())]
+        # A page's own regions: every table the request read, but those read only by the
+        # layout's own queries (the bell's count), which nothing else shows.
+        page_reads = set().union(*(names for index, names in enumerate(log)
+                                   if not any(index in span for span in layout)))
+        page = cache.snapshot(page_reads, generations)
+        for key, is_layout, end, flags, html in rendered:
+            # A layout region: what was read before it and by it.
+            read = cache.snapshot(set().union(*log[:end]), generations) if is_layout else page
+            store.set(key, read + b" " + flags + b"\n" + html,
+                      current_app.config["FRAGMENT_CACHE_SECONDS"])
     return response
 
 
 def register(app: Flask) -> None:
     app.jinja_env.globals["fragment"] = fragment
-    app.before_request(_note_generation)
+    app.before_request(_note_generations)
     app.after_request(_store_rendered)
