@@ -97,7 +97,8 @@ class ResponseCacheMiddleware:
         if stored is not None:
             head, _, body = stored.partition(b"\n")
             entry = json.loads(head)
-            if cache.is_current(entry["tables"].encode(), generations):
+            # (An entry without "tables" was kept by an older release: stale.)
+            if "tables" in entry and cache.is_current(entry["tables"].encode(), generations):
                 headers = [*map(tuple, entry["headers"]), (STATUS_HEADER, "hit")]
                 if isinstance(store, cache.RedisStore):
                     self._keep_locally(key, (now + LOCAL_SECONDS, writes, entry["status"],
