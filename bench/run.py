@@ -18,6 +18,11 @@ from the database; `KIM_RESPONSE_CACHE_SECONDS=0` guests' pages without the resp
 
 The logged-in pages use the benchmark officer of `bench.generate`, logged in once per
 server through the real login form; its cookies are sent with every request.
+
+`--writes notification:10` measures the pages while the site is written to: ten times a
+second the generation of table `notification` is bumped in Redis, as every committed write
+to it does (common/tables.py), so what read that table is rendered again and what did not
+stays kept.
 """
 
 import argparse
@@ -322,6 +327,41 @@ class Server:
             self._engine.dispose()
 
 
+class Writer(threading.Thread):
+    """Bumps a table's generation for every app on the Redis `per_second` times a second,
+    as a committed write to that table does (the rows themselves stay: only what the pages
+    keep is at stake)."""
+
+    def __init__(self, redis_url: str, database_urls: list[str], table: str,
+                 per_second: float):
+        super().__init__(daemon=True)
+        import hashlib
+
+        import redis
+
+        from kim_app.common.cache import TABLES
+        from kim_app.config import normalise_database_url
+
+        self._redis = redis.Redis.from_url(redis_url)
+        # The apps' hashes of table generations (common/cache.py: keys per database).
+        self._hashes = [
+            "kim:" + hashlib.sha256(normalise_database_url(url).encode()).hexdigest()[:12]
+            + ":" + TABLES for url in database_urls]
+        self.table, self.pause = table, 1 / per_second
+        self._stop = threading.Event()
+        self.writes = 0
+
+    def run(self) -> None:
+        while not self._stop.wait(self.pause):
+            for name in self._hashes:
+                self._redis.hincrby(name, self.table, 1)
+            self.writes += 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.join(timeout=5)
+
+
 # --- the table ---------------------------------------------------------------------------
 
 @dataclass
@@ -417,6 +457,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8700, help="first of three ports")
     parser.add_argument("--accept-encoding", default=BROWSER_ENCODINGS,
                         help="the Accept-Encoding sent (a browser's by default; \"\" for none)")
+    parser.add_argument("--writes", default="", metavar="TABLE:PER_SECOND",
+                        help="bump this table's generation so many times a second while "
+                             "loading (e.g. notification:10)")
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", REDIS_URL),
                         help="the apps' REDIS_URL, as on several workers in production "
                              "(\"\": none, each worker caching for itself)")
@@ -435,6 +478,7 @@ def main(argv: list[str] | None = None) -> None:
         "small": Server("app (small)", "wsgi:app", args.port + 2,
                         {**common, "DATABASE_URL": SMALL_URL}, SMALL_URL, args.accept_encoding),
     }
+    writer = None
     try:
         for server in servers.values():
             server.wait()
@@ -442,9 +486,18 @@ def main(argv: list[str] | None = None) -> None:
             servers[name].log_in()
         print(f"{len(pages)} pages × {args.rounds} rounds × {args.duration:g} s, "
               f"{args.connections} connections, 2 sync workers each", file=sys.stderr)
+        if args.writes:
+            if not args.redis:
+                raise SystemExit("--writes needs the apps on Redis (--redis)")
+            table_name, _, rate = args.writes.partition(":")
+            writer = Writer(args.redis, [LARGE_URL, SMALL_URL], table_name, float(rate or 10))
+            writer.start()
         results = measure(pages, servers, paths, args.rounds, args.duration,
                           args.connections, progress=lambda line: print(line, file=sys.stderr))
     finally:
+        if writer is not None:
+            writer.stop()
+            print(f"{writer.writes} writes to {writer.table}", file=sys.stderr)
         for server in servers.values():
             server.stop()
     print(table(results))

@@ -106,3 +106,13 @@ def test_query_count_header_only_in_bench_mode(app_factory):
 
     plain = app_factory().test_client().get("/")
     assert "X-Query-Count" not in plain.headers
+
+
+def test_the_writer_bumps_the_hash_the_app_reads(app):
+    """`--writes` bumps the same table generations the app's pages are kept under."""
+    from bench.run import Writer
+    from kim_app.common import cache
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    writer = Writer("redis://127.0.0.1:6379/0", [url], "notification", 10)
+    assert writer._hashes == [cache.cache_key(cache.TABLES, app)]
