@@ -22,7 +22,7 @@ that fill them run inside the database, on a write to that table.
 import re
 import weakref
 
-from flask import g, has_app_context
+from flask import g, has_app_context, has_request_context
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -133,7 +133,7 @@ def install(engine: Engine, metadata: MetaData, aliases: dict[str, str]) -> None
             if written is None:
                 written = g.setdefault(WRITTEN, set())
             written |= names
-        else:
+        elif has_request_context():  # what a page read (a command keeps no page)
             read_set().update(names)
             read_log().append(names)
 
