@@ -348,17 +348,17 @@ class Writer(threading.Thread):
             "kim:" + hashlib.sha256(normalise_database_url(url).encode()).hexdigest()[:12]
             + ":" + TABLES for url in database_urls]
         self.table, self.pause = table, 1 / per_second
-        self._stop = threading.Event()
+        self._done = threading.Event()
         self.writes = 0
 
     def run(self) -> None:
-        while not self._stop.wait(self.pause):
+        while not self._done.wait(self.pause):
             for name in self._hashes:
                 self._redis.hincrby(name, self.table, 1)
             self.writes += 1
 
     def stop(self) -> None:
-        self._stop.set()
+        self._done.set()
         self.join(timeout=5)
 
 
