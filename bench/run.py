@@ -190,6 +190,7 @@ class Server:
         self.accept_encoding = accept_encoding
         self.base = f"http://127.0.0.1:{port}"
         self.cookie = ""
+        _port_is_free(port)  # else the load would measure whatever answers there
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         self.process = subprocess.Popen(
             [gunicorn, *GUNICORN_SETTINGS, "--bind", f"127.0.0.1:{port}", app],
@@ -360,6 +361,19 @@ class Writer(threading.Thread):
     def stop(self) -> None:
         self._done.set()
         self.join(timeout=5)
+
+
+def _port_is_free(port: int) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        # As gunicorn binds: connections of the last run waiting to close do not count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise SystemExit(
+                f"port {port} is taken (an earlier run still serving?): {error}") from error
 
 
 # --- the table ---------------------------------------------------------------------------
