@@ -130,7 +130,9 @@ def directory_query(district_code: str | None = None, search: str = "", *,
     return query
 
 
-DIRECTORY_PAGE = 60
+# KIMs a directory page shows before "Muat lebih banyak": Pati's 18 on one page, and no
+# more than a phone scrolls through comfortably when there are hundreds.
+DIRECTORY_PAGE = 24
 
 
 def directory(district_code: str | None = None, search: str = "", *,
