@@ -16,7 +16,9 @@ table, and a word that only looks like one makes an entry stale sooner, never la
   them for the next commit of the context: a write is bumped late, never forgotten.
 
 The full-text tables (`fts_<table>`, SQLite) count as the table they index: the triggers
-that fill them run inside the database, on a write to that table.
+that fill them run inside the database, on a write to that table. Any other trigger would
+have to be named here the same way, and a write outside `db.session` (on `db.engine`
+directly; the app has none) is bumped only at the context's next session commit.
 """
 
 import re
