@@ -131,7 +131,7 @@ def _page_context(group: KimGroup, join_form: JoinForm | None = None) -> dict:
 @bp.get("/<slug>")
 def show(slug: str):
     if fragments.is_kept("kim.show", "kim.head"):
-        # Kept for this reader at this URL under the current content generation: the
+        # Kept for this reader at this URL, no table it read written since: the
         # group was there and visible to them, unchanged; it is not looked up.
         return render_template("kim/show.html")
     group = _group_or_404(slug)

@@ -309,7 +309,7 @@ def _offer_templates(context: dict) -> None:
 def show(code: str):
     regions = ("threads.thread",) if wants_fragment() else ("threads.thread", "threads.head")
     if fragments.is_kept(*regions):
-        # Kept for this reader at this URL under the current content generation: the
+        # Kept for this reader at this URL, no table it read written since: the
         # thread was there, visible to them and unchanged, and `code` is its own (the
         # regions are kept from 200 answers only), so it is not even looked up.
         return render_page("threads/show.html", "threads/_thread.html", code=code)

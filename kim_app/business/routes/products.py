@@ -46,7 +46,7 @@ upload_limits = account_and_ip_limits("product-uploads", "PRODUCT_LIMIT_PER_ACCO
 @bp.get("/<group_slug>/<product_slug>")
 def product(group_slug: str, product_slug: str):
     if fragments.is_kept("business.product", "business.product_head"):
-        # Kept for this reader at this URL under the current content generation: the
+        # Kept for this reader at this URL, no table it read written since: the
         # product was there and visible to them, unchanged; it is not looked up.
         return render_template("business/product.html")
     group = access.group_or_404(group_slug)
