@@ -106,8 +106,8 @@ def _hide(item):
 @pytest.mark.parametrize("page", [_thread_page, _product_page, _kim_page],
                          ids=["thread", "product", "kim"])
 def test_a_kept_object_page_is_not_looked_up_until_a_write(kept_app, page):
-    """A page kept whole (its name, preview and body) for this reader under the current
-    content generation shows a thread, product or KIM that was there and is unchanged: a
+    """A page kept whole (its name, preview and body) for this reader, with no write since
+    to a table it read, shows a thread, product or KIM that was there and is unchanged: a
     guest's second visit runs no query at all. Once the object is hidden (a write), the
     page is looked up again and answers 404."""
     path, item = page()
