@@ -40,7 +40,6 @@ LOCAL_SECONDS = 1.0
 LOCAL_ENTRIES = 500
 CANDIDATE = "kim.response_cache.candidate"
 KEEP = "kim.response_cache.keep"
-GENERATIONS = "kim.table_generations"  # read by the middleware, before the app reads
 READ_TABLES = "kim.response_cache.read"
 WROTE = "kim_wrote"
 
@@ -106,7 +105,7 @@ class ResponseCacheMiddleware:
                 start_response(entry["status"], headers)
                 return [body]
         environ[CANDIDATE] = True
-        environ[GENERATIONS] = generations
+        environ[cache.GENERATIONS_READ] = generations
         captured: dict = {}
 
         def start(status, headers, exc_info=None):
@@ -124,7 +123,7 @@ class ResponseCacheMiddleware:
                 app_iter.close()
         headers = [(name, value) for name, value in captured["headers"]
                    if name.lower() not in NOT_STORED_HEADERS]
-        read = cache.snapshot(environ.get(READ_TABLES, ()), generations)
+        read = cache.snapshot(set().union(*environ.get(READ_TABLES, ())), generations)
         head = json.dumps({"tables": read.decode(), "status": captured["status"],
                            "headers": headers}).encode()
         cache.store_for(self.app).set(key, head + b"\n" + body, seconds)
@@ -153,8 +152,8 @@ def mark_response(response):
             f"public, max-age=0, s-maxage={current_app.config['PROXY_CACHE_SECONDS']}")
     if seconds and request.environ.get(CANDIDATE):
         request.environ[KEEP] = seconds
-        # The set itself: what the teardown still reads is recorded too.
-        request.environ[READ_TABLES] = tables.read_set()
+        # The log itself: what the teardown still reads is recorded too.
+        request.environ[READ_TABLES] = tables.read_log()
     return response
 
 

@@ -26,6 +26,9 @@ from flask import Flask, current_app
 RETRY_SECONDS = 5.0
 MEMORY_ENTRIES = 2_000
 TABLES = "tables"  # the hash of table generations
+# The generations a request began with, in its WSGI environ: the response cache reads them
+# before the app runs, and the app's kept regions use the same reading.
+GENERATIONS_READ = "kim.table_generations"
 T = TypeVar("T")
 
 

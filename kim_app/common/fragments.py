@@ -165,9 +165,7 @@ def _generations() -> dict[bytes, bytes]:
     reading, and must not be kept as newer."""
     generations = g.get("kim_fragment_generations")
     if generations is None:
-        from kim_app.response_cache import GENERATIONS
-
-        generations = request.environ.get(GENERATIONS)
+        generations = request.environ.get(cache.GENERATIONS_READ)
         if generations is None:
             generations = cache.generations()
         g.kim_fragment_generations = generations
@@ -209,15 +207,13 @@ def fragment(name: str, caller) -> Markup:
     log = tables.read_log()
     start = len(log)
     html = caller()
-    if name in LAYOUT:
-        g.setdefault("kim_fragment_layout_reads", []).append((start, len(log)))
     flags = ASKED_SAVE_DATA if data_saver.was_asked() else b""
     if asked_before:
         data_saver.mark_asked()
     # Kept once the response is known to be a 200 (`_store_rendered`): a region of an
     # error page must not come back on the page the view serves from the cache.
     g.setdefault("kim_fragments_rendered", []).append(
-        (key, name in LAYOUT, len(log), flags, str(html).encode()))
+        (key, name in LAYOUT, start, len(log), flags, str(html).encode()))
     return html
 
 
@@ -227,13 +223,14 @@ def _store_rendered(response):
         store = cache.store_for(current_app)
         generations = _generations()
         log = tables.read_log()
-        layout = [range(start, end) for start, end in g.get("kim_fragment_layout_reads", ())]
+        layout = [range(start, end) for _key, is_layout, start, end, *_rest in rendered
+                  if is_layout]
         # A page's own regions: every table the request read, but those read only by the
         # layout's own queries (the bell's count), which nothing else shows.
         page_reads = set().union(*(names for index, names in enumerate(log)
                                    if not any(index in span for span in layout)))
         page = cache.snapshot(page_reads, generations)
-        for key, is_layout, end, flags, html in rendered:
+        for key, is_layout, _start, end, flags, html in rendered:
             # A layout region: what was read before it and by it.
             read = cache.snapshot(set().union(*log[:end]), generations) if is_layout else page
             store.set(key, read + b" " + flags + b"\n" + html,

@@ -6,9 +6,9 @@ them all: the tables a statement names are found in its SQL (the app's table nam
 whole words; an alias such as `thread_1` or a column such as `product.category` is not a
 table, and a word that only looks like one makes an entry stale sooner, never later).
 
-- A read (SELECT, or a WITH that writes nothing) adds its tables to this request's reads
-  (`read_set()`, and in order `read_log()`): a kept page or region records their
-  generations (`cache.snapshot`).
+- A read (SELECT, or a WITH that writes nothing) adds its tables to this request's reads,
+  in order (`read_log()`): a kept page or region records their generations
+  (`cache.snapshot`).
 - A write adds its tables, and every table the database itself changes with them (a
   foreign key's ON DELETE/UPDATE CASCADE or SET NULL, followed through), to the writes of
   the transaction; after the session commits they are bumped (`cache.bump_tables`), never
@@ -29,7 +29,6 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-READ = "kim_tables_read"
 READ_LOG = "kim_tables_read_log"
 WRITTEN = "kim_tables_written"
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "TRUNCATE")
@@ -92,20 +91,12 @@ def _dependents(metadata: MetaData) -> dict[str, set[str]]:
 
 
 def read_log() -> list[frozenset[str]]:
-    """The tables of each reading statement of this request so far, in order."""
+    """The tables of each reading statement of this request, in order: the list itself,
+    which grows with every later read of the request."""
     log = g.get(READ_LOG)
     if log is None:
         log = g.setdefault(READ_LOG, [])
     return log
-
-
-def read_set() -> set[str]:
-    """The tables this request (app context) has read: the set itself, which grows with
-    every later read of the request."""
-    seen = g.get(READ)
-    if seen is None:
-        seen = g.setdefault(READ, set())
-    return seen
 
 
 def forget_writes() -> None:
@@ -136,7 +127,6 @@ def install(engine: Engine, metadata: MetaData, aliases: dict[str, str]) -> None
                 written = g.setdefault(WRITTEN, set())
             written |= names
         elif has_request_context():  # what a page read (a command keeps no page)
-            read_set().update(names)
             read_log().append(names)
 
     event.listen(engine, "before_cursor_execute", before_cursor_execute)

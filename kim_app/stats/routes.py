@@ -115,7 +115,6 @@ def _figures_context(f, data: services.PublicFigures, business_data, may_export:
         trend=_trend_context(data.months),
         kims=data.kims,
         kims_shown=_kim_rows(data.kims, show_all),
-        kims_charted=min(len(data.kims), KIMS_SHOWN),
         all_kims_url=_all_kims_url(f, "kim-heading"),
         kim_chart=charts.horizontal_bars(
             [(kim.name, kim.members, number(kim.members))
@@ -151,7 +150,7 @@ def _business_context(data: business.PublicBusiness, show_all: bool,
     kim_table["rows"] = _kim_rows(kim_table["rows"], show_all)
     return {"view": business.month_charts(data.months), "kims": data.kims,
             "kim_chart": amounts(_top(data.kims, lambda item: item.amount)),
-            "kims_charted": min(len(data.kims), KIMS_SHOWN), "kim_table": kim_table,
+            "kim_table": kim_table,
             "all_kims_url": _all_kims_url(f, "business-kim-heading"),
             "sectors": sectors, "sector_chart": amounts(sectors),
             "sector_table": business.table(sectors)}
